@@ -1,0 +1,42 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "shopdeck",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "shopdeck", targets: ["shopdeck"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
+    ],
+    targets: [
+        // Tiny C shim for the ncurses macros and globals Swift cannot import, and the
+        // signal handlers that restore the terminal.
+        .target(name: "CShim", linkerSettings: [.linkedLibrary("ncursesw")]),
+        // Pure model layer: CSV bytes -> typed columnar tables; times; regions.
+        .target(name: "ShopdeckModel"),
+        // Pure rule engine: rulebook + snapshot + as-of -> report value (and its JSON).
+        .target(name: "ShopdeckRules", dependencies: [
+            "ShopdeckModel", .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
+        // Pure screen layer: cell buffer, display width, widgets, themes.
+        .target(name: "ShopdeckScreen"),
+        // The app: state, actions, views, demo data.
+        .target(name: "ShopdeckApp", dependencies: ["ShopdeckModel", "ShopdeckRules", "ShopdeckScreen"]),
+        // Thin ncurses backend: copies a buffer to the terminal, reads keys.
+        .target(name: "ShopdeckTerminal", dependencies: ["CShim", "ShopdeckScreen"]),
+        .executableTarget(name: "shopdeck", dependencies: [
+            "ShopdeckApp", "ShopdeckTerminal", "ShopdeckRules", "ShopdeckModel",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "ModelTests", dependencies: [
+            "ShopdeckModel", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "RulesTests", dependencies: ["ShopdeckRules", "ShopdeckModel"]),
+        .testTarget(name: "ScreenTests", dependencies: ["ShopdeckScreen", "ShopdeckApp"]),
+        .testTarget(name: "EndToEndTests", dependencies: []),
+    ]
+)

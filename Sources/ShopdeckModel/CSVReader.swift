@@ -1,0 +1,136 @@
+/// One CSV record: field byte ranges inside the chunk it was parsed from.
+///
+/// Ranges point into the chunk buffer, which the parser owns and rewrites in place when a
+/// quoted field holds `""` escapes (the unescaped text is never longer than the raw one).
+public struct CSVRecord {
+    public var starts: [Int] = []
+    public var ends: [Int] = []
+    /// 1-based physical line where the record starts (data-formats.md, rules.md §10).
+    public var line: Int = 1
+    public var count: Int { starts.count }
+
+    public init() { starts.reserveCapacity(64); ends.reserveCapacity(64) }
+}
+
+/// An RFC 4180 reader as an explicit state machine over bytes (after rust-csv's csv-core):
+/// `"` quoting with `""` escapes, line breaks inside quotes, CRLF / LF / CR line ends, a last
+/// line with or without an end, blank lines skipped. A bare `"` inside an unquoted field is a
+/// literal character (lenient, as csv-spectrum's location case wants); text after a closing
+/// quote is kept as part of the field.
+///
+/// It is fed chunk by chunk: `parse` emits every complete record of the chunk and returns how
+/// many bytes it consumed; the caller carries the rest (an incomplete record) into the next
+/// chunk. Feeding the same bytes whole, in chunks or byte by byte gives the same records.
+public struct CSVParser {
+    public let separator: UInt8
+    /// Line number at the next unconsumed byte.
+    public private(set) var line: Int = 1
+    private var record = CSVRecord()
+
+    public init(separator: UInt8 = 0x2C) { self.separator = separator }
+
+    /// Parses complete records from `buf[0..<count]`.
+    /// - Parameter final: no more bytes will follow, so a record ending at the buffer's end is complete.
+    /// - Returns: bytes consumed; `buf[consumed..<count]` is an unfinished record to carry over.
+    public mutating func parse(_ buf: UnsafeMutableRawBufferPointer, count: Int, final: Bool,
+                               emit: (CSVRecord, UnsafeMutableRawBufferPointer) throws -> Void) rethrows -> Int {
+        let sep = separator
+        let quote: UInt8 = 0x22, lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
+        var p = 0
+        guard let base = buf.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return 0 }
+        recordLoop: while p < count {
+            let recordStart = p
+            let lineAtStart = line
+            // Blank lines are skipped (they still count as lines).
+            let c0 = base[p]
+            if c0 == lf { line += 1; p += 1; continue }
+            if c0 == cr {
+                if p + 1 < count {
+                    p += base[p + 1] == lf ? 2 : 1
+                    line += 1
+                    continue
+                } else if final { line += 1; p += 1; continue } else { break recordLoop }
+            }
+            record.starts.removeAll(keepingCapacity: true)
+            record.ends.removeAll(keepingCapacity: true)
+            record.line = lineAtStart
+            fieldLoop: while true {
+                // At the start of a field.
+                if p < count && base[p] == quote {
+                    p += 1
+                    let start = p
+                    var w = p // write position for in-place unescaping
+                    var closed = false
+                    while p < count {
+                        let c = base[p]
+                        if c == quote {
+                            if p + 1 < count && base[p + 1] == quote {
+                                base[w] = quote; w += 1; p += 2; continue
+                            }
+                            if p + 1 >= count && !final { break } // cannot tell yet
+                            p += 1; closed = true; break
+                        }
+                        if c == lf { line += 1 } else if c == cr && !(p + 1 < count && base[p + 1] == lf) { line += 1 }
+                        if w != p { base[w] = c }
+                        w += 1; p += 1
+                    }
+                    if !closed {
+                        if !final { p = recordStart; line = lineAtStart; break recordLoop }
+                        // Unterminated quote at end of input: keep what there is.
+                    }
+                    // Text after the closing quote up to the separator stays in the field.
+                    while p < count {
+                        let c = base[p]
+                        if c == sep || c == lf || c == cr { break }
+                        base[w] = c; w += 1; p += 1
+                    }
+                    record.starts.append(start)
+                    record.ends.append(w)
+                } else {
+                    let start = p
+                    while p < count {
+                        let c = base[p]
+                        if c == sep || c == lf || c == cr { break }
+                        p += 1
+                    }
+                    record.starts.append(start)
+                    record.ends.append(p)
+                }
+                // After a field: separator, line end, or end of buffer.
+                if p >= count {
+                    if !final { p = recordStart; line = lineAtStart; break recordLoop }
+                    try emit(record, buf)
+                    break recordLoop
+                }
+                let c = base[p]
+                if c == sep { p += 1; continue fieldLoop }
+                if c == lf { p += 1; line += 1; try emit(record, buf); continue recordLoop }
+                // CR
+                if p + 1 >= count && !final { p = recordStart; line = lineAtStart; break recordLoop }
+                p += (p + 1 < count && base[p + 1] == lf) ? 2 : 1
+                line += 1
+                try emit(record, buf)
+                continue recordLoop
+            }
+        }
+        return p
+    }
+}
+
+/// Convenience: every record of a whole byte array, as strings (tests, `inspect`, small files).
+public func csvRecords(_ bytes: [UInt8], separator: UInt8 = 0x2C) -> [(line: Int, fields: [String])] {
+    var copy = bytes
+    var out: [(Int, [String])] = []
+    var parser = CSVParser(separator: separator)
+    let n = copy.count
+    copy.withUnsafeMutableBytes { buf in
+        _ = parser.parse(buf, count: n, final: true) { rec, b in
+            var fields: [String] = []
+            for i in 0..<rec.count {
+                fields.append(String(decoding: UnsafeRawBufferPointer(rebasing: b[rec.starts[i]..<rec.ends[i]]), as: UTF8.self))
+            }
+            out.append((rec.line, fields))
+        }
+    }
+    return out
+}

@@ -1,0 +1,239 @@
+import Foundation
+
+/// What `shopdeck inspect` shows of one file (data-formats.md "Inspecting a file").
+public struct Inspection: Sendable {
+    public var file: String
+    public var table: TableKind?
+    public var encoding: TextEncoding?
+    public var separator: String
+    public var headerLine: Int?
+    public var headers: [String] = []
+    /// (header text, canonical column) in header order; unmapped headers are left out.
+    public var mapped: [(String, String)] = []
+    /// Every data record, cell texts after CSV decoding, before typing or trimming.
+    public var rows: [[String]] = []
+    public var rowLines: [Int] = []
+    public var errors: [LoadError] = []
+    public var loadedRows = 0
+}
+
+/// Loads a data folder (or one file) into a `Snapshot`.
+public enum DataLoader {
+    public static let maxHeaderSearchRows = 20
+
+    /// The table a file name says, if any (`orders*.csv`, `订单…`).
+    public static func recognise(name: String) -> TableKind? {
+        let lower = name.lowercased()
+        for kind in TableKind.allCases where kind.namePrefixes.contains(where: { lower.hasPrefix($0) }) { return kind }
+        return nil
+    }
+
+    public static func isExport(name: String) -> Bool {
+        let lower = name.lowercased()
+        if lower.hasPrefix(".") || lower.hasPrefix("~$") { return false }
+        return lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") || lower.hasSuffix(".xlsx") || lower.hasSuffix(".txt") && recognise(name: name) != nil
+    }
+
+    /// The export files of a folder in merge order: oldest modification first, then by name,
+    /// so a later file overrides an earlier one (rules.md §10).
+    public static func exportFiles(in folder: String) -> [(name: String, mtime: Int64)] {
+        guard let names = FileReader.list(folder) else { return [] }
+        return names.filter(isExport).compactMap { name -> (String, Int64)? in
+            let path = folder + "/" + name
+            guard !FileReader.isDirectory(path), let m = FileReader.modificationTime(path) else { return nil }
+            return (name, m)
+        }.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
+    }
+
+    /// Loads every export of `folder`.
+    public static func load(folder: String) -> Snapshot {
+        let started = DispatchTime.now().uptimeNanoseconds
+        var snap = Snapshot()
+        if !FileReader.isDirectory(folder) {
+            snap.errors.append(LoadError(file: folder, reason: "data folder not found or not a folder"))
+            snap.skippedFiles.append(folder)
+            return snap
+        }
+        var parts = Parts()
+        for (name, _) in exportFiles(in: folder) {
+            loadFile(path: folder + "/" + name, name: name, snap: &snap, parts: &parts, inspection: nil)
+        }
+        parts.finish(into: &snap)
+        snap.files.sort { $0.path < $1.path }
+        snap.loadSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        return snap
+    }
+
+    /// Reads one file the way `load` would and tells how (for `shopdeck inspect`).
+    public static func inspect(path: String) -> Inspection {
+        let name = (path as NSString).lastPathComponent
+        var snap = Snapshot()
+        var parts = Parts()
+        var ins = Inspection(file: name, separator: name.lowercased().hasSuffix(".tsv") ? "tab" : ",")
+        loadFile(path: path, name: name, snap: &snap, parts: &parts, inspection: &ins)
+        ins.errors = snap.errors
+        ins.loadedRows = snap.files.first?.rows ?? 0
+        return ins
+    }
+
+    /// Rows of the small tables gathered over files, merged by id at the end.
+    struct Parts {
+        var refunds: [Refund] = []
+        var violations: [Violation] = []
+        var coupons: [Coupon] = []
+        var products: [Product] = []
+        var reports: [Report] = []
+
+        func finish(into snap: inout Snapshot) {
+            snap.refunds = merge(refunds, \.refundId)
+            snap.violations = merge(violations, \.violationId)
+            snap.coupons = merge(coupons, \.activityId)
+            snap.products = merge(products, \.productId)
+            snap.reports = merge(reports, \.reportId)
+        }
+
+        /// Later rows win per id; the result keeps first-seen order.
+        func merge<T>(_ rows: [T], _ id: KeyPath<T, String>) -> [T] {
+            var at: [String: Int] = [:]
+            var out: [T] = []
+            out.reserveCapacity(rows.count)
+            for r in rows {
+                if let i = at[r[keyPath: id]] { out[i] = r } else { at[r[keyPath: id]] = out.count; out.append(r) }
+            }
+            return out
+        }
+    }
+
+    static func loadFile(path: String, name: String, snap: inout Snapshot, parts: inout Parts, inspection: UnsafeMutablePointer<Inspection>?) {
+        var ins = inspection?.pointee
+        defer { if let ins { inspection?.pointee = ins } }
+        if name.lowercased().hasSuffix(".xlsx") {
+            snap.errors.append(LoadError(file: name, reason: "xlsx workbooks are not read yet: open it in Excel or WPS and save each sheet as CSV (UTF-8)"))
+            snap.skippedFiles.append(name)
+            return
+        }
+        let separator: UInt8 = name.lowercased().hasSuffix(".tsv") ? 0x09 : 0x2C
+        var kind = recognise(name: name)
+        var parser = CSVParser(separator: separator)
+        var encoding = TextEncoding.utf8
+        var pending: [(Int, [String])] = []
+        var sink: RowSink? = nil
+        var fileError: LoadError? = nil
+        var headers: [String] = []
+
+        func strings(_ rec: CSVRecord, _ b: UnsafeMutableRawBufferPointer) -> [String] {
+            (0..<rec.count).map { String(decoding: UnsafeRawBufferPointer(rebasing: b[rec.starts[$0]..<rec.ends[$0]]), as: UTF8.self) }
+        }
+
+        func makeSink(_ k: TableKind, _ hs: [String], _ map: HeaderMap) -> RowSink {
+            switch k {
+            case .orders:
+                let s = OrdersSink(file: name, map: map, headers: hs, table: snap.orders)
+                snap.orders = OrdersTable() // the sink owns the table while loading
+                return s
+            case .aftersales: return RefundSink(file: name, map: map)
+            case .violations: return ViolationSink(file: name, map: map)
+            case .coupons: return CouponSink(file: name, map: map)
+            case .products: return ProductSink(file: name, map: map)
+            case .reports: return ReportSink(file: name, map: map)
+            case .adjustments: return AdjustmentSink(file: name, map: map)
+            }
+        }
+
+        /// Looks for the header row among the first rows seen so far.
+        func findHeader(final: Bool) {
+            for (idx, (line, row)) in pending.enumerated() {
+                let candidates = kind.map { [$0] } ?? TableKind.allCases
+                for k in candidates {
+                    let map = HeaderMap(headers: row, kind: k)
+                    if map.missing.isEmpty {
+                        kind = k
+                        headers = row
+                        ins?.headerLine = line
+                        ins?.headers = row
+                        ins?.table = k
+                        ins?.mapped = row.compactMap { h in map.header.first(where: { $0.value == h }).map { (h, $0.key) } }
+                        sink = makeSink(k, row, map)
+                        let rest = Array(pending[(idx + 1)...])
+                        pending.removeAll()
+                        for (l, cells) in rest { feedStrings(l, cells) }
+                        return
+                    }
+                }
+            }
+            guard final || pending.count >= maxHeaderSearchRows else { return }
+            // No header row found: say why.
+            let first = pending.first?.1 ?? []
+            ins?.headers = first
+            ins?.headerLine = pending.first?.0
+            let keys = Set(first.map(Schemas.key))
+            if Schemas.douyinMarkers.filter({ keys.contains(Schemas.key($0)) }).count >= 2 {
+                fileError = LoadError(file: name, line: pending.first?.0, reason: "this is a Douyin (抖店) export (headers 主订单编号/子订单编号/订单提交时间), not a Kuaishou one: download the order export from the Kuaishou shop backend (订单管理 › 批量导出)")
+            } else if pending.isEmpty {
+                fileError = LoadError(file: name, line: nil, reason: "the file is empty: no header row")
+            } else if let k = kind {
+                // The row that holds the most of the table's columns names what is missing.
+                let best = pending.max { HeaderMap.requiredHits(headers: $0.1, kind: k) < HeaderMap.requiredHits(headers: $1.1, kind: k) }!
+                let map = HeaderMap(headers: best.1, kind: k)
+                let missing = map.missing.map { "\($0.name) (accepted: \($0.accepted.joined(separator: ", ")))" }
+                fileError = LoadError(file: name, line: best.0, reason: "missing required column\(map.missing.count > 1 ? "s" : "") \(missing.joined(separator: "; ")); file skipped")
+            } else {
+                fileError = LoadError(file: name, line: pending.first?.0, reason: "not recognised: the name starts with none of \(TableKind.allCases.flatMap(\.namePrefixes).joined(separator: ", ")) and no row of the first \(maxHeaderSearchRows) holds every required column of a table")
+            }
+            pending.removeAll()
+        }
+
+        func feedStrings(_ line: Int, _ cells: [String]) {
+            // Re-encode a buffered row so the sink sees the same bytes it would have seen.
+            var bytes: [UInt8] = []
+            var rec = CSVRecord()
+            rec.line = line
+            for c in cells { rec.starts.append(bytes.count); bytes.append(contentsOf: c.utf8); rec.ends.append(bytes.count) }
+            ins?.rows.append(cells); ins?.rowLines.append(line)
+            bytes.withUnsafeBytes { sink!.accept(rec, $0) }
+        }
+
+        do {
+            let size = try FileReader.stream(path, parser: &parser, onEncoding: { encoding = $0 }) { rec, buf in
+                if fileError != nil { return }
+                if let s = sink {
+                    if ins != nil { ins!.rows.append(strings(rec, buf)); ins!.rowLines.append(rec.line) }
+                    s.accept(rec, UnsafeRawBufferPointer(buf))
+                    return
+                }
+                pending.append((rec.line, strings(rec, buf)))
+                findHeader(final: false)
+            }
+            ins?.encoding = encoding
+            if sink == nil && fileError == nil { findHeader(final: true) }
+            snap.totalBytes += size
+            if let e = fileError {
+                snap.errors.append(e)
+                snap.skippedFiles.append(name)
+                return
+            }
+            guard let s = sink, let k = kind else { return }
+            snap.errors.append(contentsOf: s.errors)
+            snap.warnings.append(contentsOf: s.warnings)
+            var load = FileLoad(path: name, table: k, rows: s.rows, badRows: s.bad, encoding: encoding, bytes: size)
+            switch s {
+            case let o as OrdersSink:
+                snap.orders = o.table
+                load.hasPickupColumn = o.pickup
+            case let r as RefundSink: parts.refunds += r.out
+            case let v as ViolationSink: parts.violations += v.out
+            case let c as CouponSink: parts.coupons += c.out
+            case let p as ProductSink: parts.products += p.out
+            case let r as ReportSink: parts.reports += r.out
+            case let a as AdjustmentSink: snap.adjustments += a.out
+            default: break
+            }
+            snap.files.append(load)
+        } catch {
+            if let o = sink as? OrdersSink { snap.orders = o.table }
+            snap.errors.append(LoadError(file: name, reason: "\(error)"))
+            snap.skippedFiles.append(name)
+        }
+        _ = headers
+    }
+}

@@ -1,0 +1,220 @@
+/// A normalised region path: province › city › district (data-formats.md "Regions").
+///
+/// Provinces take their short name (浙江, 广西, 内蒙古 …), cities drop a final 市, and a part
+/// that repeats the one before it is dropped (`上海市/上海市/浦东新区` is 上海 › 浦东新区).
+/// An area matches an address when the area's parts are a prefix of the address's parts.
+public struct Region: Hashable, Sendable, CustomStringConvertible {
+    public let parts: [String]
+
+    public init(parts: [String]) { self.parts = parts }
+
+    public var description: String { parts.joined(separator: "/") }
+    public var isEmpty: Bool { parts.isEmpty }
+
+    /// True when `self` (an area) is a prefix of `address`.
+    public func matches(_ address: Region) -> Bool {
+        guard !parts.isEmpty, parts.count <= address.parts.count else { return false }
+        for i in parts.indices where parts[i] != address.parts[i] { return false }
+        return true
+    }
+
+    /// Provinces, autonomous regions and municipalities: (short name, full spellings).
+    static let provinces: [(String, [String])] = [
+        ("北京", ["北京市"]), ("天津", ["天津市"]), ("上海", ["上海市"]), ("重庆", ["重庆市"]),
+        ("河北", ["河北省"]), ("山西", ["山西省"]), ("辽宁", ["辽宁省"]), ("吉林", ["吉林省"]),
+        ("黑龙江", ["黑龙江省"]), ("江苏", ["江苏省"]), ("浙江", ["浙江省"]), ("安徽", ["安徽省"]),
+        ("福建", ["福建省"]), ("江西", ["江西省"]), ("山东", ["山东省"]), ("河南", ["河南省"]),
+        ("湖北", ["湖北省"]), ("湖南", ["湖南省"]), ("广东", ["广东省"]), ("海南", ["海南省"]),
+        ("四川", ["四川省"]), ("贵州", ["贵州省"]), ("云南", ["云南省"]), ("陕西", ["陕西省"]),
+        ("甘肃", ["甘肃省"]), ("青海", ["青海省"]), ("台湾", ["台湾省"]),
+        ("内蒙古", ["内蒙古自治区"]), ("广西", ["广西壮族自治区", "广西自治区"]),
+        ("西藏", ["西藏自治区"]), ("宁夏", ["宁夏回族自治区", "宁夏自治区"]),
+        ("新疆", ["新疆维吾尔自治区", "新疆自治区"]),
+        ("香港", ["香港特别行政区"]), ("澳门", ["澳门特别行政区"]),
+    ]
+
+    /// Every spelling of a province, longest first, for prefix matching of unseparated text.
+    static let provinceSpellings: [(String, String)] = {
+        var all: [(String, String)] = []
+        for (short, fulls) in provinces {
+            all.append((short, short))
+            for f in fulls { all.append((f, short)) }
+        }
+        return all.sorted { $0.0.count > $1.0.count }
+    }()
+
+    static func shortProvince(_ part: String) -> String? {
+        for (spelling, short) in provinceSpellings where part == spelling { return short }
+        // Ethnic suffixes and 省/市/自治区 dropped generically.
+        for suffix in ["壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "自治区", "省", "市"] where part.hasSuffix(suffix) {
+            let base = String(part.dropLast(suffix.count))
+            if provinces.contains(where: { $0.0 == base }) { return base }
+        }
+        return nil
+    }
+
+    static func normaliseCity(_ part: String) -> String {
+        if part.count > 1 && part.hasSuffix("市") { return String(part.dropLast()) }
+        return part
+    }
+
+    /// Parses a region cell: parts separated by `/`, `-`, spaces, or nothing at all; at most
+    /// three parts are kept (a street address after the district is ignored).
+    public static func parse(_ text: String) -> Region {
+        let seps: Set<Character> = ["/", "-", " ", "\u{3000}", "／", ">", "›", "|", ",", "，"]
+        var raw = text.split(whereSeparator: { seps.contains($0) }).map(String.init)
+        if raw.count == 1 { raw = splitUnseparated(raw[0]) }
+        var parts: [String] = []
+        for (i, p) in raw.prefix(3).enumerated() {
+            let part: String
+            switch i {
+            case 0: part = shortProvince(p) ?? p
+            case 1: part = shortProvince(p) ?? normaliseCity(p)
+            default: part = p
+            }
+            if part.isEmpty || parts.last == part { continue }
+            parts.append(part)
+        }
+        return Region(parts: parts)
+    }
+
+    /// `浙江省杭州市余杭区路名…` -> [浙江省, 杭州市, 余杭区]: the province from the known list,
+    /// then a city ending in 市/州/盟/地区, then a district ending in 区/县/市/旗.
+    static func splitUnseparated(_ s: String) -> [String] {
+        var rest = Substring(s)
+        var out: [String] = []
+        var matched: String? = nil
+        for (spelling, short) in provinceSpellings where rest.hasPrefix(spelling) {
+            out.append(short); rest = rest.dropFirst(spelling.count); matched = short; break
+        }
+        guard let province = matched else { return [s] }
+        // A municipality may repeat itself: 上海市上海市浦东新区 or go straight to the district.
+        if let r = takeUnit(&rest, ends: ["市", "自治州", "州", "盟", "地区"], maxLength: 8) {
+            let city = normaliseCity(r)
+            if city != province { out.append(r) }
+        }
+        if let d = takeUnit(&rest, ends: ["区", "县", "市", "旗"], maxLength: 8) { out.append(d) }
+        return out
+    }
+
+    static func takeUnit(_ rest: inout Substring, ends: [String], maxLength: Int) -> String? {
+        var best: Substring.Index? = nil
+        var idx = rest.startIndex
+        var count = 0
+        while idx < rest.endIndex && count < maxLength {
+            let next = rest.index(after: idx)
+            count += 1
+            for e in ends where rest[rest.startIndex..<next].hasSuffix(e) && count >= 2 {
+                best = next
+                break
+            }
+            if best != nil { break }
+            idx = next
+        }
+        guard let end = best else { return nil }
+        let unit = String(rest[rest.startIndex..<end])
+        rest = rest[end...]
+        return unit
+    }
+}
+
+/// Interns byte strings: equal bytes get one index, handed out in first-seen order. Used for
+/// order ids (so the index is the row: a later row with the same id overrides it) and for
+/// region and name cells that repeat a lot. Open addressing over FNV-1a; no per-row `String`.
+public struct ByteInterner {
+    public private(set) var bytes: [UInt8] = []
+    public private(set) var ends: [UInt32] = []
+    private var slots: [Int32]
+    private var mask: Int
+
+    public init(capacity: Int = 1024) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = Array(repeating: -1, count: size)
+        mask = size - 1
+    }
+
+    public var count: Int { ends.count }
+
+    @inline(__always)
+    static func hash(_ b: UnsafeRawBufferPointer) -> Int {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for c in b { h = (h ^ UInt64(c)) &* 0x100_0000_01b3 }
+        return Int(truncatingIfNeeded: h ^ (h >> 29))
+    }
+
+    /// Index of `b`, adding it when new. `isNew` tells which.
+    @inline(__always)
+    public mutating func intern(_ b: UnsafeRawBufferPointer) -> (index: Int32, isNew: Bool) {
+        if ends.count * 2 >= slots.count { grow() }
+        var i = ByteInterner.hash(b) & mask
+        while true {
+            let s = slots[i]
+            if s < 0 { break }
+            if equals(Int(s), b) { return (s, false) }
+            i = (i + 1) & mask
+        }
+        let idx = Int32(ends.count)
+        bytes.append(contentsOf: b)
+        ends.append(UInt32(bytes.count))
+        slots[i] = idx
+        return (idx, true)
+    }
+
+    public mutating func intern(_ s: String) -> Int32 { s.withBytes { intern($0).index } }
+
+    /// Index of `b` if interned.
+    public func find(_ b: UnsafeRawBufferPointer) -> Int32? {
+        var i = ByteInterner.hash(b) & mask
+        while true {
+            let s = slots[i]
+            if s < 0 { return nil }
+            if equals(Int(s), b) { return s }
+            i = (i + 1) & mask
+        }
+    }
+
+    public func find(_ s: String) -> Int32? { s.withBytes { find($0) } }
+
+    @inline(__always)
+    private func equals(_ idx: Int, _ b: UnsafeRawBufferPointer) -> Bool {
+        let start = idx == 0 ? 0 : Int(ends[idx - 1])
+        let end = Int(ends[idx])
+        guard end - start == b.count else { return false }
+        return bytes.withUnsafeBytes { all in
+            memcmpEqual(all.baseAddress! + start, b.baseAddress, b.count)
+        }
+    }
+
+    private mutating func grow() {
+        let size = slots.count * 2
+        slots = Array(repeating: -1, count: size)
+        mask = size - 1
+        bytes.withUnsafeBytes { all in
+            for idx in 0..<ends.count {
+                let start = idx == 0 ? 0 : Int(ends[idx - 1])
+                let b = UnsafeRawBufferPointer(rebasing: all[start..<Int(ends[idx])])
+                var i = ByteInterner.hash(b) & mask
+                while slots[i] >= 0 { i = (i + 1) & mask }
+                slots[i] = Int32(idx)
+            }
+        }
+    }
+
+    public func string(_ idx: Int32) -> String {
+        let i = Int(idx)
+        let start = i == 0 ? 0 : Int(ends[i - 1])
+        return bytes.withUnsafeBytes { String(decoding: UnsafeRawBufferPointer(rebasing: $0[start..<Int(ends[i])]), as: UTF8.self) }
+    }
+}
+
+@inline(__always)
+func memcmpEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer?, _ n: Int) -> Bool {
+    guard n > 0, let b else { return true }
+    var i = 0
+    while i < n {
+        if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) { return false }
+        i += 1
+    }
+    return true
+}

@@ -1,0 +1,357 @@
+/// Receives the data records of one file, types them, and counts good and bad rows.
+class RowSink {
+    let file: String
+    let map: HeaderMap
+    var rows = 0
+    var bad = 0
+    var errors: [LoadError] = []
+    var warnings: [LoadError] = []
+
+    init(file: String, map: HeaderMap) { self.file = file; self.map = map }
+
+    func accept(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer) {}
+
+    /// The bytes of column `col` in `rec` (empty when the record is short).
+    @inline(__always)
+    final func cell(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ col: Int?) -> UnsafeRawBufferPointer {
+        guard let col, col < rec.count else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(rebasing: buf[rec.starts[col]..<rec.ends[col]])
+    }
+
+    final func fail(_ rec: CSVRecord, _ column: String, _ why: String) {
+        bad += 1
+        let col = map[column].map { $0 + 1 }
+        let header = map.header[column].map { $0 == column ? column : "\(column) (\($0))" } ?? column
+        errors.append(LoadError(file: file, line: rec.line, column: col, reason: "\(header): \(why)"))
+    }
+
+    final func warn(_ rec: CSVRecord, _ column: String, _ why: String) {
+        let col = map[column].map { $0 + 1 }
+        warnings.append(LoadError(file: file, line: rec.line, column: col, reason: "\(column): \(why); read as absent"))
+    }
+
+    static let timeFormats = "YYYY-MM-DD HH:MM:SS, YYYY/MM/DD HH:MM:SS, YYYY-MM-DD HH:MM, ISO 8601 with offset, epoch ms (13 digits) or s (10 digits)"
+
+    final func show(_ b: UnsafeRawBufferPointer) -> String {
+        let s = String(decoding: b, as: UTF8.self)
+        return "'" + (s.count > 40 ? String(s.prefix(40)) + "…" : s) + "'"
+    }
+
+    /// A required time, or nil after reporting the row.
+    @inline(__always)
+    final func requiredTime(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: String) -> Instant? {
+        let b = cell(rec, buf, map[column])
+        switch CST.parse(b) {
+        case .value(let t): return t
+        case .absent: fail(rec, column, "required time is empty"); return nil
+        case .invalid: fail(rec, column, "cannot read \(show(b)) as a time; accepted: \(RowSink.timeFormats)"); return nil
+        }
+    }
+
+    /// An optional time: absent when empty or unreadable (unreadable is warned about).
+    @inline(__always)
+    final func optionalTime(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: String) -> Instant {
+        guard let col = map[column] else { return .absent }
+        let b = cell(rec, buf, col)
+        switch CST.parse(b) {
+        case .value(let t): return t
+        case .absent: return .absent
+        case .invalid: warn(rec, column, "cannot read \(show(b)) as a time"); return .absent
+        }
+    }
+
+    final func requiredText(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: String, id: Bool = false) -> String? {
+        let b = cell(rec, buf, map[column])
+        if let s = id ? Cell.id(b) : Cell.text(b) { return s }
+        fail(rec, column, "required cell is empty")
+        return nil
+    }
+
+    final func optionalText(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: String) -> String? {
+        guard let col = map[column] else { return nil }
+        return Cell.text(cell(rec, buf, col))
+    }
+
+    final func optionalBool(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: String) -> Bool {
+        guard let col = map[column] else { return false }
+        let b = cell(rec, buf, col)
+        if let v = Cell.bool(b) { return v }
+        warn(rec, column, "cannot read \(show(b)) as yes/no (是/否, Y/N, yes/no, true/false, 1/0)")
+        return false
+    }
+
+    final func requiredMoney(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: String) -> Int64? {
+        let b = cell(rec, buf, map[column])
+        switch Cell.money(b) {
+        case .value(let v): return v
+        case .absent: fail(rec, column, "required amount is empty"); return nil
+        case .invalid: fail(rec, column, "cannot read \(show(b)) as money; accepted: 59.90, ¥59.90, ￥1,299.90"); return nil
+        }
+    }
+
+    final func optionalMoney(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: String) -> Int64? {
+        guard let col = map[column] else { return nil }
+        let b = cell(rec, buf, col)
+        switch Cell.money(b) {
+        case .value(let v): return v
+        case .absent: return nil
+        case .invalid: warn(rec, column, "cannot read \(show(b)) as money"); return nil
+        }
+    }
+
+    final func optionalInt(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: String) -> Int? {
+        guard let col = map[column] else { return nil }
+        let b = cell(rec, buf, col)
+        switch Cell.integer(b) {
+        case .value(let v): return v
+        case .absent: return nil
+        case .invalid: warn(rec, column, "cannot read \(show(b)) as a whole number"); return nil
+        }
+    }
+}
+
+/// Orders: the hot path. Cells are typed straight from bytes into the columnar table.
+final class OrdersSink: RowSink {
+    var table: OrdersTable
+    let fen: Bool
+    let itemType: Bool
+    let pickup: Bool
+    let shipToCols: [Int]
+    var scratch: [UInt8] = []
+    let cols: (id: Int?, paid: Int?, promised: Int?, status: Int?)
+
+    init(file: String, map: HeaderMap, headers: [String], table: OrdersTable) {
+        self.table = table
+        fen = map.header["amount"].map { Schemas.key($0) == "totalfee" } ?? false
+        itemType = map.header["flash_sale"].map { Schemas.key($0) == "itemtype" } ?? false
+        pickup = map["picked_up_at"] != nil
+        let keys = headers.map(Schemas.key)
+        if let c = map["ship_to"] { shipToCols = [c] }
+        else {
+            let split = Schemas.splitAddress.compactMap { keys.firstIndex(of: Schemas.key($0)) }
+            if !split.isEmpty { shipToCols = split }
+            else if let full = keys.firstIndex(of: Schemas.key(Schemas.fullAddress)) { shipToCols = [full] }
+            else { shipToCols = [] }
+        }
+        cols = (map["order_id"], map["paid_at"], map["promised_ship_at"], map["status"])
+        super.init(file: file, map: map)
+    }
+
+    override func accept(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer) {
+        // Status first: 待付款 rows are neither loaded nor bad.
+        let sb = cell(rec, buf, cols.status)
+        guard let statusText = Cell.text(sb) else { fail(rec, "status", "required cell is empty"); return }
+        guard let parsed = OrderStatus.parse(statusText) else {
+            fail(rec, "status", "unknown order status '\(statusText)'; accepted: 待付款, 待发货/已付款, 已发货, 已签收/已收货/交易成功, 已关闭/交易关闭/已取消/订单失败, or 10/30/40/50/70/80")
+            return
+        }
+        guard let status = parsed else { return }
+        let idb = cell(rec, buf, cols.id)
+        var (lo, hi) = Cell.trimmed(idb)
+        if hi - lo >= 3, idb[lo] == 0x3D, idb[lo + 1] == 0x22, idb[hi - 1] == 0x22 { lo += 2; hi -= 1 }
+        while lo < hi, idb[lo] == 0x27 || idb[lo] == 0x09 || idb[lo] == 0x20 { lo += 1 }
+        if Cell.isAbsentMarker(idb, lo, hi) { fail(rec, "order_id", "required cell is empty"); return }
+        // a spreadsheet's "…123.0"
+        if hi - lo > 2, idb[hi - 1] == 0x30, idb[hi - 2] == 0x2E {
+            var digits = true
+            for i in lo..<(hi - 2) where idb[i] < 0x30 || idb[i] > 0x39 { digits = false; break }
+            if digits { hi -= 2 }
+        }
+        guard let paid = requiredTime(rec, buf, "paid_at") else { return }
+        let promiseCell = cell(rec, buf, cols.promised)
+        let promised: Instant
+        switch CST.parse(promiseCell) {
+        case .value(let t): promised = t
+        case .absent: fail(rec, "promised_ship_at", "required time is empty (0 means the order cannot ship yet)"); return
+        case .invalid: fail(rec, "promised_ship_at", "cannot read \(show(promiseCell)) as a time; accepted: \(RowSink.timeFormats)"); return
+        }
+        var hours: Int
+        switch map["promise_hours"].map({ Cell.hours(cell(rec, buf, $0)) }) ?? .absent {
+        case .value(let h): hours = h
+        case .invalid:
+            warn(rec, "promise_hours", "cannot read \(show(cell(rec, buf, map["promise_hours"]))) as hours (24, 48h, 24小时, 3天)")
+            fallthrough
+        case .absent:
+            let d = promised - paid
+            hours = d <= 0 ? 0 : Int((d + 3599) / 3600)
+        }
+        var flags: OrderFlags = pickup ? [.pickupKnown] : []
+        if let c = map["flash_sale"] {
+            let b = cell(rec, buf, c)
+            if itemType {
+                let (l, h) = Cell.trimmed(b)
+                if h - l == 1 && b[l] == 0x32 { flags.insert(.flashSale) }
+            } else if optionalBool(rec, buf, "flash_sale") { flags.insert(.flashSale) }
+        }
+        if optionalBool(rec, buf, "delay_reported") { flags.insert(.delayReported) }
+
+        let (r32, isNew) = table.ids.intern(UnsafeRawBufferPointer(rebasing: idb[lo..<hi]))
+        let r = isNew ? table.appendRow() : Int(r32)
+        table.paid[r] = paid
+        table.promised[r] = promised
+        table.promiseHours[r] = Int16(clamping: hours)
+        table.status[r] = status
+        table.flags[r] = flags
+        table.delayed[r] = optionalTime(rec, buf, "delayed_promise_at")
+        table.shipped[r] = optionalTime(rec, buf, "shipped_at")
+        table.pickedUp[r] = optionalTime(rec, buf, "picked_up_at")
+        table.closed[r] = optionalTime(rec, buf, "closed_at")
+        table.shipFrom[r] = map["ship_from"].map { table.regions.intern(cell(rec, buf, $0)) } ?? -1
+        if shipToCols.count == 1 {
+            table.shipTo[r] = table.regions.intern(cell(rec, buf, shipToCols[0]))
+        } else if !shipToCols.isEmpty {
+            scratch.removeAll(keepingCapacity: true)
+            for c in shipToCols {
+                let b = cell(rec, buf, c)
+                let (l, h) = Cell.trimmed(b)
+                if Cell.isAbsentMarker(b, l, h) { continue }
+                if !scratch.isEmpty { scratch.append(0x2F) }
+                scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[l..<h]))
+            }
+            table.shipTo[r] = scratch.withUnsafeBytes { table.regions.intern($0) }
+        } else {
+            table.shipTo[r] = -1
+        }
+        table.productId[r] = internText(rec, buf, "product_id")
+        table.productName[r] = internText(rec, buf, "product_name")
+        table.officialEvent[r] = internText(rec, buf, "official_event")
+        if let c = map["amount"] {
+            if case .value(let v) = Cell.money(cell(rec, buf, c), fen: fen) { table.amount[r] = v } else { table.amount[r] = 0 }
+        } else { table.amount[r] = 0 }
+        rows += 1
+    }
+
+    @inline(__always)
+    func internText(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: String) -> Int32 {
+        guard let c = map[column] else { return -1 }
+        let b = cell(rec, buf, c)
+        let (l, h) = Cell.trimmed(b)
+        if Cell.isAbsentMarker(b, l, h) { return -1 }
+        return table.texts.intern(UnsafeRawBufferPointer(rebasing: b[l..<h])).index
+    }
+}
+
+/// The small tables: one typed struct a row, merged later by id.
+final class RefundSink: RowSink {
+    var out: [Refund] = []
+    override func accept(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer) {
+        guard let id = requiredText(rec, buf, "refund_id", id: true),
+              let order = requiredText(rec, buf, "order_id", id: true),
+              let kindText = requiredText(rec, buf, "kind") else { return }
+        guard let kind = RefundKind.parse(kindText) else {
+            fail(rec, "kind", "unknown after-sales kind '\(kindText)'; accepted: 仅退款, 退货退款, 换货 (handlingWay 10, 1, 3)"); return
+        }
+        guard let applied = requiredTime(rec, buf, "applied_at") else { return }
+        var r = Refund(refundId: id, orderId: order, kind: kind, appliedAt: applied)
+        r.handledAt = optionalTime(rec, buf, "handled_at")
+        r.decision = optionalText(rec, buf, "decision")
+        r.returnAgreedAt = optionalTime(rec, buf, "return_agreed_at")
+        r.returnShippedAt = optionalTime(rec, buf, "return_shipped_at")
+        r.returnReceivedAt = optionalTime(rec, buf, "return_received_at")
+        r.completedAt = optionalTime(rec, buf, "completed_at")
+        let statusText = optionalText(rec, buf, "status")
+        guard let st = RefundStatus.parse(statusText) else {
+            fail(rec, "status", "unknown after-sales status '\(statusText ?? "")'; accepted: 处理中/售后处理中, 已完结/退款成功, 已关闭/售后关闭/售后失败/退款失败, or open-platform codes"); return
+        }
+        r.status = st
+        r.platformIntervened = optionalBool(rec, buf, "platform_intervened") || ["20", "21", "22"].contains(statusText ?? "")
+        r.merchantDispute = optionalBool(rec, buf, "merchant_dispute")
+        r.returnAddress = optionalText(rec, buf, "return_address").map(Region.parse)
+        r.line = rec.line; r.file = file
+        out.append(r); rows += 1
+    }
+}
+
+final class ViolationSink: RowSink {
+    var out: [Violation] = []
+    override func accept(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer) {
+        guard let id = requiredText(rec, buf, "violation_id", id: true),
+              let notified = requiredTime(rec, buf, "notified_at"),
+              let rule = requiredText(rec, buf, "rule"),
+              let status = requiredText(rec, buf, "status") else { return }
+        var v = Violation(violationId: id, notifiedAt: notified, rule: rule, status: status)
+        if let s = optionalText(rec, buf, "subject") { v.subject = s }
+        if let c = map["points"] {
+            switch Cell.integer(cell(rec, buf, c)) {
+            case .value(let p): v.points = p
+            case .absent: break
+            case .invalid: fail(rec, "points", "cannot read \(show(cell(rec, buf, c))) as whole points"); return
+            }
+        }
+        if let m = optionalText(rec, buf, "measures") {
+            v.measures = m.split(whereSeparator: { ";；、,，".contains($0) })
+                .map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
+        }
+        v.appealsUsed = optionalInt(rec, buf, "appeals_used") ?? 0
+        v.appealDeadline = optionalTime(rec, buf, "appeal_deadline")
+        v.line = rec.line; v.file = file
+        out.append(v); rows += 1
+    }
+}
+
+final class CouponSink: RowSink {
+    var out: [Coupon] = []
+    override func accept(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer) {
+        guard let id = requiredText(rec, buf, "activity_id", id: true),
+              let type = requiredText(rec, buf, "coupon_type"),
+              let threshold = requiredMoney(rec, buf, "threshold"),
+              let face = requiredMoney(rec, buf, "face_value"),
+              let issue = requiredTime(rec, buf, "issue_at") else { return }
+        var c = Coupon(activityId: id, couponType: type, threshold: threshold, faceValue: face, issueAt: issue)
+        c.name = optionalText(rec, buf, "name")
+        c.quantity = optionalInt(rec, buf, "quantity")
+        c.livePlan = optionalText(rec, buf, "live_plan")
+        c.status = optionalText(rec, buf, "status")
+        c.line = rec.line; c.file = file
+        out.append(c); rows += 1
+    }
+}
+
+final class ProductSink: RowSink {
+    var out: [Product] = []
+    override func accept(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer) {
+        guard let id = requiredText(rec, buf, "product_id", id: true),
+              let name = requiredText(rec, buf, "product_name"),
+              let price = requiredMoney(rec, buf, "price") else { return }
+        var p = Product(productId: id, name: name, price: price)
+        p.commission = optionalMoney(rec, buf, "commission") ?? 0
+        if let s = optionalText(rec, buf, "source") { p.source = s }
+        p.category = optionalText(rec, buf, "category")
+        p.officialEvent = optionalText(rec, buf, "official_event")
+        p.trustPurchase = optionalBool(rec, buf, "trust_purchase")
+        p.line = rec.line; p.file = file
+        out.append(p); rows += 1
+    }
+}
+
+final class ReportSink: RowSink {
+    var out: [Report] = []
+    override func accept(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer) {
+        guard let id = requiredText(rec, buf, "report_id", id: true),
+              let user = requiredText(rec, buf, "user_id", id: true),
+              let at = requiredTime(rec, buf, "reported_at"),
+              let result = requiredText(rec, buf, "result") else { return }
+        var r = Report(reportId: id, userId: user, reportedAt: at, result: result)
+        r.shopId = map["shop_id"].flatMap { Cell.id(cell(rec, buf, $0)) }
+        r.line = rec.line; r.file = file
+        out.append(r); rows += 1
+    }
+}
+
+final class AdjustmentSink: RowSink {
+    var out: [Adjustment] = []
+    override func accept(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer) {
+        guard let areaText = requiredText(rec, buf, "area"),
+              let scopeText = requiredText(rec, buf, "scope") else { return }
+        guard let scope = AdjustmentScope.parse(scopeText) else {
+            fail(rec, "scope", "unknown scope '\(scopeText)'; accepted: 物流 (logistics), 售后 (after-sales)"); return
+        }
+        guard let start = requiredTime(rec, buf, "start"), let end = requiredTime(rec, buf, "end") else { return }
+        let published = optionalTime(rec, buf, "published_at")
+        var a = Adjustment(area: Region.parse(areaText), areaText: areaText, scope: scope, start: start, end: end,
+                           publishedAt: published == .absent ? start : published)
+        a.source = optionalText(rec, buf, "source")
+        a.line = rec.line; a.file = file
+        out.append(a); rows += 1
+    }
+}

@@ -1,0 +1,225 @@
+/// Order status as data-formats.md lists it; 待付款 rows are never loaded.
+public enum OrderStatus: UInt8, Sendable {
+    case awaiting = 0, shipped = 1, completed = 2, closed = 3
+
+    /// Text labels and the open platform's numeric codes. `.some(nil)` is 待付款 (skipped).
+    public static func parse(_ text: String) -> OrderStatus?? {
+        switch text {
+        case "待付款", "10", "未付款": return .some(nil)
+        case "待发货", "已付款", "30", "部分发货": return .awaiting
+        case "已发货", "40", "待收货": return .shipped
+        case "已签收", "已收货", "交易成功", "50", "70", "订单成功", "已完成": return .completed
+        case "已关闭", "交易关闭", "已取消", "订单失败", "80", "关闭", "取消": return .closed
+        default: return nil
+        }
+    }
+}
+
+/// Bit flags of an order row.
+public struct OrderFlags: OptionSet, Sendable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    public static let flashSale = OrderFlags(rawValue: 1)
+    public static let delayReported = OrderFlags(rawValue: 2)
+    /// The row came from a file that has a pickup (揽收) column (rules.md §1, pickup).
+    public static let pickupKnown = OrderFlags(rawValue: 4)
+}
+
+/// Regions seen in a table, interned: each distinct cell text is parsed once.
+public struct RegionPool {
+    public private(set) var texts = ByteInterner(capacity: 256)
+    public private(set) var regions: [Region] = []
+
+    public init() {}
+
+    @inline(__always)
+    public mutating func intern(_ b: UnsafeRawBufferPointer) -> Int32 {
+        let (lo, hi) = Cell.trimmed(b)
+        if Cell.isAbsentMarker(b, lo, hi) { return -1 }
+        let (idx, isNew) = texts.intern(UnsafeRawBufferPointer(rebasing: b[lo..<hi]))
+        if isNew { regions.append(Region.parse(texts.string(idx))) }
+        return idx
+    }
+
+    public mutating func intern(_ s: String) -> Int32 { s.withBytes { intern($0) } }
+
+    public subscript(_ idx: Int32) -> Region? { idx < 0 ? nil : regions[Int(idx)] }
+    public func text(_ idx: Int32) -> String? { idx < 0 ? nil : texts.string(idx) }
+}
+
+/// The orders table, columnar: row `r` holds the order whose id is `ids.string(r)`. A later
+/// row with the same id overwrites the row in place (rules.md §10: newest file, then later row).
+public struct OrdersTable {
+    public var ids = ByteInterner(capacity: 4096)
+    public var paid: [Instant] = []
+    public var promised: [Instant] = []
+    public var delayed: [Instant] = []
+    public var shipped: [Instant] = []
+    public var pickedUp: [Instant] = []
+    public var closed: [Instant] = []
+    public var promiseHours: [Int16] = []
+    public var status: [OrderStatus] = []
+    public var flags: [OrderFlags] = []
+    public var shipFrom: [Int32] = []
+    public var shipTo: [Int32] = []
+    public var productId: [Int32] = []
+    public var productName: [Int32] = []
+    public var officialEvent: [Int32] = []
+    public var amount: [Int64] = []
+    public var regions = RegionPool()
+    /// Short repeated texts: product ids, names, campaign names.
+    public var texts = ByteInterner(capacity: 1024)
+
+    public init() {}
+
+    public var count: Int { paid.count }
+
+    public func id(_ r: Int) -> String { ids.string(Int32(r)) }
+    public func text(_ idx: Int32) -> String? { idx < 0 ? nil : texts.string(idx) }
+
+    /// The deadline (rules.md §1): the approved delayed promise when present, else the promise.
+    @inline(__always)
+    public func deadline(_ r: Int) -> Instant { delayed[r] != .absent ? delayed[r] : promised[r] }
+
+    /// Appends an empty row (all absent) and returns its index.
+    @inline(__always)
+    mutating func appendRow() -> Int {
+        paid.append(.absent); promised.append(.absent); delayed.append(.absent)
+        shipped.append(.absent); pickedUp.append(.absent); closed.append(.absent)
+        promiseHours.append(0); status.append(.awaiting); flags.append([])
+        shipFrom.append(-1); shipTo.append(-1); productId.append(-1); productName.append(-1)
+        officialEvent.append(-1); amount.append(0)
+        return paid.count - 1
+    }
+
+    public mutating func reserve(_ n: Int) {
+        for a in [\OrdersTable.paid, \.promised, \.delayed, \.shipped, \.pickedUp, \.closed, \.amount] as [WritableKeyPath<OrdersTable, [Int64]>] {
+            self[keyPath: a].reserveCapacity(n)
+        }
+    }
+}
+
+public enum RefundKind: String, Sendable { case refundOnly = "仅退款", returnRefund = "退货退款", exchange = "换货"
+    public static func parse(_ s: String) -> RefundKind? {
+        switch s {
+        case "仅退款", "10", "退款": return .refundOnly
+        case "退货退款", "1", "退货": return .returnRefund
+        case "换货", "3": return .exchange
+        default: return nil
+        }
+    }
+}
+
+public enum RefundStatus: String, Sendable { case open, completed, closed
+    public static func parse(_ s: String?) -> RefundStatus? {
+        guard let s else { return .open }
+        switch s {
+        case "处理中", "售后处理中", "待处理", "退款中": return .open
+        case "已完结", "退款成功", "60", "已完成", "售后成功": return .completed
+        case "已关闭", "售后关闭", "售后失败", "退款失败", "70", "退款关闭": return .closed
+        default:
+            if Int(s) != nil { return .open } // other open-platform codes
+            return nil
+        }
+    }
+}
+
+/// One after-sales row (data-formats.md "aftersales").
+public struct Refund: Sendable {
+    public var refundId: String
+    public var orderId: String
+    public var kind: RefundKind
+    public var appliedAt: Instant
+    public var handledAt: Instant = .absent
+    public var decision: String?
+    public var returnAgreedAt: Instant = .absent
+    public var returnShippedAt: Instant = .absent
+    public var returnReceivedAt: Instant = .absent
+    public var completedAt: Instant = .absent
+    public var status: RefundStatus = .open
+    public var platformIntervened = false
+    public var merchantDispute = false
+    public var returnAddress: Region?
+    public var line: Int = 0
+    public var file: String = ""
+}
+
+/// One violation row (data-formats.md "violations").
+public struct Violation: Sendable {
+    public var violationId: String
+    public var notifiedAt: Instant
+    public var rule: String
+    public var subject: String = "商家"
+    public var points: Int = 0
+    public var measures: [String] = []
+    public var status: String
+    public var appealsUsed: Int = 0
+    public var appealDeadline: Instant = .absent
+    public var line: Int = 0
+    public var file: String = ""
+}
+
+/// One timed-coupon activity (data-formats.md "coupons").
+public struct Coupon: Sendable {
+    public var activityId: String
+    public var name: String?
+    public var couponType: String
+    public var threshold: Int64
+    public var faceValue: Int64
+    public var issueAt: Instant
+    public var quantity: Int?
+    public var livePlan: String?
+    public var status: String?
+    public var line: Int = 0
+    public var file: String = ""
+}
+
+/// One product (data-formats.md "products").
+public struct Product: Sendable {
+    public var productId: String
+    public var name: String
+    public var price: Int64
+    public var commission: Int64 = 0
+    public var source: String = "自建"
+    public var category: String?
+    public var officialEvent: String?
+    public var trustPurchase = false
+    public var line: Int = 0
+    public var file: String = ""
+}
+
+/// One customer-service report (data-formats.md "reports").
+public struct Report: Sendable {
+    public var reportId: String
+    public var userId: String
+    public var reportedAt: Instant
+    public var result: String
+    public var shopId: String?
+    public var line: Int = 0
+    public var file: String = ""
+}
+
+public enum AdjustmentScope: String, Sendable { case logistics, aftersales
+    public static func parse(_ s: String) -> AdjustmentScope? {
+        switch s.lowercased() {
+        case "物流", "logistics", "发货", "揽收": return .logistics
+        case "售后", "aftersales", "after-sales", "after_sales": return .aftersales
+        default: return nil
+        }
+    }
+}
+
+/// One epidemic / assessment adjustment (data-formats.md "adjustments", rules.md §4).
+public struct Adjustment: Sendable {
+    public var area: Region
+    public var areaText: String
+    public var scope: AdjustmentScope
+    public var start: Instant
+    public var end: Instant
+    public var publishedAt: Instant
+    public var source: String?
+    public var line: Int = 0
+    public var file: String = ""
+
+    public func contains(_ t: Instant) -> Bool { t != .absent && t >= start && t <= end }
+}
