@@ -82,7 +82,7 @@ public enum DataLoader {
         var violations: [Violation] = []
         var coupons: [Coupon] = []
         var products: [Product] = []
-        var reports: [Report] = []
+        var reports: [CustomerReport] = []
 
         func finish(into snap: inout Snapshot) {
             snap.refunds = merge(refunds, \.refundId)

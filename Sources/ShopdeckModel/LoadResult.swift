@@ -36,7 +36,7 @@ public struct Snapshot {
     public var violations: [Violation] = []
     public var coupons: [Coupon] = []
     public var products: [Product] = []
-    public var reports: [Report] = []
+    public var reports: [CustomerReport] = []
     public var adjustments: [Adjustment] = []
     public var files: [FileLoad] = []
     public var errors: [LoadError] = []

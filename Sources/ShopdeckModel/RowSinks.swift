@@ -325,13 +325,13 @@ final class ProductSink: RowSink {
 }
 
 final class ReportSink: RowSink {
-    var out: [Report] = []
+    var out: [CustomerReport] = []
     override func accept(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer) {
         guard let id = requiredText(rec, buf, "report_id", id: true),
               let user = requiredText(rec, buf, "user_id", id: true),
               let at = requiredTime(rec, buf, "reported_at"),
               let result = requiredText(rec, buf, "result") else { return }
-        var r = Report(reportId: id, userId: user, reportedAt: at, result: result)
+        var r = CustomerReport(reportId: id, userId: user, reportedAt: at, result: result)
         r.shopId = map["shop_id"].flatMap { Cell.id(cell(rec, buf, $0)) }
         r.line = rec.line; r.file = file
         out.append(r); rows += 1

@@ -189,7 +189,7 @@ public struct Product: Sendable {
 }
 
 /// One customer-service report (data-formats.md "reports").
-public struct Report: Sendable {
+public struct CustomerReport: Sendable {
     public var reportId: String
     public var userId: String
     public var reportedAt: Instant

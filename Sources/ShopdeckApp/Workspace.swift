@@ -1,0 +1,52 @@
+import Foundation
+import ShopdeckModel
+import ShopdeckRules
+
+/// Everything one run needs: the data folder, its config, the rulebook and the loaded
+/// snapshot; `report(asOf:journal:)` runs the engine. The dashboard and `shopdeck report`
+/// both go through here, so they give the same figures for the same folder and as-of.
+public struct Workspace {
+    public var folder: String
+    public var config: ShopConfig
+    public var rulebook: Rulebook
+    public var snapshot: Snapshot
+    public var scripts: [(name: String, text: String)]
+    public var rulesFile: String?
+
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+        public init(_ d: String) { description = d }
+    }
+
+    /// Loads config, rulebook and data. Throws only for a broken config or rules file.
+    public static func open(folder: String, rulesFile: String? = nil) throws -> Workspace {
+        let config = try ShopConfig.load(folder: folder)
+        let rulebook = try loadRulebook(config: config, rulesFile: rulesFile)
+        let snapshot = DataLoader.load(folder: folder)
+        return Workspace(folder: folder, config: config, rulebook: rulebook, snapshot: snapshot,
+                         scripts: LiveScripts.load(folder: folder), rulesFile: rulesFile)
+    }
+
+    public static func loadRulebook(config: ShopConfig, rulesFile: String?) throws -> Rulebook {
+        var overrides: [ConfigValue] = []
+        if let r = config.rules { overrides.append(r) }
+        if let f = rulesFile {
+            guard let bytes = try? FileReader.readAll(f) else { throw Failure("\(f): cannot read the rules file") }
+            overrides.append(try ConfigValue.parseTOML(String(decoding: bytes, as: UTF8.self), file: f))
+        }
+        return try Rulebook.with(overrides: overrides)
+    }
+
+    /// Re-reads the data (not the config).
+    public mutating func reload() {
+        snapshot = DataLoader.load(folder: folder)
+        scripts = LiveScripts.load(folder: folder)
+    }
+
+    public func report(asOf: Instant, journal: [AppealEntry] = []) -> Report {
+        Engine.run(snapshot: snapshot, rulebook: rulebook, config: config, asOf: asOf, journal: journal, scripts: scripts)
+    }
+
+    /// Now, as an instant.
+    public static func now() -> Instant { Instant(Date().timeIntervalSince1970.rounded(.down)) }
+}

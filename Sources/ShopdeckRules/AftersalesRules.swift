@@ -1,0 +1,97 @@
+import ShopdeckModel
+
+/// rules.md §3 (after-sales service times, seed 002) and the after-sales half of §4.
+enum AftersalesRules {
+    static func run(_ refunds: [Refund], orders: OrdersTable, adjustments: [Adjustment], asOf T: Instant, rulebook rb: Rulebook) -> AftersalesReport {
+        var out = AftersalesReport()
+        let counted = adjustments.filter { $0.scope == .aftersales && T >= $0.publishedAt }
+        var weeks: [Instant: AftersalesWeek] = [:]
+        func week(_ t: Instant) -> Instant { CST.weekStart(t) }
+
+        for r in refunds where r.appliedAt <= T {
+            let orderRow = orders.ids.find(r.orderId).map(Int.init)
+            let completed = (r.completedAt != .absent && r.completedAt <= T) || (r.completedAt == .absent && r.status == .completed)
+            let closed = r.status == .closed
+            // Weekly: applications and disputes by week of applied_at (never excluded).
+            let wa = week(r.appliedAt)
+            weeks[wa, default: AftersalesWeek(weekStart: wa)].refundsApplied += 1
+            if r.merchantDispute { weeks[wa, default: AftersalesWeek(weekStart: wa)].disputes += 1 }
+
+            var note = "normal"
+            if r.kind == .exchange {
+                note = "exchange: no deadline"
+            }
+            // Completion figures by week of completed_at.
+            if completed, r.completedAt != .absent, r.kind != .exchange {
+                let wc = week(r.completedAt)
+                if r.platformIntervened {
+                    note = "intervened: not averaged"
+                } else {
+                    let official = orderRow.map { orders.officialEvent[$0] >= 0 } ?? false
+                    let holiday = rb.holiday(at: r.appliedAt)
+                    var epidemic: Adjustment? = nil
+                    if r.kind == .returnRefund {
+                        let shipTo = orderRow.flatMap { orders.regions[orders.shipTo[$0]] }
+                        epidemic = counted.first { a in
+                            a.contains(r.appliedAt) && ((shipTo.map { a.area.matches($0) } ?? false) || (r.returnAddress.map { a.area.matches($0) } ?? false))
+                        }
+                    }
+                    if let h = holiday, !official {
+                        weeks[wc, default: AftersalesWeek(weekStart: wc)].excluded += 1
+                        weeks[wc, default: AftersalesWeek(weekStart: wc)].excludedHoliday += 1
+                        note = "excluded: applied in \(h.name)"
+                    } else if let a = epidemic {
+                        weeks[wc, default: AftersalesWeek(weekStart: wc)].excluded += 1
+                        weeks[wc, default: AftersalesWeek(weekStart: wc)].excludedEpidemic += 1
+                        note = "excluded: epidemic window \(a.areaText) \(CST.formatDate(a.start))–\(CST.formatDate(a.end))"
+                    } else {
+                        let hours = Double(r.completedAt - r.appliedAt) / 3600
+                        if r.kind == .refundOnly {
+                            weeks[wc, default: AftersalesWeek(weekStart: wc)].refundOnlyCount += 1
+                            weeks[wc, default: AftersalesWeek(weekStart: wc)].refundOnlyHours += hours
+                        } else {
+                            weeks[wc, default: AftersalesWeek(weekStart: wc)].returnRefundCount += 1
+                            weeks[wc, default: AftersalesWeek(weekStart: wc)].returnRefundHours += hours
+                        }
+                        if holiday != nil { note = "official campaign: assessed as usual" }
+                    }
+                }
+            }
+            let state = completed ? "completed" : closed ? "closed" : "open"
+            out.rows.append(AftersalesRow(refundId: r.refundId, orderId: r.orderId, kind: r.kind, appliedAt: r.appliedAt, state: state, note: note))
+            if completed || closed || r.kind == .exchange { continue }
+
+            // Open stages.
+            func present(_ t: Instant) -> Bool { t != .absent && t <= T }
+            func stage(_ name: String, limitKey: String, start: Instant) {
+                let window = rb.holiday(at: start)
+                let hours = rb.limitHours(limitKey, holiday: window != nil)
+                let deadline = start + Int64(hours * 3600)
+                out.open.append(AftersalesStage(refundId: r.refundId, orderId: r.orderId, kind: r.kind, stage: name, start: start,
+                                                deadline: deadline, hoursLeft: Double(deadline - T) / 3600, breached: T > deadline,
+                                                holidayAdjusted: window != nil, limitHours: hours, limitReason: window?.name ?? "normal"))
+            }
+            if !present(r.handledAt) {
+                var preShipment = false
+                if r.kind == .refundOnly {
+                    let shippedAt = orderRow.map { orders.shipped[$0] } ?? .absent
+                    preShipment = shippedAt == .absent || shippedAt > r.appliedAt
+                }
+                stage("merchant_handling", limitKey: preShipment ? "handling_pre_shipment" : "handling_post_shipment", start: r.appliedAt)
+            }
+            if present(r.returnAgreedAt) && !present(r.returnShippedAt) {
+                stage("buyer_return", limitKey: "buyer_return", start: r.returnAgreedAt)
+            }
+            if present(r.returnShippedAt) && !present(r.returnReceivedAt) && !present(r.completedAt) {
+                stage("auto_receipt", limitKey: "auto_receipt", start: r.returnShippedAt)
+            }
+        }
+        out.open.sort { $0.deadline != $1.deadline ? $0.deadline < $1.deadline : ($0.refundId != $1.refundId ? $0.refundId < $1.refundId : $0.stage < $1.stage) }
+        out.rows.sort { $0.appliedAt != $1.appliedAt ? $0.appliedAt < $1.appliedAt : $0.refundId < $1.refundId }
+        for a in counted where T < ShippingRules.addWorkingDays(a.publishedAt, rb.refreshWorkingDays) {
+            for (k, _) in weeks where k + CST.week > a.start && k <= a.end { weeks[k]!.pendingPlatformRefresh = true }
+        }
+        out.weeks = weeks.values.sorted { $0.weekStart < $1.weekStart }
+        return out
+    }
+}

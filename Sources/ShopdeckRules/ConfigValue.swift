@@ -1,0 +1,89 @@
+import TOMLKit
+
+/// A plain value tree read from TOML, so the rest of the engine never touches TOMLKit and
+/// overrides merge simply (a `--rules` file or `shopdeck.toml [rules]` over the default).
+public indirect enum ConfigValue: Equatable, Sendable {
+    case string(String), int(Int), double(Double), bool(Bool)
+    case array([ConfigValue]), table([String: ConfigValue])
+
+    /// An error in a TOML file: where and what.
+    public struct ParseError: Error, CustomStringConvertible {
+        public let file: String
+        public let line: Int
+        public let column: Int
+        public let reason: String
+        public var description: String { "\(file):\(line):\(column): \(reason)" }
+    }
+
+    /// Parses TOML text into a table.
+    public static func parseTOML(_ text: String, file: String) throws -> ConfigValue {
+        do {
+            return convert(try TOMLTable(string: text))
+        } catch let e as TOMLParseError {
+            throw ParseError(file: file, line: e.source.begin.line, column: e.source.begin.column, reason: e.description)
+        }
+    }
+
+    static func convert(_ v: TOMLValueConvertible) -> ConfigValue {
+        switch v.type {
+        case .table:
+            var out: [String: ConfigValue] = [:]
+            if let t = v.tomlValue.table { for k in t.keys { if let x = t[k] { out[k] = convert(x) } } }
+            return .table(out)
+        case .array:
+            return .array((v.tomlValue.array.map { Array($0) } ?? []).map(convert))
+        case .int: return .int(v.int ?? 0)
+        case .double: return .double(v.double ?? 0)
+        case .bool: return .bool(v.bool ?? false)
+        case .string: return .string(v.string ?? "")
+        case .date:
+            let d = v.date!
+            return .string(String(format4: d.year) + "-" + pad2(d.month) + "-" + pad2(d.day) + " 00:00:00")
+        case .dateTime:
+            let dt = v.dateTime!
+            return .string(String(format4: dt.date.year) + "-" + pad2(dt.date.month) + "-" + pad2(dt.date.day) + " "
+                           + pad2(dt.time.hour) + ":" + pad2(dt.time.minute) + ":" + pad2(dt.time.second))
+        default:
+            return .string(v.debugDescription)
+        }
+    }
+
+    static func pad2(_ v: some BinaryInteger) -> String { v < 10 ? "0\(v)" : "\(v)" }
+
+    /// `other`'s keys replace or extend `self`'s, tables merged recursively.
+    public func merged(with other: ConfigValue) -> ConfigValue {
+        guard case .table(var mine) = self, case .table(let theirs) = other else { return other }
+        for (k, v) in theirs { mine[k] = mine[k].map { $0.merged(with: v) } ?? v }
+        return .table(mine)
+    }
+
+    public subscript(_ key: String) -> ConfigValue? {
+        if case .table(let t) = self { return t[key] }
+        return nil
+    }
+
+    /// `a.b.c` path lookup.
+    public func at(_ path: String) -> ConfigValue? {
+        var cur: ConfigValue? = self
+        for part in path.split(separator: ".") { cur = cur?[String(part)] }
+        return cur
+    }
+
+    public var string: String? { if case .string(let s) = self { return s }; return nil }
+    public var bool: Bool? { if case .bool(let b) = self { return b }; return nil }
+    public var int: Int? {
+        switch self { case .int(let i): return i; case .double(let d) where d == d.rounded(): return Int(d); default: return nil }
+    }
+    public var double: Double? {
+        switch self { case .int(let i): return Double(i); case .double(let d): return d; default: return nil }
+    }
+    public var array: [ConfigValue]? { if case .array(let a) = self { return a }; return nil }
+    public var table: [String: ConfigValue]? { if case .table(let t) = self { return t }; return nil }
+}
+
+extension String {
+    init(format4 v: some BinaryInteger) {
+        let s = "\(v)"
+        self = s.count >= 4 ? s : String(repeating: "0", count: 4 - s.count) + s
+    }
+}

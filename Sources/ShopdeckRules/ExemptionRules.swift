@@ -1,0 +1,70 @@
+import ShopdeckModel
+
+/// rules.md §2: the high spot-goods exemption, evaluated for the week holding T from the
+/// natural week before it, and the violation that uses its one token.
+enum ExemptionRules {
+    static func run(weeks: [ShippingWeek], violations: [Violation], asOf T: Instant, rulebook rb: Rulebook) -> ExemptionReport {
+        var e = ExemptionReport()
+        e.currentWeek = CST.weekStart(T)
+        e.evaluatedWeek = e.currentWeek - CST.week
+        e.inForce = e.currentWeek >= rb.exemptionEffectiveFrom
+        let p = weeks.first { $0.weekStart == e.evaluatedWeek } ?? ShippingWeek(weekStart: e.evaluatedWeek)
+        let c = weeks.first { $0.weekStart == e.currentWeek } ?? ShippingWeek(weekStart: e.currentWeek)
+        e.paidOrders = p.paidOrders
+        e.spotShare = p.spotShare
+        e.onTimeRate = p.onTimeRate
+        e.failed = failed(p, rb)
+        e.eligible = e.inForce && e.failed.isEmpty
+        e.margins = margins(p, rb)
+        e.projection = margins(c, rb)
+        e.projectionPaid = c.paidOrders
+        e.projectionSpotShare = c.spotShare
+        e.projectionOnTimeRate = c.onTimeRate
+        if e.eligible {
+            // Candidates: notified in the current week at or before T, rule exactly 超时未发货.
+            let token = violations
+                .filter { $0.notifiedAt >= e.currentWeek && $0.notifiedAt <= T && $0.rule.trimmingCharacters() == rb.penaltyRule }
+                .min { $0.notifiedAt != $1.notifiedAt ? $0.notifiedAt < $1.notifiedAt : $0.violationId < $1.violationId }
+            e.tokenUsedBy = token?.violationId
+        }
+        return e
+    }
+
+    /// The criteria that fail: paid orders strictly more, share strictly more, rate at least.
+    static func failed(_ w: ShippingWeek, _ rb: Rulebook) -> [String] {
+        var f: [String] = []
+        if !(w.paidOrders > rb.minPaidOrders) { f.append("paid_orders") }
+        if !((w.spotShare ?? -1) > rb.minSpotShare) { f.append("spot_share") }
+        if !((w.onTimeRate ?? -1) >= rb.minOnTimeRate) { f.append("on_time_rate") }
+        return f
+    }
+
+    static func margins(_ w: ShippingWeek, _ rb: Rulebook) -> ExemptionReport.Margins {
+        var m = ExemptionReport.Margins()
+        m.paidOrdersNeeded = max(0, rb.minPaidOrders + 1 - w.paidOrders)
+        let share = w.spotShare ?? 0
+        if !(share > rb.minSpotShare) {
+            m.spotSharePointsNeeded = (rb.minSpotShare - share) * 100
+            // smallest k with (spot + k) / (paid + k) > threshold
+            var k = max(0, Int(((rb.minSpotShare * Double(w.paidOrders) - Double(w.spotOrders)) / (1 - rb.minSpotShare)).rounded(.down)) - 1)
+            while !(Double(w.spotOrders + k) / Double(w.paidOrders + k) > rb.minSpotShare) { k += 1 }
+            m.spotOrdersNeeded = k
+        }
+        if w.dueOrders > 0 && !((w.onTimeRate ?? 0) >= rb.minOnTimeRate) {
+            var k = max(0, Int((rb.minOnTimeRate * Double(w.dueOrders)).rounded(.down)) - w.onTimeOrders - 1)
+            while k < w.dueOrders - w.onTimeOrders && !(Double(w.onTimeOrders + k) / Double(w.dueOrders) >= rb.minOnTimeRate) { k += 1 }
+            m.onTimeOrdersNeeded = k
+        }
+        return m
+    }
+}
+
+extension String {
+    /// Trims spaces, tabs, line ends and the full-width space.
+    func trimmingCharacters() -> String {
+        var s = Substring(self)
+        while let f = s.first, f.isWhitespace { s = s.dropFirst() }
+        while let l = s.last, l.isWhitespace { s = s.dropLast() }
+        return String(s)
+    }
+}

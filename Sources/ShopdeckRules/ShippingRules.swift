@@ -1,0 +1,149 @@
+import ShopdeckModel
+
+/// rules.md §1 (shipping) and the logistics half of §4 (epidemic adjustments).
+enum ShippingRules {
+    struct Context {
+        let asOf: Instant
+        let rulebook: Rulebook
+        let horizonHours: Double
+        let defaultShipFrom: Region?
+        /// Logistics adjustments that count as of T (T >= published_at).
+        let adjustments: [Adjustment]
+    }
+
+    /// Whether the order's promise falls in a counted logistics window whose area matches its
+    /// ship-to or ship-from (rules.md §4). `regionMatch[a][region]` is precomputed per pool.
+    @inline(__always)
+    static func isExempt(_ t: OrdersTable, _ r: Int, _ adj: [Adjustment], _ regionMatch: [[Bool]]) -> Bool {
+        if adj.isEmpty { return false }
+        let p = t.promised[r]
+        for (i, a) in adj.enumerated() where p >= a.start && p <= a.end {
+            let to = t.shipTo[r], from = t.shipFrom[r]
+            if (to >= 0 && regionMatch[i][Int(to)]) || (from >= 0 && regionMatch[i][Int(from)]) { return true }
+        }
+        return false
+    }
+
+    /// Adds `n` working days (Monday to Friday) to `t`, keeping the time of day (seed 004 §2.2).
+    static func addWorkingDays(_ t: Instant, _ n: Int) -> Instant {
+        var x = t, left = n
+        while left > 0 {
+            x += CST.day
+            if CST.weekday(x) < 5 { left -= 1 }
+        }
+        return x
+    }
+
+    static func run(_ t: OrdersTable, _ c: Context) -> ShippingReport {
+        var out = ShippingReport()
+        let T = c.asOf
+        let n = t.count
+        let adj = c.adjustments
+        let regionMatch: [[Bool]] = adj.map { a in t.regions.regions.map { a.area.matches($0) } }
+        var spot = [Bool](repeating: false, count: 1024)
+        for h in c.rulebook.spotPromiseHours where h >= 0 && h < 1024 { spot[h] = true }
+        let pickupSecs = Int64(c.rulebook.pickupHours * 3600)
+        let horizon = T + Int64(c.horizonHours * 3600)
+
+        // Pass 1: the earliest week holding a paid_at or a deadline (orders existing as of T).
+        var first = Instant.max
+        for r in 0..<n where t.paid[r] <= T {
+            first = min(first, t.paid[r], t.deadline(r))
+        }
+        let lastWeek = CST.weekStart(T)
+        guard first != .max else { return out }
+        let firstWeek = CST.weekStart(first)
+        let nWeeks = Int((lastWeek - firstWeek) / CST.week) + 1
+        var paid = [Int](repeating: 0, count: nWeeks), spots = paid, due = paid, onTime = paid
+        var excluded = paid, checked = paid, anomalies = paid
+
+        for r in 0..<n {
+            let paidAt = t.paid[r]
+            if paidAt > T { continue } // does not exist yet
+            let wp = Int((CST.weekStart(paidAt) - firstWeek) / CST.week)
+            paid[wp] += 1
+            let h = Int(t.promiseHours[r])
+            let flags = t.flags[r]
+            if h >= 0 && h < 1024 && spot[h] && !flags.contains(.flashSale) { spots[wp] += 1 }
+
+            let deadline = t.deadline(r)
+            let shippedAt = t.shipped[r]
+            let shipped = shippedAt != .absent && shippedAt <= T
+            let closedAt = t.closed[r]
+            // Closed as of T (rules.md §10).
+            let closed = (closedAt != .absent && closedAt <= T) || (closedAt == .absent && t.status[r] == .closed)
+            let closedBeforeDue = !shipped && ((closedAt != .absent && closedAt <= T && closedAt < deadline)
+                                               || (t.status[r] == .closed && closedAt == .absent))
+            let exempt = isExempt(t, r, adj, regionMatch)
+            if exempt {
+                out.protected.append(ref(t, r, deadline, T))
+            }
+            if deadline <= T {
+                if !closedBeforeDue {
+                    let wd = Int((CST.weekStart(deadline) - firstWeek) / CST.week)
+                    if exempt {
+                        excluded[wd] += 1
+                    } else {
+                        due[wd] += 1
+                        if shipped {
+                            if shippedAt <= deadline { onTime[wd] += 1 }
+                            if flags.contains(.pickupKnown) {
+                                let pick = t.pickedUp[r]
+                                let picked = pick != .absent && pick <= T
+                                if picked || T > shippedAt + pickupSecs {
+                                    checked[wd] += 1
+                                    if !picked || pick > shippedAt + pickupSecs { anomalies[wd] += 1 }
+                                }
+                            }
+                        }
+                    }
+                }
+                if !shipped && !closed && !exempt { out.lateUnshipped.append(ref(t, r, deadline, T)) }
+            } else if !shipped && !closed && deadline <= horizon {
+                out.atRisk.append(ref(t, r, deadline, T))
+            }
+            // Delay report needed (seed 001): no ship-from, unshipped, open, promise in a counted
+            // logistics window whose area matches the shop's default ship-from.
+            if let home = c.defaultShipFrom, !shipped, !closed, t.shipFrom[r] < 0,
+               !flags.contains(.delayReported), t.delayed[r] == .absent {
+                let p = t.promised[r]
+                if adj.contains(where: { $0.contains(p) && $0.area.matches(home) }) {
+                    out.delayReportNeeded.append(ref(t, r, deadline, T))
+                }
+            }
+        }
+        let byDeadline: (OrderRef, OrderRef) -> Bool = { $0.deadline != $1.deadline ? $0.deadline < $1.deadline : $0.orderId < $1.orderId }
+        out.atRisk.sort(by: byDeadline)
+        out.lateUnshipped.sort(by: byDeadline)
+        out.protected.sort(by: byDeadline)
+        out.delayReportNeeded.sort(by: byDeadline)
+
+        // Weeks whose platform figures may not show an adjustment yet (seed 004 §2.2).
+        var pending = [Bool](repeating: false, count: nWeeks)
+        for a in adj where T < addWorkingDays(a.publishedAt, c.rulebook.refreshWorkingDays) {
+            markWeeks(&pending, firstWeek: firstWeek, from: a.start, to: a.end)
+        }
+        out.weeks = (0..<nWeeks).map { i in
+            var w = ShippingWeek(weekStart: firstWeek + Int64(i) * CST.week)
+            w.paidOrders = paid[i]; w.spotOrders = spots[i]; w.dueOrders = due[i]; w.onTimeOrders = onTime[i]
+            w.excludedOrders = excluded[i]; w.pickupChecked = checked[i]; w.pickupAnomalies = anomalies[i]
+            w.pendingPlatformRefresh = pending[i]
+            return w
+        }
+        return out
+    }
+
+    static func markWeeks(_ flags: inout [Bool], firstWeek: Instant, from: Instant, to: Instant) {
+        guard !flags.isEmpty else { return }
+        let a = Int((CST.weekStart(from) - firstWeek) / CST.week)
+        let b = Int((CST.weekStart(to) - firstWeek) / CST.week)
+        if b < 0 || a >= flags.count { return }
+        for i in max(0, a)...min(flags.count - 1, b) { flags[i] = true }
+    }
+
+    @inline(__always)
+    static func ref(_ t: OrdersTable, _ r: Int, _ deadline: Instant, _ T: Instant) -> OrderRef {
+        OrderRef(orderId: t.id(r), deadline: deadline, hoursLeft: Double(deadline - T) / 3600,
+                 productName: t.text(t.productName[r]), shipTo: t.regions.text(t.shipTo[r]))
+    }
+}
