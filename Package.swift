@@ -34,7 +34,7 @@ let package = Package(
         ]),
         .testTarget(name: "ModelTests", dependencies: [
             "ShopdeckModel", .product(name: "PropertyBased", package: "swift-property-based"),
-        ]),
+        ], exclude: ["Fixtures"]),
         .testTarget(name: "RulesTests", dependencies: ["ShopdeckRules", "ShopdeckModel"]),
         .testTarget(name: "ScreenTests", dependencies: ["ShopdeckScreen", "ShopdeckApp"]),
         .testTarget(name: "EndToEndTests", dependencies: []),

@@ -54,38 +54,58 @@ public struct CSVParser {
             record.starts.removeAll(keepingCapacity: true)
             record.ends.removeAll(keepingCapacity: true)
             record.line = lineAtStart
+            var needsCompaction = false
+            /// Unescapes `""` and drops the closing quote of flagged fields, in place.
+            func compact() {
+                for i in 0..<record.ends.count where record.ends[i] < 0 {
+                    let end = -record.ends[i]
+                    var r = record.starts[i], w = r, inQuotes = true
+                    while r < end {
+                        let c = base[r]
+                        if inQuotes && c == quote {
+                            if r + 1 < end && base[r + 1] == quote { base[w] = quote; w += 1; r += 2; continue }
+                            inQuotes = false; r += 1; continue
+                        }
+                        base[w] = c; w += 1; r += 1
+                    }
+                    record.ends[i] = w
+                }
+            }
             fieldLoop: while true {
                 // At the start of a field.
                 if p < count && base[p] == quote {
+                    // Scan only: nothing is rewritten until the record is known complete,
+                    // so an unfinished record can be carried into the next chunk untouched.
                     p += 1
                     let start = p
-                    var w = p // write position for in-place unescaping
+                    var escapes = false
                     var closed = false
                     while p < count {
                         let c = base[p]
                         if c == quote {
-                            if p + 1 < count && base[p + 1] == quote {
-                                base[w] = quote; w += 1; p += 2; continue
-                            }
-                            if p + 1 >= count && !final { break } // cannot tell yet
+                            if p + 1 < count && base[p + 1] == quote { escapes = true; p += 2; continue }
+                            if p + 1 >= count && !final { break } // closing quote or half an escape: cannot tell yet
                             p += 1; closed = true; break
                         }
                         if c == lf { line += 1 } else if c == cr && !(p + 1 < count && base[p + 1] == lf) { line += 1 }
-                        if w != p { base[w] = c }
-                        w += 1; p += 1
+                        p += 1
                     }
-                    if !closed {
-                        if !final { p = recordStart; line = lineAtStart; break recordLoop }
-                        // Unterminated quote at end of input: keep what there is.
-                    }
+                    if !closed && !final { p = recordStart; line = lineAtStart; break recordLoop }
+                    let contentEnd = closed ? p - 1 : p
                     // Text after the closing quote up to the separator stays in the field.
+                    var trailing = false
                     while p < count {
                         let c = base[p]
                         if c == sep || c == lf || c == cr { break }
-                        base[w] = c; w += 1; p += 1
+                        p += 1; trailing = true
                     }
                     record.starts.append(start)
-                    record.ends.append(w)
+                    if escapes || trailing {
+                        record.ends.append(-p) // negative: compact when the record is complete
+                        needsCompaction = true
+                    } else {
+                        record.ends.append(contentEnd)
+                    }
                 } else {
                     let start = p
                     while p < count {
@@ -99,16 +119,23 @@ public struct CSVParser {
                 // After a field: separator, line end, or end of buffer.
                 if p >= count {
                     if !final { p = recordStart; line = lineAtStart; break recordLoop }
+                    if needsCompaction { compact() }
                     try emit(record, buf)
                     break recordLoop
                 }
                 let c = base[p]
                 if c == sep { p += 1; continue fieldLoop }
-                if c == lf { p += 1; line += 1; try emit(record, buf); continue recordLoop }
+                if c == lf {
+                    p += 1; line += 1
+                    if needsCompaction { compact() }
+                    try emit(record, buf)
+                    continue recordLoop
+                }
                 // CR
                 if p + 1 >= count && !final { p = recordStart; line = lineAtStart; break recordLoop }
                 p += (p + 1 < count && base[p + 1] == lf) ? 2 : 1
                 line += 1
+                if needsCompaction { compact() }
                 try emit(record, buf)
                 continue recordLoop
             }

@@ -180,6 +180,11 @@ public enum DataLoader {
             } else {
                 fileError = LoadError(file: name, line: pending.first?.0, reason: "not recognised: the name starts with none of \(TableKind.allCases.flatMap(\.namePrefixes).joined(separator: ", ")) and no row of the first \(maxHeaderSearchRows) holds every required column of a table")
             }
+            // `inspect` still shows the rows of a file it could not take for a table.
+            if ins != nil, let (_, first) = pending.first {
+                ins!.headers = first
+                for (l, cells) in pending.dropFirst() { ins!.rows.append(cells); ins!.rowLines.append(l) }
+            }
             pending.removeAll()
         }
 
@@ -195,7 +200,10 @@ public enum DataLoader {
 
         do {
             let size = try FileReader.stream(path, parser: &parser, onEncoding: { encoding = $0 }) { rec, buf in
-                if fileError != nil { return }
+                if fileError != nil {
+                    if ins != nil { ins!.rows.append(strings(rec, buf)); ins!.rowLines.append(rec.line) }
+                    return
+                }
                 if let s = sink {
                     if ins != nil { ins!.rows.append(strings(rec, buf)); ins!.rowLines.append(rec.line) }
                     s.accept(rec, UnsafeRawBufferPointer(buf))

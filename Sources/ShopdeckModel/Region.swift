@@ -89,7 +89,7 @@ public struct Region: Hashable, Sendable, CustomStringConvertible {
         }
         guard let province = matched else { return [s] }
         // A municipality may repeat itself: 上海市上海市浦东新区 or go straight to the district.
-        if let r = takeUnit(&rest, ends: ["市", "自治州", "州", "盟", "地区"], maxLength: 8) {
+        if let r = takeUnit(&rest, ends: ["市", "自治州", "地区", "盟", "州"], maxLength: 8) {
             let city = normaliseCity(r)
             if city != province { out.append(r) }
         }
@@ -97,24 +97,19 @@ public struct Region: Hashable, Sendable, CustomStringConvertible {
         return out
     }
 
+    /// Takes a unit ending in the first marker (in priority order) found within `maxLength`
+    /// characters, at least two characters long.
     static func takeUnit(_ rest: inout Substring, ends: [String], maxLength: Int) -> String? {
-        var best: Substring.Index? = nil
-        var idx = rest.startIndex
-        var count = 0
-        while idx < rest.endIndex && count < maxLength {
-            let next = rest.index(after: idx)
-            count += 1
-            for e in ends where rest[rest.startIndex..<next].hasSuffix(e) && count >= 2 {
-                best = next
-                break
-            }
-            if best != nil { break }
-            idx = next
+        let window = String(rest.prefix(maxLength + 2))
+        for e in ends {
+            guard let r = window.range(of: e) else { continue }
+            let length = window.distance(from: window.startIndex, to: r.upperBound)
+            if length < 2 || length - e.count + 1 > maxLength { continue }
+            let unit = String(window[window.startIndex..<r.upperBound])
+            rest = rest.dropFirst(unit.count)
+            return unit
         }
-        guard let end = best else { return nil }
-        let unit = String(rest[rest.startIndex..<end])
-        rest = rest[end...]
-        return unit
+        return nil
     }
 }
 

@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+@testable import ShopdeckModel
+
+@Suite("Loader")
+struct LoaderTests {
+    let header = "order_id,paid_at,promised_ship_at,status"
+
+    @Test func missingRequiredColumnNamesFileColumnAndAliasesAndOthersStillLoad() {
+        let dir = makeFolder([
+            "orders_a.csv": "order_id,paid_at,status\n1,2023-03-01 10:00:00,待发货\n",
+            "orders_b.csv": "\(header)\n2,2023-03-01 10:00:00,2023-03-02 10:00:00,待发货\n",
+        ])
+        let s = DataLoader.load(folder: dir)
+        #expect(s.orders.count == 1)
+        #expect(s.files.map(\.path) == ["orders_b.csv"])
+        #expect(s.skippedFiles == ["orders_a.csv"])
+        let e = s.errors.first!
+        #expect(e.file == "orders_a.csv")
+        #expect(e.reason.contains("promised_ship_at"))
+        #expect(e.reason.contains("预售/承诺发货时间") && e.reason.contains("validPromiseShipmentTimeStamp"))
+    }
+
+    @Test func badRowIsSkippedWithFileLineReasonAndTheRestLoads() {
+        let dir = makeFolder(["orders.csv": """
+        \(header)
+        1,2023-03-01 10:00:00,2023-03-02 10:00:00,待发货
+        2,"2023-03-01
+        10:00:00",2023-03-02 10:00:00,待发货
+        3,2023-03-01 10:00:00,not a time,待发货
+        ,2023-03-01 10:00:00,2023-03-02 10:00:00,待发货
+        5,2023-03-01 10:00:00,2023-03-02 10:00:00,神秘状态
+        6,2023-03-01 10:00:00,2023-03-02 10:00:00,待付款
+        7,2023-03-01 10:00:00,2023-03-02 10:00:00,已发货
+        """])
+        let s = DataLoader.load(folder: dir)
+        #expect(s.orders.count == 2)
+        #expect(s.files[0].rows == 2 && s.files[0].badRows == 4)
+        #expect(s.errors.map(\.line) == [3, 5, 6, 7])
+        #expect(s.errors[0].reason.contains("paid_at"))
+        #expect(s.errors[1].reason.contains("promised_ship_at") && s.errors[1].column == 3)
+        #expect(s.errors[2].reason.contains("order_id"))
+        #expect(s.errors[3].reason.contains("神秘状态"))
+    }
+
+    @Test func newestFileWinsPerIdAndLaterRowWinsInsideAFile() {
+        let dir = makeFolder([
+            "orders_old.csv": "\(header)\nA,2023-03-01 10:00:00,2023-03-02 10:00:00,待发货\nB,2023-03-01 10:00:00,2023-03-02 10:00:00,待发货\n",
+            "orders_new.csv": "\(header)\nA,2023-03-01 10:00:00,2023-03-02 10:00:00,已关闭\nA,2023-03-01 10:00:00,2023-03-02 10:00:00,已发货\n",
+        ])
+        touch(dir + "/orders_old.csv", 1_700_000_100)
+        touch(dir + "/orders_new.csv", 1_700_000_000) // the "new" name is older: the old file wins
+        var s = DataLoader.load(folder: dir)
+        var a = Int(s.orders.ids.find("A")!)
+        #expect(s.orders.status[a] == .awaiting)
+        #expect(s.orders.count == 2)
+        touch(dir + "/orders_new.csv", 1_700_000_200)
+        s = DataLoader.load(folder: dir)
+        a = Int(s.orders.ids.find("A")!)
+        #expect(s.orders.status[a] == .shipped) // later row of the newest file
+        #expect(s.files.first { $0.path == "orders_new.csv" }!.rows == 2)
+    }
+
+    @Test func gb18030AndBOMAreDetected() {
+        let text = "订单编号,支付时间,承诺发货时间,订单状态\n1,2023-03-01 10:00:00,2023-03-02 10:00:00,待发货\n"
+        let dir = makeFolder([:], bytes: [
+            "orders_gbk.csv": TextEncoding.encodeGB18030(text)!,
+            "orders_bom.csv": [0xEF, 0xBB, 0xBF] + Array(text.replacingOccurrences(of: "1,", with: "2,").utf8),
+        ])
+        let s = DataLoader.load(folder: dir)
+        #expect(s.errors.isEmpty)
+        #expect(Dictionary(uniqueKeysWithValues: s.files.map { ($0.path, $0.encoding) }) == ["orders_gbk.csv": .gb18030, "orders_bom.csv": .utf8BOM])
+        #expect(s.orders.count == 2)
+    }
+
+    @Test func titleRowsAboveTheHeaderAndRecognitionByHeaders() {
+        let dir = makeFolder(["export_20230306.csv": "快手小店订单导出\n导出时间 2023-03-06\n\(header)\n1,2023-03-01 10:00:00,2023-03-02 10:00:00,待发货\n"])
+        let s = DataLoader.load(folder: dir)
+        #expect(s.files.first?.table == .orders)
+        #expect(s.orders.count == 1)
+    }
+
+    @Test func douyinExportIsNamed() {
+        let dir = makeFolder(["订单导出.csv": "主订单编号,子订单编号,订单提交时间,订单应付金额\n1,2,2023-03-01 10:00:00,10\n"])
+        let s = DataLoader.load(folder: dir)
+        #expect(s.errors.first?.reason.contains("Douyin") == true)
+    }
+
+    @Test func openPlatformFields() {
+        let dir = makeFolder(["orders.csv": "oid,payTime,promiseTimeStampOfDelivery,validPromiseShipmentTimeStamp,status,itemType,totalFee,sendTime\n"
+                              + "9,1677636000000,1677722400000,1677808800000,40,2,12990,0\n"])
+        let s = DataLoader.load(folder: dir)
+        #expect(s.orders.count == 1)
+        #expect(s.orders.promised[0] == 1_677_808_800) // validPromiseShipmentTimeStamp wins
+        #expect(s.orders.flags[0].contains(.flashSale))
+        #expect(s.orders.amount[0] == 12990)
+        #expect(s.orders.shipped[0] == .absent)       // 0 = absent
+        #expect(s.orders.status[0] == .shipped)
+        #expect(s.orders.promiseHours[0] == 48)       // derived, rounded up
+    }
+
+    @Test func splitAddressColumnsAreJoined() {
+        let dir = makeFolder(["orders.csv": "订单号,订单支付时间,预售/承诺发货时间,订单状态,收货地址-省,收货地址-市,收货地址-区,收货地址\n"
+                              + "1,2023-03-01 10:00:00,2023-03-02 10:00:00,交易关闭,吉林省,长春市,朝阳区,某某路1号\n"])
+        let s = DataLoader.load(folder: dir)
+        #expect(s.orders.regions[s.orders.shipTo[0]]?.parts == ["吉林", "长春", "朝阳区"])
+        #expect(s.orders.status[0] == .closed)
+    }
+
+    @Test func otherTablesLoad() {
+        let dir = makeFolder([
+            "violations.csv": "违规编号,通知时间,违规类型,扣分,处理措施,状态\nV1,2023-03-06 09:00:00,超时未发货,2,\"警告；扣分、禁言, 冻结\",待处理\n",
+            "adjustments.csv": "地区,范围,开始时间,结束时间\n上海,物流,2023-03-01 00:00:00,2023-03-05 23:59:59\n",
+            "coupons.csv": "活动ID,券类型,门槛,面额,发放时间\nC1,店铺满减券,¥99,10,2023-03-06 20:00:00\n",
+        ])
+        let s = DataLoader.load(folder: dir)
+        #expect(s.errors.isEmpty)
+        #expect(s.violations.first?.measures == ["警告", "扣分", "禁言", "冻结"])
+        #expect(s.adjustments.first?.publishedAt == s.adjustments.first?.start)
+        #expect(s.coupons.first?.threshold == 9900)
+    }
+}
