@@ -26,7 +26,8 @@ enum ViolationRules {
                                      appealsUsed: used, appealsLeft: max(0, rb.maxAppeals - used), appealable: reason == nil,
                                      notAppealableReason: reason, exemptionApplicable: v.violationId == token,
                                      appealDeadline: v.appealDeadline, locallyFiled: local > v.appealsUsed))
-            if v.points != 0 { points["\(CST.year(v.notifiedAt))\u{1}\(v.rule)", default: 0] += v.points }
+            // Points won back by a successful appeal no longer count (product choice; spec silent).
+            if v.points != 0 && reason != "resolved" { points["\(CST.year(v.notifiedAt))\u{1}\(v.rule)", default: 0] += v.points }
         }
         rows.sort { $0.notifiedAt != $1.notifiedAt ? $0.notifiedAt < $1.notifiedAt : $0.violationId < $1.violationId }
         let pts = points.map { k, p -> PointsRow in

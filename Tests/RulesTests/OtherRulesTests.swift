@@ -1,0 +1,88 @@
+import Testing
+import ShopdeckModel
+@testable import ShopdeckRules
+
+@Suite("Reports, coupons, copy, trust purchase (rules.md §6-9)")
+struct OtherRulesTests {
+    @Test func banLadderAcrossAYearAndFiveShops() throws {
+        let csv = """
+        report_id,user_id,reported_at,result,shop_id
+        1,U1,2022-12-20 10:00:00,成功,S1
+        2,U1,2022-12-28 10:00:00,成功,S1
+        3,U1,2023-01-02 10:00:00,成功,S1
+        4,U1,2023-01-03 10:00:00,失败,S1
+        5,U2,2023-01-01 10:00:00,成功,S1
+        6,U2,2023-01-02 10:00:00,成功,S2
+        7,U2,2023-01-03 10:00:00,成功,S3
+        8,U2,2023-01-04 10:00:00,成功,S4
+        9,U2,2023-01-05 10:00:00,成功,S5
+        """
+        let r = try run(["reports.csv": csv], asOf: "2023-01-03 12:00:00")
+        let rows = Dictionary(uniqueKeysWithValues: r.reports.map { ("\($0.userId)/\($0.year)", $0) })
+        // 2022: second success -> 7 days from 12-28, still active on 01-03.
+        #expect(rows["U1/2022"]!.ban == "7d" && rows["U1/2022"]!.banUntil == t("2023-01-04 10:00:00") && rows["U1/2022"]!.successes == 2)
+        // 2023: the count starts again: first success, 72 h.
+        #expect(rows["U1/2023"]!.ban == "72h" && rows["U1/2023"]!.nextStep == "7d")
+        #expect(rows["U2/2023"]!.ban == "72h" && rows["U2/2023"]!.shops == 3)
+        let later = try run(["reports.csv": csv], asOf: "2023-01-06 00:00:00")
+        let u2 = later.reports.first { $0.userId == "U2" }!
+        #expect(u2.ban == "permanent_platform" && u2.banUntil == nil && u2.shops == 5 && u2.successes == 5)
+        // Expired bans read none.
+        #expect(try run(["reports.csv": csv], asOf: "2023-03-01 00:00:00").reports.first { $0.userId == "U1" && $0.year == 2023 }!.ban == "none")
+    }
+
+    let products = """
+    product_id,product_name,price,commission,source,trust_purchase
+    P1,卫衣,99.00,0,自建,是
+    P2,口红,100,30,好物联盟,否
+    P3,面膜,100,29.99,好物联盟,是
+    P4,杯子,98.99,0,自建,否
+    """
+
+    @Test func couponWarningsAndTheCommissionEdge() throws {
+        let coupons = """
+        activity_id,coupon_type,threshold,face_value,issue_at,live_plan,status
+        SHOP,店铺满减券,99,10,2023-03-06 20:00:30,晚场,未开始
+        CLASH,店铺满减券,99,10,2023-03-06 20:00:59,晚场,未开始
+        ANCHOR,主播满减券,100,30,2023-03-06 21:00:00,晚场,未开始
+        FACE,店铺满减券,50,50,2023-03-06 22:00:00,,未开始
+        NONE,主播满减券,500,30,2023-03-06 22:00:00,,未开始
+        PASSED,店铺满减券,99,10,2023-03-06 09:00:00,,未开始
+        RUNNING,店铺满减券,99,10,2023-03-06 09:00:00,,进行中
+        """
+        let r = try run(["products.csv": products, "coupons.csv": coupons], asOf: "2023-03-06 10:00:00")
+        let c = Dictionary(uniqueKeysWithValues: r.coupons.map { ($0.activityId, $0) })
+        #expect(c["SHOP"]!.applicableProducts == 1 && c["SHOP"]!.warnings == ["schedule_clash"])
+        #expect(c["CLASH"]!.warnings == ["schedule_clash"])
+        #expect(c["ANCHOR"]!.applicableProducts == 1) // P2: commission 30 == face 30; P3 29.99 < 30
+        #expect(c["FACE"]!.warnings == ["face_not_below_threshold"])
+        #expect(c["NONE"]!.warnings == ["no_applicable_goods"])
+        #expect(c["PASSED"]!.warnings == ["issue_time_passed"])
+        #expect(c["RUNNING"]!.warnings.isEmpty)
+        #expect(r.coupons.map(\.activityId) == ["PASSED", "RUNNING", "CLASH", "SHOP", "ANCHOR", "FACE", "NONE"].sorted {
+            c[$0]!.issueAt != c[$1]!.issueAt ? c[$0]!.issueAt < c[$1]!.issueAt : $0 < $1 })
+        let notPro = try run(["products.csv": products, "coupons.csv": coupons], asOf: "2023-03-06 10:00:00", config: "[shop]\nprofessional_anchor = false\n")
+        #expect(notPro.coupons.allSatisfy { $0.warnings.contains("not_professional_anchor") })
+        #expect(r.trustPurchase.on == 2 && r.trustPurchase.off == 2)
+    }
+
+    @Test func copyNorms() throws {
+        let products = """
+        product_id,product_name,price
+        A,全网第一 顶级面霜,10
+        B,大牌平替口红,10
+        C,官方旗舰店 小橙牙刷,10
+        D,官方旗舰店 别家牙刷,10
+        E,专利美白精华,10
+        F,专利号ZL123 美白精华,10
+        G,洗眼液 天天用,10
+        H,天天用 卸妆水,10
+        I,消炎祛痘膏,10
+        """
+        let r = try run(["products.csv": products, "scripts/live.txt": "今天这款是临床验证有效的！"], asOf: "2023-03-06 10:00:00",
+                        config: "[shop]\nauthorised_brands = [\"小橙\"]\n")
+        let f = r.copyFindings.map { "\($0.productId):\($0.norm):\($0.terms.joined(separator: "+"))" }
+        #expect(f == ["A:1:第一+顶级", "B:3:大牌平替", "D:14:官方+旗舰店", "E:7:专利", "E:10:美白", "F:10:美白",
+                      "G:13:天天用", "I:2:消炎", "I:10:祛痘", "scripts/live.txt:6:临床验证"])
+    }
+}
