@@ -1,2 +1,165 @@
+#define _XOPEN_SOURCE 700
+#define _GNU_SOURCE 1
+#define NCURSES_WIDECHAR 1
 #include "shim.h"
-int shim_placeholder(void){return 0;}
+#include <locale.h>
+#include <langinfo.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <wchar.h>
+#include <ncursesw/curses.h>
+#include <ncursesw/term.h>
+
+static SCREEN *screen_ = NULL;
+static WINDOW *win_ = NULL;
+static FILE *out_ = NULL, *in_ = NULL;
+static int colors_ = 0;
+static int npairs_ = 1;
+static short pair_fg_[1024], pair_bg_[1024];
+
+int shim_start(int want_color) {
+    setlocale(LC_ALL, "");
+    if (!isatty(0) || !isatty(1)) return -1;
+    out_ = fdopen(dup(1), "w");
+    in_ = fdopen(dup(0), "r");
+    if (!out_ || !in_) return -1;
+    screen_ = newterm(NULL, out_, in_);
+    if (!screen_) {
+        /* Unknown TERM: fall back to xterm-256color, then xterm. */
+        screen_ = newterm("xterm-256color", out_, in_);
+        if (!screen_) screen_ = newterm("xterm", out_, in_);
+        if (!screen_) return -1;
+    }
+    set_term(screen_);
+    win_ = stdscr;
+    cbreak();
+    noecho();
+    nonl();
+    keypad(win_, TRUE);
+    set_escdelay(25);
+    curs_set(0);
+    colors_ = 0;
+    if (want_color && has_colors()) {
+        start_color();
+        use_default_colors();
+        colors_ = COLORS;
+        if (colors_ > 256) colors_ = 256;
+    }
+    npairs_ = 1;
+    return 0;
+}
+
+int shim_active(void) { return screen_ != NULL; }
+
+void shim_stop(void) {
+    if (!screen_) return;
+    curs_set(1);
+    endwin();
+    delscreen(screen_);
+    screen_ = NULL;
+    win_ = NULL;
+    if (out_) { fclose(out_); out_ = NULL; }
+    if (in_) { fclose(in_); in_ = NULL; }
+}
+
+int shim_rows(void) { return win_ ? getmaxy(win_) : 0; }
+int shim_cols(void) { return win_ ? getmaxx(win_) : 0; }
+int shim_colors(void) { return colors_; }
+
+int shim_locale_utf8(void) {
+    const char *cs = nl_langinfo(CODESET);
+    return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+}
+
+int shim_has_cursor_addressing(void) {
+    char *cup = tigetstr("cup");
+    return cup != NULL && cup != (char *)-1;
+}
+
+int shim_read_key(int timeout_ms, unsigned int *ch, int *is_key) {
+    if (!win_) return -1;
+    wtimeout(win_, timeout_ms);
+    wint_t w = 0;
+    int r = wget_wch(win_, &w);
+    if (r == ERR) return 0;
+    *ch = (unsigned int)w;
+    *is_key = (r == KEY_CODE_YES);
+    return 1;
+}
+
+int shim_pair(int fg, int bg) {
+    if (colors_ == 0) return 0;
+    if (fg == -1 && bg == -1) return 0;
+    for (int i = 1; i < npairs_; i++) if (pair_fg_[i] == fg && pair_bg_[i] == bg) return i;
+    if (npairs_ >= COLOR_PAIRS || npairs_ >= 1024) return 0;
+    init_pair((short)npairs_, (short)fg, (short)bg);
+    pair_fg_[npairs_] = (short)fg; pair_bg_[npairs_] = (short)bg;
+    return npairs_++;
+}
+
+void shim_begin_frame(void) { if (win_) werase(win_); }
+
+void shim_put(int y, int x, const unsigned int *cps, int n, int attrs, int pair) {
+    if (!win_) return;
+    wchar_t wch[6];
+    int k = 0;
+    for (int i = 0; i < n && i < 5; i++) wch[k++] = (wchar_t)cps[i];
+    wch[k] = 0;
+    attr_t a = A_NORMAL;
+    if (attrs & SHIM_BOLD) a |= A_BOLD;
+    if (attrs & SHIM_REVERSE) a |= A_REVERSE;
+    if (attrs & SHIM_DIM) a |= A_DIM;
+    if (attrs & SHIM_UNDERLINE) a |= A_UNDERLINE;
+    cchar_t cc;
+    setcchar(&cc, wch, a, (short)pair, NULL);
+    mvwadd_wch(win_, y, x, &cc); /* ERR at the bottom-right cell is expected */
+}
+
+void shim_end_frame(int cy, int cx, int show) {
+    if (!win_) return;
+    if (show) { curs_set(1); wmove(win_, cy, cx); } else { curs_set(0); }
+    wnoutrefresh(win_);
+    doupdate();
+    if (out_) fflush(out_);
+}
+
+void shim_full_redraw(void) { if (win_) { clearok(win_, TRUE); } }
+
+static void restore_and_reraise(int sig) {
+    if (screen_) { endwin(); }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void shim_install_signal_handlers(void) {
+    int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGTRAP };
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = restore_and_reraise;
+        sigemptyset(&sa.sa_mask);
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
+int shim_key_code(const char *name) {
+    if (!strcmp(name, "up")) return KEY_UP;
+    if (!strcmp(name, "down")) return KEY_DOWN;
+    if (!strcmp(name, "left")) return KEY_LEFT;
+    if (!strcmp(name, "right")) return KEY_RIGHT;
+    if (!strcmp(name, "home")) return KEY_HOME;
+    if (!strcmp(name, "end")) return KEY_END;
+    if (!strcmp(name, "ppage")) return KEY_PPAGE;
+    if (!strcmp(name, "npage")) return KEY_NPAGE;
+    if (!strcmp(name, "backspace")) return KEY_BACKSPACE;
+    if (!strcmp(name, "dc")) return KEY_DC;
+    if (!strcmp(name, "enter")) return KEY_ENTER;
+    if (!strcmp(name, "btab")) return KEY_BTAB;
+    if (!strcmp(name, "resize")) return KEY_RESIZE;
+    if (!strcmp(name, "f0")) return KEY_F0;
+    return -1;
+}
+

@@ -3,10 +3,29 @@ import Foundation
 import ShopdeckApp
 import ShopdeckModel
 
+/// Flags of the interactive screen.
+struct ScreenOptions: ParsableArguments {
+    @Option(name: .long, help: "Theme name (from themes/) or a theme file path.") var theme: String?
+    @Flag(name: .customLong("read-only"), help: "Review mode: nothing can be changed, the appeal form does not open.") var readOnly = false
+}
+
 struct Dashboard: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Open the dashboard on a data folder (the default command).")
     @OptionGroup var options: DataOptions
-    func run() throws { print("dashboard: not yet") }
+    @OptionGroup var screen: ScreenOptions
+
+    func run() throws {
+        let ws = try options.workspace()
+        let fixed = options.asOf == nil ? nil : try options.instant()
+        try open(ws, fixedAsOf: fixed, screen: screen, journal: options.journal)
+    }
+}
+
+func open(_ ws: Workspace, fixedAsOf: Instant?, screen: ScreenOptions, journal: String?) throws {
+    let runner = DashboardRunner(ws: ws, fixedAsOf: fixedAsOf, theme: screen.theme, readOnly: screen.readOnly, journalPath: journal)
+    do { try runner.run() } catch {
+        throw ValidationError("\(error)")
+    }
 }
 
 struct Demo: ParsableCommand {
@@ -20,6 +39,7 @@ struct Demo: ParsableCommand {
     @Option(name: .customLong("as-of"), help: "Anchor the demo data (and the dashboard) at this CST time (default: now).")
     var asOf: String?
     @Option(name: .customLong("orders-per-week"), help: "Orders a week (six weeks are written).") var ordersPerWeek = 3400
+    @OptionGroup var screen: ScreenOptions
 
     func run() throws {
         var anchor = Workspace.now()
@@ -27,13 +47,17 @@ struct Demo: ParsableCommand {
             guard case .value(let t) = CST.parse(s) else { throw ValidationError("cannot read --as-of '\(s)': use \"YYYY-MM-DD HH:MM:SS\" (CST)") }
             anchor = t
         }
-        let folder = out ?? (NSTemporaryDirectory() + "shopdeck-demo-\(getpid())")
-        if let names = FileReader.list(folder), names.contains(where: { DataLoader.isExport(name: $0) }) , out != nil {
+        let folder = out ?? (NSTemporaryDirectory() + "shopdeck-demo-\(getpid())-\(anchor)")
+        if let names = FileReader.list(folder), names.contains(where: { DataLoader.isExport(name: $0) }) {
             throw ValidationError("\(folder) already holds exports: give --out a new or empty folder")
         }
         let files = try DemoShop(seed: seed, anchor: anchor, ordersPerWeek: ordersPerWeek).write(to: folder)
-        print("demo shop written to \(folder) (\(files.count) files)")
-        if noDashboard { return }
-        print("dashboard: not yet")
+        if noDashboard {
+            print("demo shop written to \(folder) (\(files.count) files)")
+            return
+        }
+        let ws = try Workspace.open(folder: folder)
+        try open(ws, fixedAsOf: asOf == nil ? nil : anchor, screen: screen, journal: nil)
+        print("demo shop: \(folder)")
     }
 }

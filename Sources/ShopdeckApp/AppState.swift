@@ -1,0 +1,104 @@
+import ShopdeckScreen
+import ShopdeckModel
+import ShopdeckRules
+
+/// Per-table view state that outlives a frame.
+public struct TableState: Equatable, Sendable {
+    public var selected = 0
+    public var scroll = 0
+    public var sortColumn: Int? = nil
+    public var descending = false
+    public var filter = ""
+    public init() {}
+}
+
+/// The appeal form (terminal-ui.md "Appeal form").
+public struct AppealForm: Equatable, Sendable {
+    public enum Field: Int, CaseIterable, Sendable { case reason, statement, evidence, operatorName, submit }
+    public var violationId: String
+    public var attempt: Int
+    public var reasonIndex = 0
+    public var statement = ""
+    public var evidence = ""
+    public var operatorName: String
+    public var field: Field = .reason
+    public var caret = 0
+    public var errors: [Field: String] = [:]
+    public var confirming = false
+
+    public init(violationId: String, attempt: Int, operatorName: String) {
+        self.violationId = violationId; self.attempt = attempt; self.operatorName = operatorName
+    }
+
+    /// True when something was typed that would be lost.
+    public var hasText: Bool { !statement.isEmpty || !evidence.isEmpty }
+
+    public var evidencePaths: [String] {
+        evidence.split(whereSeparator: { $0 == "\n" || $0 == ";" || $0 == "；" || $0 == "," }).map { String($0).trimmed() }.filter { !$0.isEmpty }
+    }
+}
+
+/// Overlays drawn over the current screen.
+public enum Overlay: Equatable, Sendable {
+    case help
+    case command(text: String, completions: [String])
+    case filter(text: String)
+    case appeal(AppealForm)
+    case confirmDiscard(AppealForm)
+    case confirmQuit
+    case message(String)
+}
+
+public enum Screen: Equatable, Sendable {
+    case dashboard
+    case table(PaneID)
+}
+
+/// What the loop must do after a key: the reducer stays pure.
+public enum Effect: Equatable, Sendable {
+    case quit
+    case reload
+    case setAsOf(Instant?)
+    case setTheme(String?)
+    case fileAppeal(AppealEntry)
+}
+
+public struct AppState: Sendable {
+    public var report: Report
+    public var folder: String
+    public var shopName: String?
+    /// nil: live (as of now, moving); otherwise fixed.
+    public var fixedAsOf: Instant?
+    public var now: Instant
+    public var focus: PaneID = .shipping
+    public var screen: Screen = .dashboard
+    public var tables: [PaneID: TableState] = [:]
+    public var overlay: Overlay? = nil
+    public var readOnlyReason: String? = nil
+    public var lastReload: Instant
+    public var status: String? = nil
+    public var themeName = "default"
+    public var themeNames: [String] = ["default"]
+    public var operatorName = ""
+    public var appealReasons: [String] = []
+    public var fileExists: @Sendable (String) -> Bool = { _ in true }
+    public var minimumSize = (width: 80, height: 24)
+
+    public init(report: Report, folder: String, now: Instant, fixedAsOf: Instant? = nil) {
+        self.report = report; self.folder = folder; self.now = now; self.fixedAsOf = fixedAsOf; lastReload = now
+    }
+
+    public var asOf: Instant { fixedAsOf ?? now }
+    public var readOnly: Bool { readOnlyReason != nil }
+
+    public func table(_ p: PaneID) -> TableState { tables[p] ?? TableState() }
+}
+
+extension String {
+    func trimmed() -> String {
+        var s = Substring(self)
+        while let f = s.first, f.isWhitespace { s = s.dropFirst() }
+        while let l = s.last, l.isWhitespace { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,220 @@
+import ShopdeckModel
+import ShopdeckRules
+import ShopdeckScreen
+
+/// state -> a frame. Pure: rendered and tested without a terminal.
+public enum View {
+    public static func render(_ s: AppState, width: Int, height: Int, theme: Theme = .standard, glyphs: Glyphs = .unicode) -> CellBuffer {
+        var c = Canvas(width: width, height: height, theme: theme, glyphs: glyphs)
+        guard width >= s.minimumSize.width, height >= s.minimumSize.height else {
+            tooSmall(&c, s)
+            return c.buffer
+        }
+        header(&c, s)
+        let body = Rect(x: 0, y: 1, width: width, height: height - 2)
+        switch s.screen {
+        case .dashboard: dashboard(&c, s, body)
+        case .table(let p): TableScreen.draw(&c, s, p, body)
+        }
+        statusLine(&c, s)
+        if let o = s.overlay { Overlays.draw(&c, s, o) }
+        return c.buffer
+    }
+
+    static func tooSmall(_ c: inout Canvas, _ s: AppState) {
+        let lines = ["shopdeck needs a terminal of at least \(s.minimumSize.width)x\(s.minimumSize.height);",
+                     "this one is \(c.buffer.width)x\(c.buffer.height). Enlarge the terminal (q quits)."]
+        for (i, l) in lines.enumerated() {
+            let y = c.buffer.height / 2 - 1 + i
+            let w = DisplayWidth.of(l)
+            c.text(l, x: max(0, (c.buffer.width - w) / 2), y: y, role: i == 0 ? .warning : .text)
+        }
+    }
+
+    static func header(_ c: inout Canvas, _ s: AppState) {
+        let w = c.buffer.width
+        c.buffer.fill(Rect(x: 0, y: 0, width: w, height: 1), style: c.theme[.status])
+        let mode = s.fixedAsOf == nil ? "live" : "replay"
+        let left = " shopdeck · \(s.shopName ?? "shop") · as of \(CST.format(s.asOf)) CST (\(mode))"
+        c.text(left, x: 0, y: 0, role: .status, maxWidth: w)
+        let right = s.readOnly ? "READ-ONLY " : ""
+        if !right.isEmpty { c.text(right, x: w - DisplayWidth.of(right), y: 0, role: .statusKey) }
+    }
+
+    static func statusLine(_ c: inout Canvas, _ s: AppState) {
+        let w = c.buffer.width, y = c.buffer.height - 1
+        c.buffer.fill(Rect(x: 0, y: y, width: w, height: 1), style: c.theme[.status])
+        let load = s.report.load
+        let hints: String
+        switch s.screen {
+        case .dashboard: hints = "Tab pane  Enter open  a appeals  r reload  t theme  : cmd  ? help  q quit"
+        case .table: hints = "↑↓ move  s sort  / filter  a appeal  Esc back  ? help  q quit"
+        }
+        var left: String
+        if let msg = s.status { left = " " + msg }
+        else {
+            left = " \(s.folder) · reloaded \(CST.formatShort(s.lastReload).suffix(5)) (\(String(format: "%.2f", load.seconds)) s) · \(s.report.rulebook)"
+            if !load.errors.isEmpty { left += " · \(load.errors.count) load warning\(load.errors.count == 1 ? "" : "s")" }
+            if let ro = s.readOnlyReason { left += " · read-only: \(ro)" }
+        }
+        let hintW = DisplayWidth.of(hints)
+        let room = max(0, w - hintW - 2)
+        c.text(DisplayWidth.truncate(left, to: room), x: 0, y: y, role: s.status != nil ? .statusKey : .status)
+        if w > hintW + 10 { c.text(hints, x: w - hintW - 1, y: y, role: .status) }
+    }
+
+    static func dashboard(_ c: inout Canvas, _ s: AppState, _ body: Rect) {
+        let rows = body.rows(3)
+        var rects: [Rect] = []
+        for r in rows { rects += r.columns(2) }
+        for p in PaneID.allCases {
+            let r = rects[p.rawValue]
+            let inner = c.pane(r, title: p.title, focused: s.focus == p, badge: badge(p, s.report))
+            var lines: [[(String, Theme.Role)]] = Panes.lines(p, s, glyphs: c.glyphs)
+            if lines.count > inner.height { lines = Array(lines.prefix(inner.height)) }
+            for (i, l) in lines.enumerated() { c.line(l, x: inner.x + 1, y: inner.y + i, width: inner.width - 1) }
+        }
+    }
+
+    /// The count of things to act on, in the pane's title.
+    static func badge(_ p: PaneID, _ r: Report) -> String? {
+        let n: Int
+        switch p {
+        case .shipping: n = r.shipping.lateUnshipped.count + r.shipping.atRisk.count + r.shipping.delayReportNeeded.count
+        case .exemption: return nil
+        case .appeals: n = r.violations.filter(\.appealable).count
+        case .coupons: n = r.coupons.filter { !$0.warnings.isEmpty }.count
+        case .aftersales: n = r.aftersales.open.filter { $0.breached || $0.hoursLeft < 12 }.count
+        case .more: n = r.copyFindings.count
+        }
+        return n > 0 ? "\(n)" : nil
+    }
+}
+
+/// The lines of each dashboard pane: headline figure, trend, counts to act on.
+enum Panes {
+    typealias Line = [(String, Theme.Role)]
+
+    static func lines(_ p: PaneID, _ s: AppState, glyphs: Glyphs) -> [Line] {
+        let r = s.report
+        switch p {
+        case .shipping: return shipping(r, glyphs)
+        case .exemption: return exemption(r, glyphs)
+        case .appeals: return appeals(r)
+        case .coupons: return coupons(r, glyphs)
+        case .aftersales: return aftersales(r)
+        case .more: return more(r)
+        }
+    }
+
+    static func rateRole(_ d: Double?, _ threshold: Double) -> Theme.Role {
+        guard let d else { return .dim }
+        return d >= threshold ? .good : .breach
+    }
+
+    static func shipping(_ r: Report, _ g: Glyphs) -> [Line] {
+        let weeks = r.shipping.weeks
+        let this = weeks.last, last = weeks.count >= 2 ? weeks[weeks.count - 2] : nil
+        let spark = Canvas.sparkline(weeks.suffix(8).map(\.onTimeRate), glyphs: g, low: 0.9, high: 1.0)
+        var out: [Line] = [
+            [("及时发货率 ", .text), ("本周 ", .dim), (Format.pct(this?.onTimeRate), rateRole(this?.onTimeRate, 0.97)),
+             ("  上周 ", .dim), (Format.pct(last?.onTimeRate), rateRole(last?.onTimeRate, 0.97))],
+            [("8 weeks ", .dim), (spark, .accent)],
+        ]
+        let risk = r.shipping.atRisk
+        if let next = risk.first {
+            out.append([("at risk \(risk.count)", .warning), (" · next in ", .dim), (Format.hours(next.hoursLeft), next.hoursLeft < 2 ? .breach : .warning),
+                        (" " + next.orderId, .dim)])
+        } else { out.append([("at risk 0", .good)]) }
+        out.append([("late \(r.shipping.lateUnshipped.count)", r.shipping.lateUnshipped.isEmpty ? .good : .breach),
+                    (" · protected \(r.shipping.protected.count)", .text)])
+        let d = r.shipping.delayReportNeeded.count
+        out.append([("delay reports (报备) needed \(d)", d > 0 ? .warning : .dim)])
+        return out
+    }
+
+    static func exemption(_ r: Report, _ g: Glyphs) -> [Line] {
+        let e = r.exemption
+        let wk = r.shipping.weeks.first { $0.weekStart == e.evaluatedWeek }
+        let status: (String, Theme.Role) = !e.inForce ? ("not in force yet", .dim) : (e.eligible ? ("ELIGIBLE this week", .good) : ("not eligible", .warning))
+        let ok = g == .ascii ? "ok" : "✓", no = g == .ascii ? "x" : "✗"
+        func crit(_ name: String, _ pass: Bool, _ need: String) -> [(String, Theme.Role)] {
+            [(name + " ", .dim), (pass ? ok : no, pass ? .good : .breach), (pass ? "" : " " + need, .warning)]
+        }
+        let m = e.margins
+        var out: [Line] = [
+            [("承诺现货占比 ", .text), (Format.pct(wk?.spotShare), .accent), (" · paid ", .dim), (Format.int(e.paidOrders), .text)],
+            [("豁免 ", .text), status, (" (from wk \(CST.formatDate(e.evaluatedWeek).suffix(5)))", .dim)],
+            crit(">3000", !e.failed.contains("paid_orders"), "+\(m.paidOrdersNeeded)")
+                + [(" ", .text)] + crit(">70%", !e.failed.contains("spot_share"), "+\(m.spotOrdersNeeded) spot")
+                + [(" ", .text)] + crit(">=97%", !e.failed.contains("on_time_rate"), "+\(m.onTimeOrdersNeeded)"),
+        ]
+        if let t = e.tokenUsedBy { out.append([("token used by ", .dim), (t, .good)]) }
+        else {
+            let p = e.projection
+            out.append([("this week so far: paid \(Format.int(e.projectionPaid))", .dim),
+                        (p.paidOrdersNeeded > 0 ? " (+\(Format.int(p.paidOrdersNeeded)) to go)" : "", .dim)])
+        }
+        out.append([("only 超时未发货 is waived; score & compensation apply", .dim)])
+        return out
+    }
+
+    static func appeals(_ r: Report) -> [Line] {
+        let appealable = r.violations.filter(\.appealable)
+        let year = CST.year(r.asOf)
+        let points = r.points.filter { $0.year == year }.reduce(0) { $0 + $1.points }
+        var out: [Line] = [
+            [("appealable \(appealable.count)", appealable.isEmpty ? .good : .warning), (" · appeals left \(appealable.reduce(0) { $0 + $1.appealsLeft })", .text)],
+            [("points \(year): ", .dim), ("\(points)", points > 0 ? .warning : .good), (" · violations \(r.violations.count)", .dim)],
+            [("locally filed appeals \(r.appeals.count)", .text), (" · in progress \(r.violations.filter(\.locallyFiled).count)", .dim)],
+        ]
+        if let next = appealable.filter({ $0.appealDeadline != .absent }).min(by: { $0.appealDeadline < $1.appealDeadline }) {
+            out.append([("next deadline ", .dim), (next.violationId, .text), (" in " + Format.countdown(next.appealDeadline - r.asOf), .warning)])
+        }
+        out.append([("a: open violations and file an appeal", .dim)])
+        return out
+    }
+
+    static func coupons(_ r: Report, _ g: Glyphs) -> [Line] {
+        let coming = r.coupons.filter { $0.issueAt >= r.asOf }
+        var out: [Line] = []
+        for c in coming.prefix(3) {
+            out.append([(CST.formatShort(c.issueAt).suffix(5) + " ", .accent), (c.activityId + " ", .text), ((c.name ?? "") + " ", .dim),
+                        ("in " + Format.countdown(c.issueAt - r.asOf), .text), (c.warnings.isEmpty ? "" : " ! " + c.warnings.joined(separator: ","), .warning)])
+        }
+        if coming.isEmpty { out.append([("no coming timed coupons", .dim)]) }
+        let warned = r.coupons.filter { !$0.warnings.isEmpty }.count
+        out.append([("warnings \(warned) of \(r.coupons.count)", warned > 0 ? .warning : .good)])
+        out.append([("shows on iOS >= 9.7.10 / Android >= 9.6.50", .dim)])
+        return out
+    }
+
+    static func aftersales(_ r: Report) -> [Line] {
+        let open = r.aftersales.open
+        let breached = open.filter(\.breached).count
+        var out: [Line] = [[("open \(open.count)", .text), (" · breached \(breached)", breached > 0 ? .breach : .good),
+                            (" · 春节 \(open.filter(\.holidayAdjusted).count)", .dim)]]
+        if let next = open.first {
+            out.append([("next ", .dim), (next.refundId + " ", .text), (next.stage + " ", .dim), (Format.hours(next.hoursLeft), next.breached ? .breach : .warning)])
+        }
+        let thisWeek = CST.weekStart(r.asOf)
+        let w = r.aftersales.weeks.first { $0.weekStart == thisWeek }, l = r.aftersales.weeks.first { $0.weekStart == thisWeek - CST.week }
+        func h(_ d: Double?) -> String { d.map { String(format: "%.1fh", $0) } ?? "—" }
+        out.append([("仅退款 ", .text), (h(w?.refundOnlyAvgHours), .accent), (" (last " + h(l?.refundOnlyAvgHours) + ")", .dim)])
+        out.append([("退货退款 ", .text), (h(w?.returnRefundAvgHours), .accent), (" (last " + h(l?.returnRefundAvgHours) + ")", .dim),
+                    (" · excl \(w?.excluded ?? 0)", .dim)])
+        out.append([("商责纠纷率 ", .text), (Format.pct(w?.disputeRate), .text)])
+        return out
+    }
+
+    static func more(_ r: Report) -> [Line] {
+        let active = r.reports.filter { $0.ban != "none" }.count
+        return [
+            [("reports: \(r.reports.count) users", .text), (" · active bans \(active)", active > 0 ? .warning : .dim)],
+            [("copy findings \(r.copyFindings.count)", r.copyFindings.isEmpty ? .good : .warning),
+             (r.copyFindings.isEmpty ? "" : " (norms " + Array(Set(r.copyFindings.map(\.norm))).sorted().map(String.init).joined(separator: ",") + ")", .dim)],
+            [("信任购 on \(r.trustPurchase.on) / off \(r.trustPurchase.off)", .text)],
+            [("load: \(r.load.files.count) files, \(r.load.errors.count) errors", r.load.errors.isEmpty ? .dim : .warning)],
+        ]
+    }
+}

@@ -1,0 +1,270 @@
+import ShopdeckScreen
+import ShopdeckModel
+import ShopdeckRules
+
+/// keys -> new state + effects. Pure: the loop runs the effects and feeds results back.
+public enum Update {
+    public static func key(_ s: inout AppState, _ k: Key) -> [Effect] {
+        if k == .resize { return [] }
+        if k == .interrupt { return [.quit] }
+        if let overlay = s.overlay { return overlayKey(&s, overlay, k) }
+        s.status = nil
+        switch s.screen {
+        case .dashboard: return dashboardKey(&s, k)
+        case .table(let p): return tableKey(&s, p, k)
+        }
+    }
+
+    static func common(_ s: inout AppState, _ k: Key) -> [Effect]? {
+        switch k {
+        case .char("q"): return [.quit]
+        case .char("?"): s.overlay = .help; return []
+        case .char(":"): s.overlay = .command(text: "", completions: completions(s, "")); return []
+        case .char("r"): s.status = "reloading…"; return [.reload]
+        case .char("t"):
+            let i = s.themeNames.firstIndex(of: s.themeName) ?? 0
+            return [.setTheme(s.themeNames[(i + 1) % max(1, s.themeNames.count)])]
+        default: return nil
+        }
+    }
+
+    static func dashboardKey(_ s: inout AppState, _ k: Key) -> [Effect] {
+        if let e = common(&s, k) { return e }
+        let n = PaneID.allCases.count
+        let i = s.focus.rawValue
+        switch k {
+        case .tab, .right, .char("l"): s.focus = PaneID(rawValue: (i + 1) % n)!
+        case .backTab, .left, .char("h"): s.focus = PaneID(rawValue: (i + n - 1) % n)!
+        case .down, .char("j"): s.focus = PaneID(rawValue: min(n - 1, i + 2))!
+        case .up, .char("k"): s.focus = PaneID(rawValue: max(0, i - 2))!
+        case .enter: s.screen = .table(s.focus)
+        case .char("a"): s.focus = .appeals; s.screen = .table(.appeals)
+        default: break
+        }
+        return []
+    }
+
+    static func tableKey(_ s: inout AppState, _ p: PaneID, _ k: Key) -> [Effect] {
+        if let e = common(&s, k) { return e }
+        var t = s.table(p)
+        let model = TableModel.build(p, s.report)
+        let count = model.order(t).count
+        let page = 10
+        switch k {
+        case .down, .char("j"): t.selected = min(max(0, count - 1), t.selected + 1)
+        case .up, .char("k"): t.selected = max(0, t.selected - 1)
+        case .char("g"), .home: t.selected = 0
+        case .char("G"), .end: t.selected = max(0, count - 1)
+        case .pageDown: t.selected = min(max(0, count - 1), t.selected + page)
+        case .pageUp: t.selected = max(0, t.selected - page)
+        case .char("s"):
+            let next = (t.sortColumn ?? -1) + 1
+            t.sortColumn = next >= model.columns.count ? nil : next
+            s.status = t.sortColumn.map { "sorted by \(model.columns[$0].title)" } ?? "file order"
+        case .char("S"): t.descending.toggle(); s.status = t.descending ? "descending" : "ascending"
+        case .char("/"): s.overlay = .filter(text: t.filter)
+        case .escape, .char("h"), .left:
+            if !t.filter.isEmpty && k == .escape { t.filter = ""; t.selected = 0 } else { s.screen = .dashboard }
+        case .tab:
+            let n = PaneID.allCases.count
+            s.focus = PaneID(rawValue: (p.rawValue + 1) % n)!; s.screen = .table(s.focus)
+        case .backTab:
+            let n = PaneID.allCases.count
+            s.focus = PaneID(rawValue: (p.rawValue + n - 1) % n)!; s.screen = .table(s.focus)
+        case .char("a"), .enter where p == .appeals:
+            s.tables[p] = t
+            return startAppeal(&s, model: model)
+        default: break
+        }
+        s.tables[p] = t
+        return []
+    }
+
+    /// `a` on a violation: the form, or why it cannot be appealed.
+    static func startAppeal(_ s: inout AppState, model: TableModel) -> [Effect] {
+        let t = s.table(.appeals)
+        let order = model.order(t)
+        guard t.selected < order.count else { s.status = "no violation selected"; return [] }
+        let id = model.ids[order[t.selected]]
+        guard let v = s.report.violations.first(where: { $0.violationId == id }) else { return [] }
+        if let why = s.readOnlyReason { s.status = "read-only: \(why); the appeal form does not open"; return [] }
+        guard v.appealable else {
+            s.status = "\(v.violationId) cannot be appealed: \(TableModel.reasonText(v.notAppealableReason ?? ""))"
+            return []
+        }
+        s.overlay = .appeal(AppealForm(violationId: v.violationId, attempt: v.appealsUsed + 1, operatorName: s.operatorName))
+        return []
+    }
+
+    static func overlayKey(_ s: inout AppState, _ o: Overlay, _ k: Key) -> [Effect] {
+        switch o {
+        case .help, .message:
+            if k == .char("q") && o == .help { s.overlay = nil; return [] }
+            s.overlay = nil
+            return []
+        case .confirmQuit:
+            if k == .char("y") || k == .char("Y") { return [.quit] }
+            s.overlay = nil
+            return []
+        case .filter(var text):
+            let p: PaneID
+            if case .table(let tp) = s.screen { p = tp } else { s.overlay = nil; return [] }
+            var t = s.table(p)
+            switch k {
+            case .enter: s.overlay = nil
+            case .escape: t.filter = ""; s.overlay = nil
+            case .backspace: if !text.isEmpty { text.removeLast() }; s.overlay = .filter(text: text)
+            case .char(let c): text.append(c); s.overlay = .filter(text: text)
+            default: break
+            }
+            if case .filter(let now) = s.overlay ?? .help { t.filter = now }
+            t.selected = 0
+            s.tables[p] = t
+            return []
+        case .command(var text, _):
+            switch k {
+            case .escape: s.overlay = nil; return []
+            case .enter: s.overlay = nil; return command(&s, text.trimmed())
+            case .backspace: if !text.isEmpty { text.removeLast() }
+            case .tab:
+                let c = completions(s, text)
+                if c.count == 1 { text = c[0] } else if let common = commonPrefix(c), common.count > text.count { text = common }
+            case .char(let c): text.append(c)
+            default: break
+            }
+            s.overlay = .command(text: text, completions: completions(s, text))
+            return []
+        case .confirmDiscard(let form):
+            if k == .char("y") || k == .char("Y") { s.overlay = nil; s.status = "appeal discarded" } else { s.overlay = .appeal(form) }
+            return []
+        case .appeal(var form):
+            let e = formKey(&s, &form, k)
+            if case .appeal = s.overlay ?? .help { s.overlay = .appeal(form) }
+            return e
+        }
+    }
+
+    static func formKey(_ s: inout AppState, _ f: inout AppealForm, _ k: Key) -> [Effect] {
+        if f.confirming {
+            switch k {
+            case .char("y"), .char("Y"), .enter:
+                let entry = AppealEntry(violationId: f.violationId, attempt: f.attempt, filedAt: s.now,
+                                        reason: s.appealReasons.isEmpty ? "其他" : s.appealReasons[f.reasonIndex],
+                                        statement: f.statement.trimmed(), evidence: f.evidencePaths, operatorName: f.operatorName.trimmed())
+                s.overlay = nil
+                return [.fileAppeal(entry)]
+            default: f.confirming = false; return []
+            }
+        }
+        let fields = AppealForm.Field.allCases
+        func go(_ d: Int) {
+            f.field = fields[(f.field.rawValue + d + fields.count) % fields.count]
+            f.caret = text(f).count
+        }
+        switch k {
+        case .escape:
+            if f.hasText { s.overlay = .confirmDiscard(f) } else { s.overlay = nil; s.status = "appeal cancelled" }
+            return []
+        case .tab: go(1); return []
+        case .backTab: go(-1); return []
+        default: break
+        }
+        switch f.field {
+        case .reason:
+            let n = max(1, s.appealReasons.count)
+            switch k {
+            case .right, .down, .char("l"), .char("j"), .char(" "): f.reasonIndex = (f.reasonIndex + 1) % n
+            case .left, .up, .char("h"), .char("k"): f.reasonIndex = (f.reasonIndex + n - 1) % n
+            case .enter: go(1)
+            default: break
+            }
+        case .submit:
+            if k == .enter || k == .char(" ") {
+                f.errors = validate(f, s)
+                if let first = fields.first(where: { f.errors[$0] != nil }) { f.field = first; f.caret = text(f).count }
+                else { f.confirming = true }
+            }
+        case .statement, .evidence, .operatorName:
+            var t = Array(text(f))
+            f.caret = min(f.caret, t.count)
+            switch k {
+            case .char(let c): t.insert(c, at: f.caret); f.caret += 1
+            case .enter:
+                if f.field == .statement || f.field == .evidence { t.insert("\n", at: f.caret); f.caret += 1 } else { go(1); return [] }
+            case .backspace: if f.caret > 0 { t.remove(at: f.caret - 1); f.caret -= 1 }
+            case .delete: if f.caret < t.count { t.remove(at: f.caret) }
+            case .left: f.caret = max(0, f.caret - 1)
+            case .right: f.caret = min(t.count, f.caret + 1)
+            case .home: f.caret = 0
+            case .end: f.caret = t.count
+            default: break
+            }
+            setText(&f, String(t))
+            f.errors[f.field] = nil
+        }
+        return []
+    }
+
+    static func text(_ f: AppealForm) -> String {
+        switch f.field {
+        case .statement: return f.statement
+        case .evidence: return f.evidence
+        case .operatorName: return f.operatorName
+        default: return ""
+        }
+    }
+
+    static func setText(_ f: inout AppealForm, _ t: String) {
+        switch f.field {
+        case .statement: f.statement = t
+        case .evidence: f.evidence = t
+        case .operatorName: f.operatorName = t
+        default: break
+        }
+    }
+
+    public static func validate(_ f: AppealForm, _ s: AppState) -> [AppealForm.Field: String] {
+        var e: [AppealForm.Field: String] = [:]
+        if f.statement.trimmed().isEmpty { e[.statement] = "a statement is required (申诉说明必填)" }
+        let missing = f.evidencePaths.filter { !s.fileExists($0.hasPrefix("/") ? $0 : s.folder + "/" + $0) }
+        if !missing.isEmpty { e[.evidence] = "not found: " + missing.joined(separator: ", ") }
+        if f.operatorName.trimmed().isEmpty { e[.operatorName] = "the operator's name is required" }
+        return e
+    }
+
+    static func completions(_ s: AppState, _ text: String) -> [String] {
+        var all = PaneID.allCases.map(\.command) + ["dashboard", "asof now", "asof ", "reload", "help", "quit"]
+        all += s.themeNames.map { "theme " + $0 }
+        let t = text.lowercased()
+        return all.filter { $0.hasPrefix(t) && $0 != t }
+    }
+
+    static func commonPrefix(_ c: [String]) -> String? {
+        guard var p = c.first else { return nil }
+        for x in c.dropFirst() { while !x.hasPrefix(p) { p.removeLast() } }
+        return p
+    }
+
+    /// Runs a `:` command: every action has a name.
+    static func command(_ s: inout AppState, _ text: String) -> [Effect] {
+        let parts = text.split(separator: " ", maxSplits: 1).map(String.init)
+        guard let head = parts.first?.lowercased() else { return [] }
+        if let p = PaneID.allCases.first(where: { $0.command == head }) { s.focus = p; s.screen = .table(p); return [] }
+        switch head {
+        case "dashboard", "home": s.screen = .dashboard
+        case "reload": return [.reload]
+        case "help": s.overlay = .help
+        case "quit", "q": return [.quit]
+        case "theme":
+            if parts.count > 1 { return [.setTheme(parts[1])] }
+            s.status = "themes: " + s.themeNames.joined(separator: ", ")
+        case "asof":
+            let arg = parts.count > 1 ? parts[1].trimmed() : "now"
+            if arg == "now" || arg == "live" { return [.setAsOf(nil)] }
+            guard case .value(let t) = CST.parse(arg) else { s.status = "cannot read '\(arg)': use YYYY-MM-DD HH:MM:SS (CST) or now"; return [] }
+            return [.setAsOf(t)]
+        default: s.status = "unknown command '\(head)': try " + (PaneID.allCases.map(\.command) + ["asof", "theme", "reload", "quit"]).joined(separator: ", ")
+        }
+        return []
+    }
+}
