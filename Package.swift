@@ -37,6 +37,6 @@ let package = Package(
         ], exclude: ["Fixtures"]),
         .testTarget(name: "RulesTests", dependencies: ["ShopdeckRules", "ShopdeckModel"]),
         .testTarget(name: "ScreenTests", dependencies: ["ShopdeckScreen", "ShopdeckApp"]),
-        .testTarget(name: "EndToEndTests", dependencies: []),
+        .testTarget(name: "EndToEndTests", dependencies: ["shopdeck"]),
     ]
 )

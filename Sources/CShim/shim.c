@@ -22,6 +22,13 @@ static short pair_fg_[1024], pair_bg_[1024];
 
 int shim_start(int want_color) {
     setlocale(LC_ALL, "");
+    /* A parent may have blocked the signals curses relies on (resize, Ctrl-C). */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGWINCH); sigaddset(&set, SIGINT); sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP); sigaddset(&set, SIGTSTP); sigaddset(&set, SIGCONT);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    signal(SIGWINCH, SIG_DFL);
     if (!isatty(0) || !isatty(1)) return -1;
     out_ = fdopen(dup(1), "w");
     in_ = fdopen(dup(0), "r");

@@ -45,11 +45,12 @@ public enum View {
         let w = c.buffer.width, y = c.buffer.height - 1
         c.buffer.fill(Rect(x: 0, y: y, width: w, height: 1), style: c.theme[.status])
         let load = s.report.load
-        let hints: String
+        var hints: String
         switch s.screen {
         case .dashboard: hints = "Tab pane  Enter open  a appeals  r reload  t theme  : cmd  ? help  q quit"
         case .table: hints = "↑↓ move  s sort  / filter  a appeal  Esc back  ? help  q quit"
         }
+        if w - DisplayWidth.of(hints) < 40 { hints = s.screen == .dashboard ? "Enter open  ? help  q quit" : "Esc back  ? help  q quit" }
         var left: String
         if let msg = s.status { left = " " + msg }
         else {

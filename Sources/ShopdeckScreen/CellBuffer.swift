@@ -63,21 +63,33 @@ public struct CellBuffer: Equatable, Sendable {
         let limit = min(width, x + (maxWidth ?? width))
         var col = x
         for ch in text {
-            var g = String(ch)
             if ch.unicodeScalars.contains(where: { Sanitize.scalar($0) != $0 }) {
-                g = String(String.UnicodeScalarView(ch.unicodeScalars.map(Sanitize.scalar)))
+                // Control characters become placeholders, one cell each (CR LF is one
+                // grapheme but two placeholders).
+                for u in ch.unicodeScalars {
+                    let v = Sanitize.scalar(u)
+                    let w = DisplayWidth.of(v)
+                    if w == 0 { continue }
+                    if col + w > limit { return col - x }
+                    if col >= 0 { place(String(v), w, col, y, style) }
+                    col += w
+                }
+                continue
             }
-            let w = g.unicodeScalars.count == 1 ? DisplayWidth.of(g.unicodeScalars.first!) : DisplayWidth.of(Character(g))
+            let w = ch.unicodeScalars.count == 1 ? DisplayWidth.of(ch.unicodeScalars.first!) : DisplayWidth.of(ch)
             if w == 0 { continue } // a lone zero-width scalar has nothing to show
             if col + w > limit { break }
-            if col < 0 { col += w; continue }
-            clearWide(x: col, y: y)
-            if w == 2 { clearWide(x: col + 1, y: y) }
-            cells[y * width + col] = ScreenCell(text: g, width: UInt8(w), style: style)
-            if w == 2 { cells[y * width + col + 1] = ScreenCell(text: "", width: 0, style: style) }
+            if col >= 0 { place(String(ch), w, col, y, style) }
             col += w
         }
         return col - x
+    }
+
+    private mutating func place(_ g: String, _ w: Int, _ col: Int, _ y: Int, _ style: Style) {
+        clearWide(x: col, y: y)
+        if w == 2 { clearWide(x: col + 1, y: y) }
+        cells[y * width + col] = ScreenCell(text: g, width: UInt8(w), style: style)
+        if w == 2 { cells[y * width + col + 1] = ScreenCell(text: "", width: 0, style: style) }
     }
 
     /// Before overwriting (x, y): a wide character partly covered is replaced by blanks.

@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+
+@Suite("End to end: the real binary in tmux", .serialized)
+struct DashboardEndToEndTests {
+    @Test func demoDashboardShowsThePanesAFigureHelpAndQuits() throws {
+        let data = try Harness.demo()
+        let json = try Harness.shopdeck(["report", "--data", data, "--as-of", "2026-11-24 16:00:00", "--format", "json"])
+        #expect(json.status == 0)
+        let report = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
+        let weeks = (report["shipping"] as! [String: Any])["weeks"] as! [[String: Any]]
+        let lastWeekRate = weeks[weeks.count - 2]["on_time_rate"] as! Double
+        let expected = String(format: "上周 %.1f%%", lastWeekRate * 100)
+
+        let tmux = try Tmux(command: "\(Harness.binary) --data \(Tmux.quote(data)) --as-of '2026-11-24 16:00:00'")
+        let screen = try tmux.waitFor("发货 Shipping")
+        for pane in ["发货 Shipping", "现货·豁免 Spot goods", "违规申诉 Appeals", "定时优惠 Coupons"] { #expect(screen.contains(pane), "\(pane)") }
+        #expect(screen.contains(expected), "expected \(expected) on screen:\n\(screen)")
+        #expect(screen.contains("as of 2026-11-24 16:00:00 CST"))
+
+        try tmux.send("?")
+        try tmux.waitFor("keys · 按键")
+        try tmux.send("Escape")
+        try tmux.waitFor("help closed") { !$0.contains("keys · 按键") }
+        try tmux.send("Tab", "Enter")
+        try tmux.waitFor("Weekly figures")
+        try tmux.send("q")
+        let after = try tmux.waitFor("EXIT=0")
+        #expect(!after.contains("┌─"), "the terminal was left as it was:\n\(after)")
+    }
+
+    @Test func resizingRedrawsAndTooSmallSaysSo() throws {
+        let data = try Harness.demo(perWeek: 200)
+        let tmux = try Tmux(width: 100, height: 30, command: "\(Harness.binary) --data \(Tmux.quote(data)) --as-of '2026-11-24 16:00:00'")
+        try tmux.waitFor("发货 Shipping")
+        try tmux.resize(70, 20)
+        try tmux.waitFor("at least 80x24")
+        try tmux.resize(90, 26)
+        try tmux.waitFor("发货 Shipping")
+        try tmux.send("q")
+        try tmux.waitFor("EXIT=0")
+    }
+
+    @Test func ctrlCRestoresTheTerminal() throws {
+        let data = try Harness.demo(perWeek: 200)
+        let tmux = try Tmux(command: "\(Harness.binary) --data \(Tmux.quote(data))")
+        try tmux.waitFor("发货 Shipping")
+        try tmux.send("C-c")
+        let after = try tmux.waitFor("EXIT=")
+        #expect(!after.contains("┌─"))
+    }
+}
+
+@Suite("End to end: commands")
+struct CommandEndToEndTests {
+    @Test func reportTextAndCheckExitCodes() throws {
+        let data = try Harness.demo(perWeek: 300)
+        let text = try Harness.shopdeck(["report", "--data", data, "--as-of", "2026-11-24 16:00:00"])
+        #expect(text.status == 0 && text.stdout.contains("rows/s") && text.stdout.contains("High spot-goods exemption"))
+        let check = try Harness.shopdeck(["check", "--data", data, "--as-of", "2026-11-24 16:00:00"])
+        #expect(check.status == 1)
+        #expect(check.stdout.contains("late: order 2300000000000000004"))
+        let missing = try Harness.shopdeck(["check", "--data", data + "/nope"])
+        #expect(missing.status == 2)
+        let bad = try Harness.shopdeck(["report", "--data", data, "--as-of", "yesterday"])
+        #expect(bad.status != 0 && bad.stderr.contains("--as-of"))
+    }
+
+    @Test func checkIsQuietOnAHealthyFolder() throws {
+        let d = Harness.tempDir("healthy")
+        try "order_id,paid_at,promised_ship_at,status,shipped_at\nA,2023-03-01 10:00:00,2023-03-02 10:00:00,已发货,2023-03-01 12:00:00\n"
+            .write(toFile: d + "/orders.csv", atomically: true, encoding: .utf8)
+        let r = try Harness.shopdeck(["check", "--data", d, "--as-of", "2023-03-06 10:00:00"])
+        #expect(r.status == 0 && r.stdout.isEmpty)
+        try "order_id,paid_at,status\nB,2023-03-01 10:00:00,待发货\n".write(toFile: d + "/orders_broken.csv", atomically: true, encoding: .utf8)
+        #expect(try Harness.shopdeck(["check", "--data", d, "--as-of", "2023-03-06 10:00:00"]).status == 2)
+    }
+
+    @Test func inspectJSON() throws {
+        let d = Harness.tempDir("inspect")
+        try "订单号,订单支付时间,预售/承诺发货时间,订单状态,备注\n1,2023-03-01 10:00:00,2023-03-02 10:00:00,待发货,\"a \"\"b\"\"\nc\"\n2,bad,2023-03-02 10:00:00,待发货,\n"
+            .write(toFile: d + "/orders.csv", atomically: true, encoding: .utf8)
+        let r = try Harness.shopdeck(["inspect", d + "/orders.csv", "--format", "json"])
+        let j = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        #expect(j["table"] as? String == "orders" && j["encoding"] as? String == "utf-8")
+        #expect((j["mapped"] as! [String: String])["订单号"] == "order_id")
+        let rows = j["rows"] as! [[String: String]]
+        #expect(rows.count == 2 && rows[0]["备注"] == "a \"b\"\nc")
+        let errors = j["errors"] as! [[String: Any]]
+        #expect(errors.count == 1 && errors[0]["line"] as? Int == 4)
+    }
+}

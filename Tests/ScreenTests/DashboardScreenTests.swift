@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+import ShopdeckModel
+import ShopdeckRules
+@testable import ShopdeckApp
+@testable import ShopdeckScreen
+
+/// Whole screens rendered from a fixed demo shop, compared as text.
+@Suite("Rendered screens")
+struct DashboardScreenTests {
+    static let anchor = CST.instant(year: 2026, month: 11, day: 24, hour: 16)
+    static let setup: (report: Report, name: String?, reasons: [String]) = {
+        let dir = NSTemporaryDirectory() + "shopdeck-screen-" + UUID().uuidString
+        try! DemoShop(seed: 7, anchor: anchor, ordersPerWeek: 400).write(to: dir)
+        let ws = try! Workspace.open(folder: dir)
+        return (ws.report(asOf: anchor), ws.config.name, ws.rulebook.appealReasons)
+    }()
+
+    func state() -> AppState {
+        var s = AppState(report: Self.setup.report, folder: "/data/shop", now: Self.anchor, fixedAsOf: Self.anchor)
+        s.shopName = Self.setup.name
+        s.appealReasons = Self.setup.reasons
+        s.operatorName = "运营-小王"
+        s.lastReload = Self.anchor
+        return s
+    }
+
+    func render(_ s: AppState, _ w: Int = 80, _ h: Int = 24) -> [String] { View.render(s, width: w, height: h).trimmedLines() }
+
+    @Test func dashboardAt80x24ShowsEveryPane() {
+        let lines = render(state())
+        #expect(lines.count == 24)
+        #expect(lines[0].hasPrefix(" shopdeck · 义乌小橙家居旗舰店（演示） · as of 2026-11-24 16:00:00 CST (replay)"))
+        let text = lines.joined(separator: "\n")
+        for title in ["发货 Shipping", "现货·豁免 Spot goods", "违规申诉 Appeals", "定时优惠 Coupons", "售后 After-sales", "举报·文案·信任购"] {
+            #expect(text.contains(title), "\(title)")
+        }
+        #expect(text.contains("及时发货率"))
+        #expect(text.contains("承诺现货占比"))
+        #expect(lines[23].contains("q quit"))
+        // Every row is exactly 80 columns wide: CJK lines up.
+        for l in View.render(state(), width: 80, height: 24).text().split(separator: "\n") { #expect(DisplayWidth.of(String(l)) == 80) }
+    }
+
+    @Test func figuresComeFromTheReport() {
+        let s = state()
+        let text = render(s).joined(separator: "\n")
+        let w = s.report.shipping.weeks
+        #expect(text.contains("本周 \(Format.pct(w.last?.onTimeRate))"))
+        #expect(text.contains("late \(s.report.shipping.lateUnshipped.count)"))
+        #expect(text.contains("appealable \(s.report.violations.filter(\.appealable).count)"))
+    }
+
+    @Test func tooSmallSaysSo() {
+        let lines = render(state(), 60, 20)
+        #expect(lines.joined().contains("at least 80x24"))
+        #expect(lines.joined().contains("this one is 60x20"))
+    }
+
+    @Test func keysMoveFocusOpenTablesAndHelp() {
+        var s = state()
+        _ = Update.key(&s, .tab)
+        #expect(s.focus == .exemption)
+        _ = Update.key(&s, .backTab)
+        _ = Update.key(&s, .enter)
+        #expect(s.screen == .table(.shipping))
+        let text = render(s).joined(separator: "\n")
+        #expect(text.contains("Orders to act on"))
+        #expect(text.contains("late"))
+        _ = Update.key(&s, .char("?"))
+        #expect(render(s).joined(separator: "\n").contains("sort by the next column"))
+        _ = Update.key(&s, .escape)
+        _ = Update.key(&s, .escape)
+        #expect(s.screen == .dashboard)
+        #expect(Update.key(&s, .char("q")) == [.quit])
+    }
+
+    @Test func filterAndSortTheViolations() {
+        var s = state()
+        _ = Update.key(&s, .char("a"))
+        #expect(s.screen == .table(.appeals))
+        for c in "超时" { _ = Update.key(&s, .char(c)) } // not a filter yet: keys, not text
+        _ = Update.key(&s, .char("/"))
+        for c in "超时未发货" { _ = Update.key(&s, .char(c)) }
+        _ = Update.key(&s, .enter)
+        let model = TableModel.build(.appeals, s.report)
+        let order = model.order(s.table(.appeals))
+        #expect(order.allSatisfy { model.rows[$0][1] == "超时未发货" } && !order.isEmpty)
+        _ = Update.key(&s, .char("s"))
+        #expect(s.table(.appeals).sortColumn == 0)
+    }
+
+    @Test func appealFormValidatesAndFiles() {
+        var s = state()
+        _ = Update.key(&s, .char("a"))
+        // Select the first appealable violation.
+        let model = TableModel.build(.appeals, s.report)
+        let order = model.order(s.table(.appeals))
+        let first = order.firstIndex { idx in s.report.violations.first(where: { v in v.violationId == model.ids[idx] })!.appealable }!
+        for _ in 0..<first { _ = Update.key(&s, .down) }
+        _ = Update.key(&s, .char("a"))
+        guard case .appeal(let f0)? = s.overlay else { Issue.record("form did not open"); return }
+        #expect(f0.operatorName == "运营-小王")
+        // Submit with no statement: the field says why.
+        for _ in 0..<4 { _ = Update.key(&s, .tab) }
+        _ = Update.key(&s, .enter)
+        guard case .appeal(let f1)? = s.overlay else { Issue.record("form closed"); return }
+        #expect(f1.field == .statement && f1.errors[.statement] != nil)
+        #expect(render(s).joined(separator: "\n").contains("a statement is required"))
+        for c in "已按时发货，物流揽收延迟" { _ = Update.key(&s, .char(c)) }
+        for _ in 0..<3 { _ = Update.key(&s, .tab) }
+        _ = Update.key(&s, .enter)
+        guard case .appeal(let f2)? = s.overlay, f2.confirming else { Issue.record("no confirmation"); return }
+        #expect(render(s, 100, 30).joined(separator: "\n").contains("write this appeal?"))
+        let effects = Update.key(&s, .char("y"))
+        guard case .fileAppeal(let e)? = effects.first else { Issue.record("no appeal written"); return }
+        #expect(e.statement == "已按时发货，物流揽收延迟" && e.attempt == f0.attempt && e.reason == s.appealReasons[0])
+    }
+
+    @Test func notAppealableSaysWhyAndReadOnlyRefuses() {
+        var s = state()
+        _ = Update.key(&s, .char("a"))
+        let model = TableModel.build(.appeals, s.report)
+        let order = model.order(s.table(.appeals))
+        let final = order.firstIndex { model.ids[$0] == "WG2023005" }!
+        for _ in 0..<final { _ = Update.key(&s, .down) }
+        _ = Update.key(&s, .char("a"))
+        #expect(s.overlay == nil)
+        #expect(s.status?.contains("cannot be appealed") == true)
+        var r = state()
+        r.readOnlyReason = "--read-only"
+        _ = Update.key(&r, .char("a"))
+        _ = Update.key(&r, .char("a"))
+        #expect(r.overlay == nil && r.status?.contains("read-only") == true)
+        #expect(render(r).joined().contains("READ-ONLY"))
+    }
+
+    @Test func asciiGlyphsForANonUTF8Terminal() {
+        let b = View.render(state(), width: 80, height: 24, theme: .standard, glyphs: .ascii)
+        for u in b.text().unicodeScalars { #expect(u.isASCII) }
+        #expect(b.line(1).hasPrefix("+-"))
+    }
+
+    @Test func commandLineJumpsAndSetsAsOf() {
+        var s = state()
+        _ = Update.key(&s, .char(":"))
+        for c in "coup" { _ = Update.key(&s, .char(c)) }
+        _ = Update.key(&s, .tab)
+        _ = Update.key(&s, .enter)
+        #expect(s.screen == .table(.coupons))
+        _ = Update.key(&s, .char(":"))
+        for c in "asof 2026-11-20 10:00:00" { _ = Update.key(&s, .char(c)) }
+        #expect(Update.key(&s, .enter) == [.setAsOf(CST.instant(year: 2026, month: 11, day: 20, hour: 10))])
+    }
+}
