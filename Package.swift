@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         // Tiny C shim for the ncurses macros and globals Swift cannot import, and the
@@ -25,7 +26,9 @@ let package = Package(
         // Pure screen layer: cell buffer, display width, widgets, themes.
         .target(name: "ShopdeckScreen"),
         // The app: state, actions, views, demo data.
-        .target(name: "ShopdeckApp", dependencies: ["ShopdeckModel", "ShopdeckRules", "ShopdeckScreen"]),
+        .target(name: "ShopdeckApp", dependencies: [
+            "ShopdeckModel", "ShopdeckRules", "ShopdeckScreen", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         // Thin ncurses backend: copies a buffer to the terminal, reads keys.
         .target(name: "ShopdeckTerminal", dependencies: ["CShim", "ShopdeckScreen"]),
         .executableTarget(name: "shopdeck", dependencies: [
@@ -37,6 +40,7 @@ let package = Package(
         ], exclude: ["Fixtures"]),
         .testTarget(name: "RulesTests", dependencies: ["ShopdeckRules", "ShopdeckModel"]),
         .testTarget(name: "ScreenTests", dependencies: ["ShopdeckScreen", "ShopdeckApp"]),
+        .testTarget(name: "AppTests", dependencies: ["ShopdeckApp", "ShopdeckRules", "ShopdeckModel"]),
         .testTarget(name: "EndToEndTests", dependencies: ["shopdeck"]),
     ]
 )
