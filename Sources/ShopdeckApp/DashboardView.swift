@@ -179,9 +179,16 @@ enum Panes {
     static func coupons(_ r: Report, _ g: Glyphs) -> [Line] {
         let coming = r.coupons.filter { $0.issueAt >= r.asOf }
         var out: [Line] = []
-        for c in coming.prefix(3) {
-            out.append([(CST.formatShort(c.issueAt).suffix(5) + " ", .accent), (c.activityId + " ", .text), ((c.name ?? "") + " ", .dim),
-                        ("in " + Format.countdown(c.issueAt - r.asOf), .text), (c.warnings.isEmpty ? "" : " ! " + c.warnings.joined(separator: ","), .warning)])
+        // Grouped by live plan, each plan's coupons by time.
+        var plans: [String] = []
+        for c in coming where !plans.contains(c.livePlan ?? "") { plans.append(c.livePlan ?? "") }
+        var shown = 0
+        for plan in plans where shown < 3 {
+            for c in coming.filter({ ($0.livePlan ?? "") == plan }) where shown < 3 {
+                out.append([(CST.formatShort(c.issueAt).suffix(5) + " ", .accent), ((plan.isEmpty ? "—" : plan) + " ", .dim), (c.activityId + " ", .text),
+                            ("in " + Format.countdown(c.issueAt - r.asOf), .text), (c.warnings.isEmpty ? "" : " ! " + c.warnings.joined(separator: ","), .warning)])
+                shown += 1
+            }
         }
         if coming.isEmpty { out.append([("no coming timed coupons", .dim)]) }
         let warned = r.coupons.filter { !$0.warnings.isEmpty }.count

@@ -104,6 +104,14 @@ public struct TableModel {
         return m
     }
 
+    /// Products that do not qualify, grouped by why.
+    static func notApplicable(_ c: CouponRow) -> String {
+        var order: [String] = []
+        var by: [String: [String]] = [:]
+        for (id, why) in c.notApplicable { if by[why] == nil { order.append(why) }; by[why, default: []].append(id) }
+        return order.map { "\($0): \(by[$0]!.joined(separator: ", "))" }.joined(separator: "; ")
+    }
+
     public static func reasonText(_ code: String) -> String {
         switch code {
         case "in_progress": return "申诉中 in progress"
@@ -131,6 +139,7 @@ public struct TableModel {
             m.ids.append(c.activityId)
             m.details.append(["\(c.activityId) \(c.name ?? "") · \(c.couponType) · 满\(Format.yuan(c.threshold))减\(Format.yuan(c.faceValue)) · plan \(c.livePlan ?? "—")",
                               "applicable goods: " + (c.applicableIds.isEmpty ? "none" : c.applicableIds.joined(separator: ", ")),
+                              "not applicable: " + (c.notApplicable.isEmpty ? "none" : notApplicable(c)),
                               "warnings: " + (c.warnings.isEmpty ? "none" : c.warnings.joined(separator: ", "))])
         }
         return m
@@ -179,8 +188,26 @@ public struct TableModel {
             m.sortKeys.append([.text("copy"), .text(f.productId), .text(f.productName), .number(Double(f.norm))])
             m.roles.append(.warning)
             m.ids.append(f.productId)
-            m.details.append(["\(f.source) \(f.productId): \(f.productName)", "norm \(f.norm) \(f.normTitle): " + f.terms.map { "「\($0)」" }.joined(separator: " ")])
+            m.details.append(["\(f.source) \(f.productId): " + highlight(f.productName, f.terms), "norm \(f.norm) \(f.normTitle): " + f.terms.map { "「\($0)」" }.joined(separator: " ")])
         }
+        let t = r.trustPurchase
+        m.rows.append(["trust", "信任购", "on \(t.on) / off \(t.off)", ""])
+        m.sortKeys.append([.text("trust"), .text("信任购"), .number(Double(t.on)), .text("")])
+        m.roles.append(.text)
+        m.ids.append("trust")
+        m.details.append(["信任购 trust purchase: \(t.on) goods on, \(t.off) off", "the badge brings: " + t.benefits.joined(separator: "; ")])
         return m
+    }
+
+    /// The text around the found terms, each marked 【…】 (a live script can be long: the
+    /// context of the first term is kept).
+    public static func highlight(_ text: String, _ terms: [String]) -> String {
+        var out = text.replacingOccurrences(of: "\n", with: " ")
+        for t in terms.sorted(by: { $0.count > $1.count }) { out = out.replacingOccurrences(of: t, with: "【" + t + "】") }
+        if out.count > 60, let r = out.range(of: "【") {
+            let start = out.index(r.lowerBound, offsetBy: -min(12, out.distance(from: out.startIndex, to: r.lowerBound)))
+            out = (start == out.startIndex ? "" : "…") + String(out[start...])
+        }
+        return out
     }
 }

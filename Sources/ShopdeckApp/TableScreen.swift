@@ -8,7 +8,7 @@ enum TableScreen {
         let model = TableModel.build(p, s.report)
         let state = s.table(p)
         let order = model.order(state)
-        let detailHeight = 5
+        let detailHeight = 7
         let tableRect = Rect(x: body.x, y: body.y, width: body.width, height: body.height - detailHeight)
         var title = model.title + " · \(order.count)/\(model.rows.count)"
         if let col = state.sortColumn, col < model.columns.count { title += " · sort \(model.columns[col].title)\(state.descending ? " ↓" : " ↑")" }
@@ -21,11 +21,23 @@ enum TableScreen {
         let detailRect = Rect(x: body.x, y: body.y + body.height - detailHeight, width: body.width, height: detailHeight)
         let d = c.pane(detailRect, title: "detail")
         if selected < order.count {
-            for (i, line) in model.details[order[selected]].prefix(d.height).enumerated() {
-                c.text(line, x: d.x + 1, y: d.y + i, maxWidth: d.width - 1)
-            }
+            let lines = model.details[order[selected]].flatMap { wrap($0, d.width - 2) }
+            for (i, line) in lines.prefix(d.height).enumerated() { c.text(line, x: d.x + 1, y: d.y + i, maxWidth: d.width - 1) }
         }
     }
+}
+
+/// Splits a line into pieces of at most `width` display columns (never inside a character).
+func wrap(_ s: String, _ width: Int) -> [String] {
+    guard width > 0 else { return [s] }
+    var out: [String] = [], cur = "", used = 0
+    for ch in s {
+        let w = DisplayWidth.of(ch)
+        if used + w > width { out.append(cur); cur = ""; used = 0 }
+        cur.append(ch); used += w
+    }
+    out.append(cur)
+    return out
 }
 
 /// Overlays: help, command line, filter prompt, appeal form, confirmations, messages.

@@ -22,9 +22,11 @@ enum CouponRules {
             if c.issueAt < T && (c.status?.trimmingCharacters() ?? "未开始") == "未开始" { w.append("issue_time_passed") }
             if let plan = c.livePlan, !plan.isEmpty, minuteCount["\(plan)\u{1}\(floorMinute(c.issueAt))", default: 0] > 1 { w.append("schedule_clash") }
             if professionalAnchor == false { w.append("not_professional_anchor") }
-            rows.append(CouponRow(activityId: c.activityId, name: c.name, couponType: type, issueAt: c.issueAt, livePlan: c.livePlan,
-                                  status: c.status, threshold: c.threshold, faceValue: c.faceValue,
-                                  applicableProducts: applicable.count, applicableIds: applicable, warnings: w))
+            var row = CouponRow(activityId: c.activityId, name: c.name, couponType: type, issueAt: c.issueAt, livePlan: c.livePlan,
+                                status: c.status, threshold: c.threshold, faceValue: c.faceValue,
+                                applicableProducts: applicable.count, applicableIds: applicable, warnings: w)
+            row.notApplicable = products.compactMap { p in whyNot(p, row, rb).map { (p.productId, $0) } }
+            rows.append(row)
         }
         return rows.sorted { $0.issueAt != $1.issueAt ? $0.issueAt < $1.issueAt : $0.activityId < $1.activityId }
     }

@@ -11,6 +11,7 @@ public enum Engine {
         let logistics = s.adjustments.filter { $0.scope == .logistics && T >= $0.publishedAt }
         let ctx = ShippingRules.Context(asOf: T, rulebook: rb, horizonHours: config.riskHorizonHours ?? rb.riskHorizonHours,
                                         defaultShipFrom: config.defaultShipFrom, adjustments: logistics)
+        report.riskHorizonHours = ctx.horizonHours
         report.shipping = ShippingRules.run(s.orders, ctx)
         report.exemption = ExemptionRules.run(weeks: report.shipping.weeks, violations: s.violations, asOf: T, rulebook: rb)
         report.aftersales = AftersalesRules.run(s.refunds, orders: s.orders, adjustments: s.adjustments, asOf: T, rulebook: rb)
@@ -23,7 +24,7 @@ public enum Engine {
             findings += CopyRules.check(id: p.productId, name: p.name, text: p.name, source: "product", brands: config.authorisedBrands, rulebook: rb)
         }
         for sc in scripts {
-            findings += CopyRules.check(id: "scripts/" + sc.name, name: sc.name, text: sc.text, source: "script", brands: config.authorisedBrands, rulebook: rb)
+            findings += CopyRules.check(id: "scripts/" + sc.name, name: sc.text, text: sc.text, source: "script", brands: config.authorisedBrands, rulebook: rb)
         }
         report.copyFindings = findings.sorted { $0.productId != $1.productId ? $0.productId < $1.productId : $0.norm < $1.norm }
         report.trustPurchase = TrustPurchase(on: s.products.filter(\.trustPurchase).count,
@@ -45,7 +46,7 @@ public enum Findings {
         for o in r.shipping.lateUnshipped { out.append("late: order \(o.orderId) was due \(CST.format(o.deadline)) and is not shipped") }
         for o in r.shipping.atRisk { out.append("at risk: order \(o.orderId) is due \(CST.format(o.deadline)) (\(hours(o.hoursLeft)) left)") }
         for o in r.shipping.delayReportNeeded { out.append("delay report needed: order \(o.orderId) (no ship-from, promise in an adjustment window)") }
-        let horizon = 12.0
+        let horizon = r.riskHorizonHours
         for s in r.aftersales.open where s.breached || s.hoursLeft <= horizon {
             out.append("after-sales \(s.breached ? "breached" : "at risk"): \(s.refundId) \(s.stage) due \(CST.format(s.deadline))")
         }

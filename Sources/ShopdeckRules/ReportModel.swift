@@ -18,6 +18,8 @@ public struct Report: Sendable {
     /// Points per natural year and per rule (rules.md §5).
     public var points: [PointsRow] = []
     public var engineSeconds: Double = 0
+    /// The at-risk horizon in force (shop config or rulebook), for `check` and the panes.
+    public var riskHorizonHours: Double = 12
 
     public init(asOf: Instant, rulebook: String) { self.asOf = asOf; self.rulebook = rulebook }
 }
@@ -193,6 +195,12 @@ public struct CouponRow: Sendable, Equatable {
     public var applicableProducts: Int
     public var applicableIds: [String]
     public var warnings: [String]
+    /// Products that do not qualify, with why (drill-down).
+    public var notApplicable: [(productId: String, why: String)] = []
+
+    public static func == (a: CouponRow, b: CouponRow) -> Bool {
+        a.activityId == b.activityId && a.issueAt == b.issueAt && a.applicableIds == b.applicableIds && a.warnings == b.warnings
+    }
 }
 
 public struct CopyFinding: Sendable, Equatable {

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+import ShopdeckModel
+import ShopdeckRules
+@testable import ShopdeckApp
+@testable import ShopdeckScreen
+
+/// Each pane on the dashboard and its drill-down, rendered from the demo shop.
+@Suite("Pane screens")
+struct PaneScreenTests {
+    func state() -> AppState { DashboardScreenTests().state() }
+
+    func open(_ p: PaneID, select id: String? = nil) -> (AppState, String) {
+        var s = state()
+        s.focus = p
+        _ = Update.key(&s, .enter)
+        if let id {
+            let model = TableModel.build(p, s.report)
+            let order = model.order(s.table(p))
+            if let i = order.firstIndex(where: { model.ids[$0] == id }) { for _ in 0..<i { _ = Update.key(&s, .down) } }
+        }
+        return (s, View.render(s, width: 120, height: 40).text())
+    }
+
+    @Test func afterSalesPaneAndTable() {
+        let s = state()
+        let r = s.report
+        let dash = View.render(s, width: 120, height: 40).text()
+        #expect(dash.contains("open \(r.aftersales.open.count) · breached \(r.aftersales.open.filter(\.breached).count)"))
+        let (_, table) = open(.aftersales, select: "RF800002")
+        #expect(table.contains("After-sales stages"))
+        #expect(table.contains("RF800002") && table.contains("merchant_handling"))
+        #expect(table.contains("limit 48 h (normal)"))
+        let model = TableModel.build(.aftersales, s.report)
+        #expect(model.rows.contains { $0[6] == "exchange: no deadline" })
+    }
+
+    @Test func couponTableExplainsApplicableGoods() {
+        let (_, t) = open(.coupons, select: "DQ1004")
+        #expect(t.contains("Timed coupons"))
+        #expect(t.contains("face_not_below_threshold"))
+        #expect(t.contains("not applicable: ") && t.contains("commission below face value"))
+        let dash = View.render(state(), width: 120, height: 40).text()
+        #expect(dash.contains("晚八点专场 DQ1001"))
+        #expect(dash.contains("iOS >= 9.7.10"))
+    }
+
+    @Test func reportsCopyAndTrustTable() {
+        let (_, t) = open(.more, select: "680000000104")
+        #expect(t.contains("Reports, copy, trust"))
+        #expect(t.contains("U50005") && t.contains("permanent_platform"))
+        #expect(t.contains("全网【第一】 【顶级】补水面膜10片"))
+        #expect(t.contains("信任购"))
+    }
+
+    @Test func shippingAndExemptionTables() {
+        let (_, ship) = open(.shipping, select: "2300000000000000004")
+        #expect(ship.contains("Orders to act on") && ship.contains("2300000000000000004") && ship.contains("late"))
+        let (_, ex) = open(.exemption)
+        #expect(ex.contains("Weekly figures") && ex.contains("2026-11-16"))
+        let dash = View.render(state(), width: 120, height: 40).text()
+        #expect(dash.contains("only 超时未发货 is waived"))
+    }
+
+    @Test func appealsPane() {
+        let s = state()
+        let dash = View.render(s, width: 120, height: 40).text()
+        let points = s.report.points.filter { $0.year == 2026 }.reduce(0) { $0 + $1.points }
+        #expect(dash.contains("points 2026: \(points)"))
+        let (_, t) = open(.appeals, select: "WG2023005")
+        #expect(t.contains("冻结货款(unrecognised)"))
+    }
+}
