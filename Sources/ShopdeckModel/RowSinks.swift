@@ -110,7 +110,8 @@ class RowSink {
     }
 }
 
-/// Orders: the hot path. Cells are typed straight from bytes into the columnar table.
+/// Orders: the hot path. Column indexes are resolved once per file, cells are typed straight
+/// from bytes into the columnar table, and the status text is parsed once per distinct value.
 final class OrdersSink: RowSink {
     var table: OrdersTable
     let fen: Bool
@@ -118,7 +119,11 @@ final class OrdersSink: RowSink {
     let pickup: Bool
     let shipToCols: [Int]
     var scratch: [UInt8] = []
-    let cols: (id: Int?, paid: Int?, promised: Int?, status: Int?)
+    // Column indexes (-1 = absent).
+    let cId, cPaid, cPromised, cStatus, cHours, cDelayed, cFlash, cShipped, cPicked, cClosed, cFrom, cProductId, cProductName, cAmount, cEvent, cReported: Int
+    /// Distinct status texts seen, and what each means.
+    var statusTexts = ByteInterner(capacity: 16)
+    var statusValues: [OrderStatus??] = []
 
     init(file: String, map: HeaderMap, headers: [String], table: OrdersTable) {
         self.table = table
@@ -133,20 +138,62 @@ final class OrdersSink: RowSink {
             else if let full = keys.firstIndex(of: Schemas.key(Schemas.fullAddress)) { shipToCols = [full] }
             else { shipToCols = [] }
         }
-        cols = (map["order_id"], map["paid_at"], map["promised_ship_at"], map["status"])
+        func i(_ c: String) -> Int { map[c] ?? -1 }
+        cId = i("order_id"); cPaid = i("paid_at"); cPromised = i("promised_ship_at"); cStatus = i("status"); cHours = i("promise_hours")
+        cDelayed = i("delayed_promise_at"); cFlash = i("flash_sale"); cShipped = i("shipped_at"); cPicked = i("picked_up_at")
+        cClosed = i("closed_at"); cFrom = i("ship_from"); cProductId = i("product_id"); cProductName = i("product_name")
+        cAmount = i("amount"); cEvent = i("official_event"); cReported = i("delay_reported")
         super.init(file: file, map: map)
+    }
+
+    @inline(__always)
+    func at(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ col: Int) -> UnsafeRawBufferPointer {
+        guard col >= 0, col < rec.count else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(rebasing: buf[rec.starts[col]..<rec.ends[col]])
+    }
+
+    @inline(__always)
+    func time(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ col: Int, _ name: String) -> Instant {
+        guard col >= 0 else { return .absent }
+        let b = at(rec, buf, col)
+        switch CST.parse(b) {
+        case .value(let t): return t
+        case .absent: return .absent
+        case .invalid: warn(rec, name, "cannot read \(show(b)) as a time"); return .absent
+        }
+    }
+
+    @inline(__always)
+    func flag(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ col: Int, _ name: String) -> Bool {
+        guard col >= 0 else { return false }
+        let b = at(rec, buf, col)
+        if let v = Cell.bool(b) { return v }
+        warn(rec, name, "cannot read \(show(b)) as yes/no (是/否, Y/N, yes/no, true/false, 1/0)")
+        return false
+    }
+
+    @inline(__always)
+    func status(_ b: UnsafeRawBufferPointer) -> OrderStatus?? {
+        let (lo, hi) = Cell.trimmed(b)
+        let key = UnsafeRawBufferPointer(rebasing: b[lo..<hi])
+        if let i = statusTexts.find(key) { return statusValues[Int(i)] }
+        let v: OrderStatus?? = Cell.isAbsentMarker(b, lo, hi) ? nil : OrderStatus.parse(String(decoding: key, as: UTF8.self))
+        _ = statusTexts.intern(key)
+        statusValues.append(v)
+        return v
     }
 
     override func accept(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer) {
         // Status first: 待付款 rows are neither loaded nor bad.
-        let sb = cell(rec, buf, cols.status)
-        guard let statusText = Cell.text(sb) else { fail(rec, "status", "required cell is empty"); return }
-        guard let parsed = OrderStatus.parse(statusText) else {
-            fail(rec, "status", "unknown order status '\(statusText)'; accepted: 待付款, 待发货/已付款, 已发货, 已签收/已收货/交易成功, 已关闭/交易关闭/已取消/订单失败, or 10/30/40/50/70/80")
+        let sb = at(rec, buf, cStatus)
+        guard let parsed = status(sb) else {
+            let (lo, hi) = Cell.trimmed(sb)
+            if Cell.isAbsentMarker(sb, lo, hi) { fail(rec, "status", "required cell is empty"); return }
+            fail(rec, "status", "unknown order status \(show(sb)); accepted: 待付款, 待发货/已付款, 已发货, 已签收/已收货/交易成功, 已关闭/交易关闭/已取消/订单失败, or 10/30/40/50/70/80")
             return
         }
         guard let status = parsed else { return }
-        let idb = cell(rec, buf, cols.id)
+        let idb = at(rec, buf, cId)
         var (lo, hi) = Cell.trimmed(idb)
         if hi - lo >= 3, idb[lo] == 0x3D, idb[lo + 1] == 0x22, idb[hi - 1] == 0x22 { lo += 2; hi -= 1 }
         while lo < hi, idb[lo] == 0x27 || idb[lo] == 0x09 || idb[lo] == 0x20 { lo += 1 }
@@ -157,8 +204,14 @@ final class OrdersSink: RowSink {
             for i in lo..<(hi - 2) where idb[i] < 0x30 || idb[i] > 0x39 { digits = false; break }
             if digits { hi -= 2 }
         }
-        guard let paid = requiredTime(rec, buf, "paid_at") else { return }
-        let promiseCell = cell(rec, buf, cols.promised)
+        let paidCell = at(rec, buf, cPaid)
+        let paid: Instant
+        switch CST.parse(paidCell) {
+        case .value(let t): paid = t
+        case .absent: fail(rec, "paid_at", "required time is empty"); return
+        case .invalid: fail(rec, "paid_at", "cannot read \(show(paidCell)) as a time; accepted: \(RowSink.timeFormats)"); return
+        }
+        let promiseCell = at(rec, buf, cPromised)
         let promised: Instant
         switch CST.parse(promiseCell) {
         case .value(let t): promised = t
@@ -166,24 +219,24 @@ final class OrdersSink: RowSink {
         case .invalid: fail(rec, "promised_ship_at", "cannot read \(show(promiseCell)) as a time; accepted: \(RowSink.timeFormats)"); return
         }
         var hours: Int
-        switch map["promise_hours"].map({ Cell.hours(cell(rec, buf, $0)) }) ?? .absent {
+        switch cHours >= 0 ? Cell.hours(at(rec, buf, cHours)) : .absent {
         case .value(let h): hours = h
         case .invalid:
-            warn(rec, "promise_hours", "cannot read \(show(cell(rec, buf, map["promise_hours"]))) as hours (24, 48h, 24小时, 3天)")
+            warn(rec, "promise_hours", "cannot read \(show(at(rec, buf, cHours))) as hours (24, 48h, 24小时, 3天)")
             fallthrough
         case .absent:
             let d = promised - paid
             hours = d <= 0 ? 0 : Int((d + 3599) / 3600)
         }
         var flags: OrderFlags = pickup ? [.pickupKnown] : []
-        if let c = map["flash_sale"] {
-            let b = cell(rec, buf, c)
+        if cFlash >= 0 {
             if itemType {
+                let b = at(rec, buf, cFlash)
                 let (l, h) = Cell.trimmed(b)
                 if h - l == 1 && b[l] == 0x32 { flags.insert(.flashSale) }
-            } else if optionalBool(rec, buf, "flash_sale") { flags.insert(.flashSale) }
+            } else if flag(rec, buf, cFlash, "flash_sale") { flags.insert(.flashSale) }
         }
-        if optionalBool(rec, buf, "delay_reported") { flags.insert(.delayReported) }
+        if flag(rec, buf, cReported, "delay_reported") { flags.insert(.delayReported) }
 
         let (r32, isNew) = table.ids.intern(UnsafeRawBufferPointer(rebasing: idb[lo..<hi]))
         let r = isNew ? table.appendRow() : Int(r32)
@@ -192,17 +245,17 @@ final class OrdersSink: RowSink {
         table.promiseHours[r] = Int16(clamping: hours)
         table.status[r] = status
         table.flags[r] = flags
-        table.delayed[r] = optionalTime(rec, buf, "delayed_promise_at")
-        table.shipped[r] = optionalTime(rec, buf, "shipped_at")
-        table.pickedUp[r] = optionalTime(rec, buf, "picked_up_at")
-        table.closed[r] = optionalTime(rec, buf, "closed_at")
-        table.shipFrom[r] = map["ship_from"].map { table.regions.intern(cell(rec, buf, $0)) } ?? -1
+        table.delayed[r] = time(rec, buf, cDelayed, "delayed_promise_at")
+        table.shipped[r] = time(rec, buf, cShipped, "shipped_at")
+        table.pickedUp[r] = time(rec, buf, cPicked, "picked_up_at")
+        table.closed[r] = time(rec, buf, cClosed, "closed_at")
+        table.shipFrom[r] = cFrom >= 0 ? table.regions.intern(at(rec, buf, cFrom)) : -1
         if shipToCols.count == 1 {
-            table.shipTo[r] = table.regions.intern(cell(rec, buf, shipToCols[0]))
+            table.shipTo[r] = table.regions.intern(at(rec, buf, shipToCols[0]))
         } else if !shipToCols.isEmpty {
             scratch.removeAll(keepingCapacity: true)
             for c in shipToCols {
-                let b = cell(rec, buf, c)
+                let b = at(rec, buf, c)
                 let (l, h) = Cell.trimmed(b)
                 if Cell.isAbsentMarker(b, l, h) { continue }
                 if !scratch.isEmpty { scratch.append(0x2F) }
@@ -212,19 +265,17 @@ final class OrdersSink: RowSink {
         } else {
             table.shipTo[r] = -1
         }
-        table.productId[r] = internText(rec, buf, "product_id")
-        table.productName[r] = internText(rec, buf, "product_name")
-        table.officialEvent[r] = internText(rec, buf, "official_event")
-        if let c = map["amount"] {
-            if case .value(let v) = Cell.money(cell(rec, buf, c), fen: fen) { table.amount[r] = v } else { table.amount[r] = 0 }
-        } else { table.amount[r] = 0 }
+        table.productId[r] = internText(rec, buf, cProductId)
+        table.productName[r] = internText(rec, buf, cProductName)
+        table.officialEvent[r] = internText(rec, buf, cEvent)
+        if cAmount >= 0, case .value(let v) = Cell.money(at(rec, buf, cAmount), fen: fen) { table.amount[r] = v } else { table.amount[r] = 0 }
         rows += 1
     }
 
     @inline(__always)
-    func internText(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: String) -> Int32 {
-        guard let c = map[column] else { return -1 }
-        let b = cell(rec, buf, c)
+    func internText(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ col: Int) -> Int32 {
+        guard col >= 0 else { return -1 }
+        let b = at(rec, buf, col)
         let (l, h) = Cell.trimmed(b)
         if Cell.isAbsentMarker(b, l, h) { return -1 }
         return table.texts.intern(UnsafeRawBufferPointer(rebasing: b[l..<h])).index

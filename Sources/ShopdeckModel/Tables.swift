@@ -92,10 +92,15 @@ public struct OrdersTable {
         return paid.count - 1
     }
 
+    /// Makes room for `n` more rows at once (no doubling as rows arrive).
     public mutating func reserve(_ n: Int) {
-        for a in [\OrdersTable.paid, \.promised, \.delayed, \.shipped, \.pickedUp, \.closed, \.amount] as [WritableKeyPath<OrdersTable, [Int64]>] {
-            self[keyPath: a].reserveCapacity(n)
-        }
+        let total = count + n
+        paid.reserveCapacity(total); promised.reserveCapacity(total); delayed.reserveCapacity(total)
+        shipped.reserveCapacity(total); pickedUp.reserveCapacity(total); closed.reserveCapacity(total)
+        amount.reserveCapacity(total); promiseHours.reserveCapacity(total); status.reserveCapacity(total)
+        flags.reserveCapacity(total); shipFrom.reserveCapacity(total); shipTo.reserveCapacity(total)
+        productId.reserveCapacity(total); productName.reserveCapacity(total); officialEvent.reserveCapacity(total)
+        ids.reserve(total, bytes: total * 24)
     }
 }
 
