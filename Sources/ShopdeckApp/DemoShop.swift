@@ -138,8 +138,19 @@ public struct DemoShop {
         add("2300000000000000008", paid: T - 10 * hour, ph: 24, shipFrom: "", product: 7)              // delay report needed
         add("2300000000000000009", paid: T - 40 * hour, ph: 24, product: 8, delayed: T + 20 * hour)    // approved delay: not late
         _ = shanghaiOrders
-        try writeCSV(folder + "/orders_export.csv", header: header, rows: rows, bom: true)
+        // The last two days' orders come as the backend's own .xlsx export (two sheets, its
+        // Chinese headers, money as ¥ text, split address columns, a title row above the
+        // header, real date cells in one sheet and text times in the other).
+        let cut = T - 2 * day
+        let recent = rows.prefix(total).filter { row in
+            if case .value(let paid) = CST.parse(row[1]) { return paid >= cut }
+            return false
+        }
+        let recentIds = Set(recent.map { $0[0] })
+        try writeCSV(folder + "/orders_export.csv", header: header, rows: rows.filter { !recentIds.contains($0[0]) }, bom: true)
         written.append("orders_export.csv")
+        try writeBackendWorkbook(folder + "/订单导出_近两日.xlsx", recent)
+        written.append("订单导出_近两日.xlsx")
 
         // Epidemic / assessment adjustments (seeds 001, 004).
         try writeCSV(folder + "/adjustments.csv", header: ["地区", "范围", "开始时间", "结束时间", "发布时间", "来源"], rows: [
@@ -248,6 +259,32 @@ public struct DemoShop {
         """.write(toFile: folder + "/shopdeck.toml", atomically: true, encoding: .utf8)
         written.append("shopdeck.toml")
         return written
+    }
+
+    /// The backend's order export layout (订单管理 › 批量导出), split over two sheets.
+    func writeBackendWorkbook(_ path: String, _ rows: [[String]]) throws {
+        let header = ["订单号", "订单创建时间", "订单支付时间", "订单状态", "实付款", "售后状态", "预售/承诺发货时间", "商品名称", "商品ID",
+                      "渠道", "收货地址-省", "收货地址-市", "收货地址-区", "发货时间", "快递公司", "快递单号", "发货地"]
+        func status(_ s: String) -> String { s == "已关闭" ? "交易关闭" : s }
+        func t(_ s: String) -> Instant? { if case .value(let v) = CST.parse(s) { return v }; return nil }
+        func sheetRows(_ part: ArraySlice<[String]>, dates: Bool) -> [[XLSXWriter.Value]] {
+            part.map { r in
+                let to = r[9].split(separator: "/").map(String.init) + ["", "", ""]
+                func time(_ s: String) -> XLSXWriter.Value {
+                    guard let v = t(s) else { return .text("-") }
+                    return dates ? .date(v) : .text(s)
+                }
+                let amount = Int64((Double(r[12]) ?? 0) * 100)
+                return [.text(r[0]), time(CST.format((t(r[1]) ?? 0) - 60)), time(r[1]), .text(status(r[4])),
+                        .text(amount >= 100_000 ? String(format: "¥%d,%03d.%02d", amount / 100_000, amount / 100 % 1000, amount % 100) : String(format: "¥%d.%02d", amount / 100, amount % 100)),
+                        .text("—"), time(r[2]), .text(r[11]), .text(r[10]), .text("自营"), .text(to[0]), .text(to[1]), .text(to[2]),
+                        time(r[5]), .text(r[5].isEmpty ? "-" : "中通快递"), .text(r[5].isEmpty ? "-" : "7589\(r[0].suffix(8))"), .text(r[8])]
+            }
+        }
+        let half = rows.count / 2
+        let titled = [[XLSXWriter.Value.text("快手小店 订单导出（演示）")], [.text("导出时间 \(CST.format(anchor))")]] + [header.map { .text($0) }] + sheetRows(rows[..<half], dates: true)
+        let plain = [header.map { XLSXWriter.Value.text($0) }] + sheetRows(rows[half...], dates: false)
+        try XLSXWriter.write([XLSXWriter.Sheet(name: "订单1", rows: titled), XLSXWriter.Sheet(name: "订单2", rows: plain, sharedStrings: false)], to: path)
     }
 
     func fmt(_ t: Instant) -> String { t == .absent ? "" : CST.format(t) }

@@ -4,7 +4,19 @@ import ShopdeckRules
 /// `shopdeck inspect` output (data-formats.md "Inspecting a file").
 public enum InspectView {
     public static func json(_ i: Inspection) -> JSON {
-        .object([
+        var o = base(i)
+        if !i.sheets.isEmpty {
+            o.append(("sheets", .array(i.sheets.map { s in
+                var x = base(s)
+                x.insert(("sheet", .string(String(s.file.split(separator: "[").last?.dropLast() ?? ""))), at: 0)
+                return .object(x)
+            })))
+        }
+        return .object(o)
+    }
+
+    static func base(_ i: Inspection) -> [(String, JSON)] {
+        [
             ("table", .opt(i.table?.rawValue)),
             ("encoding", .opt(i.encoding?.rawValue)),
             ("separator", .string(i.separator)),
@@ -16,16 +28,20 @@ public enum InspectView {
             })),
             ("errors", .array(i.errors.map { e in .object([
                 ("line", e.line.map(JSON.int) ?? .null), ("reason", .string(e.reason)), ("column", e.column.map(JSON.int) ?? .null),
+                ("file", .string(e.file)),
             ]) })),
-        ])
+        ]
     }
 
     public static func text(_ i: Inspection) -> String {
+        if !i.sheets.isEmpty {
+            return "workbook: \(i.file), \(i.sheets.count) sheet\(i.sheets.count == 1 ? "" : "s")\n\n" + i.sheets.map { text($0) }.joined(separator: "\n")
+        }
         var o: [String] = []
         o.append("file:      \(i.file)")
         o.append("table:     \(i.table?.rawValue ?? "none (not recognised)")")
         o.append("encoding:  \(i.encoding?.rawValue ?? "unknown")   separator: \(i.separator)")
-        if let h = i.headerLine { o.append("header:    line \(h)") }
+        if let h = i.headerLine { o.append("header:    \(i.separator == "xlsx" ? "row" : "line") \(h)") }
         o.append("columns:")
         let mapped = Dictionary(i.mapped, uniquingKeysWith: { a, _ in a })
         for h in i.headers { o.append("  \(h)  ->  \(mapped[h] ?? "(ignored)")") }

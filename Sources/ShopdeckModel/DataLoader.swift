@@ -15,6 +15,8 @@ public struct Inspection: Sendable {
     public var rowLines: [Int] = []
     public var errors: [LoadError] = []
     public var loadedRows = 0
+    /// A workbook's sheets, each as its own inspection.
+    public var sheets: [Inspection] = []
 }
 
 /// Loads a data folder (or one file) into a `Snapshot`.
@@ -104,12 +106,95 @@ public enum DataLoader {
         }
     }
 
+    /// The header row among `rows` (the first rows of a file or sheet): the first row that
+    /// holds every required column of `kind` (or, when the name said nothing, of any table).
+    static func locateHeader(_ rows: [(Int, [String])], kind: TableKind?) -> (index: Int, kind: TableKind, map: HeaderMap)? {
+        for (idx, (_, row)) in rows.enumerated() {
+            for k in kind.map({ [$0] }) ?? TableKind.allCases {
+                let map = HeaderMap(headers: row, kind: k)
+                if map.missing.isEmpty { return (idx, k, map) }
+            }
+        }
+        return nil
+    }
+
+    /// Why no header row was found: another platform's export, an empty file, missing
+    /// columns (naming the accepted headers), or an unrecognised file.
+    static func headerFailure(_ rows: [(Int, [String])], kind: TableKind?, file: String) -> LoadError {
+        let first = rows.first?.1 ?? []
+        let keys = Set(first.map(Schemas.key))
+        if Schemas.douyinMarkers.filter({ keys.contains(Schemas.key($0)) }).count >= 2 {
+            return LoadError(file: file, line: rows.first?.0, reason: "this is a Douyin (抖店) export (headers 主订单编号/子订单编号/订单提交时间), not a Kuaishou one: download the order export from the Kuaishou shop backend (订单管理 › 批量导出)")
+        }
+        if rows.isEmpty { return LoadError(file: file, line: nil, reason: "the file is empty: no header row") }
+        if let k = kind {
+            // The row that holds the most of the table's columns names what is missing.
+            let best = rows.max { HeaderMap.requiredHits(headers: $0.1, kind: k) < HeaderMap.requiredHits(headers: $1.1, kind: k) }!
+            let map = HeaderMap(headers: best.1, kind: k)
+            let missing = map.missing.map { "\($0.name) (accepted: \($0.accepted.joined(separator: ", ")))" }
+            return LoadError(file: file, line: best.0, reason: "missing required column\(map.missing.count > 1 ? "s" : "") \(missing.joined(separator: "; ")); file skipped")
+        }
+        return LoadError(file: file, line: rows.first?.0, reason: "not recognised: the name starts with none of \(TableKind.allCases.flatMap(\.namePrefixes).joined(separator: ", ")) and no row of the first \(maxHeaderSearchRows) holds every required column of a table")
+    }
+
+    /// (header, column) pairs for `inspect`, the backend's split address columns included.
+    static func mapping(_ headers: [String], _ map: HeaderMap, _ kind: TableKind) -> [(String, String)] {
+        let keys = headers.map(Schemas.key)
+        let split = Set(Schemas.splitAddress.map(Schemas.key))
+        let hasSplit = keys.contains { split.contains($0) }
+        return headers.enumerated().compactMap { i, h in
+            if let c = map.header.first(where: { $0.value == h })?.key { return (h, c) }
+            if kind == .orders && map["ship_to"] == nil {
+                if split.contains(keys[i]) { return (h, "ship_to") }
+                if !hasSplit && keys[i] == Schemas.key(Schemas.fullAddress) { return (h, "ship_to") }
+            }
+            return nil
+        }
+    }
+
+    /// A typed sink for `kind`; the orders sink takes over the snapshot's orders table while
+    /// it loads (so later files override earlier rows in place).
+    static func makeSink(_ k: TableKind, _ hs: [String], _ map: HeaderMap, file: String, path: String, snap: inout Snapshot) -> RowSink {
+        switch k {
+        case .orders:
+            var t = snap.orders
+            snap.orders = OrdersTable()
+            // About 250 bytes an order in a backend export: size the columns once.
+            let size = Int(FileReader.fileSize(path) ?? 0)
+            if size > 1 << 20 { t.reserve(size / 200) }
+            return OrdersSink(file: file, map: map, headers: hs, table: t)
+        case .aftersales: return RefundSink(file: file, map: map)
+        case .violations: return ViolationSink(file: file, map: map)
+        case .coupons: return CouponSink(file: file, map: map)
+        case .products: return ProductSink(file: file, map: map)
+        case .reports: return ReportSink(file: file, map: map)
+        case .adjustments: return AdjustmentSink(file: file, map: map)
+        }
+    }
+
+    /// Moves a finished sink's rows, errors and warnings into the snapshot.
+    static func collect(_ s: RowSink, into snap: inout Snapshot, parts: inout Parts, load: inout FileLoad) {
+        snap.errors.append(contentsOf: s.errors)
+        snap.warnings.append(contentsOf: s.warnings)
+        switch s {
+        case let o as OrdersSink:
+            snap.orders = o.table
+            load.hasPickupColumn = load.hasPickupColumn || o.pickup
+        case let r as RefundSink: parts.refunds += r.out
+        case let v as ViolationSink: parts.violations += v.out
+        case let c as CouponSink: parts.coupons += c.out
+        case let p as ProductSink: parts.products += p.out
+        case let r as ReportSink: parts.reports += r.out
+        case let a as AdjustmentSink: snap.adjustments += a.out
+        default: break
+        }
+    }
+
     static func loadFile(path: String, name: String, snap: inout Snapshot, parts: inout Parts, inspection: UnsafeMutablePointer<Inspection>?) {
         var ins = inspection?.pointee
         defer { if let ins { inspection?.pointee = ins } }
         if name.lowercased().hasSuffix(".xlsx") {
-            snap.errors.append(LoadError(file: name, reason: "xlsx workbooks are not read yet: open it in Excel or WPS and save each sheet as CSV (UTF-8)"))
-            snap.skippedFiles.append(name)
+            loadWorkbook(path: path, name: name, snap: &snap, parts: &parts, inspection: &ins)
             return
         }
         let separator: UInt8 = name.lowercased().hasSuffix(".tsv") ? 0x09 : 0x2C
@@ -126,64 +211,28 @@ public enum DataLoader {
         }
 
         func makeSink(_ k: TableKind, _ hs: [String], _ map: HeaderMap) -> RowSink {
-            switch k {
-            case .orders:
-                var t = snap.orders
-                snap.orders = OrdersTable() // the sink owns the table while loading
-                // About 250 bytes an order in a backend export: size the columns once.
-                let size = Int(FileReader.fileSize(path) ?? 0)
-                if size > 1 << 20 { t.reserve(size / 200) }
-                let s = OrdersSink(file: name, map: map, headers: hs, table: t)
-                return s
-            case .aftersales: return RefundSink(file: name, map: map)
-            case .violations: return ViolationSink(file: name, map: map)
-            case .coupons: return CouponSink(file: name, map: map)
-            case .products: return ProductSink(file: name, map: map)
-            case .reports: return ReportSink(file: name, map: map)
-            case .adjustments: return AdjustmentSink(file: name, map: map)
-            }
+            DataLoader.makeSink(k, hs, map, file: name, path: path, snap: &snap)
         }
 
         /// Looks for the header row among the first rows seen so far.
         func findHeader(final: Bool) {
-            for (idx, (line, row)) in pending.enumerated() {
-                let candidates = kind.map { [$0] } ?? TableKind.allCases
-                for k in candidates {
-                    let map = HeaderMap(headers: row, kind: k)
-                    if map.missing.isEmpty {
-                        kind = k
-                        headers = row
-                        ins?.headerLine = line
-                        ins?.headers = row
-                        ins?.table = k
-                        ins?.mapped = row.compactMap { h in map.header.first(where: { $0.value == h }).map { (h, $0.key) } }
-                        sink = makeSink(k, row, map)
-                        let rest = Array(pending[(idx + 1)...])
-                        pending.removeAll()
-                        for (l, cells) in rest { feedStrings(l, cells) }
-                        return
-                    }
-                }
+            if let (idx, k, map) = locateHeader(pending, kind: kind) {
+                let (line, row) = pending[idx]
+                kind = k
+                headers = row
+                ins?.headerLine = line
+                ins?.headers = row
+                ins?.table = k
+                ins?.mapped = mapping(row, map, k)
+                sink = makeSink(k, row, map)
+                let rest = Array(pending[(idx + 1)...])
+                pending.removeAll()
+                for (l, cells) in rest { feedStrings(l, cells) }
+                return
             }
             guard final || pending.count >= maxHeaderSearchRows else { return }
-            // No header row found: say why.
-            let first = pending.first?.1 ?? []
-            ins?.headers = first
+            fileError = headerFailure(pending, kind: kind, file: name)
             ins?.headerLine = pending.first?.0
-            let keys = Set(first.map(Schemas.key))
-            if Schemas.douyinMarkers.filter({ keys.contains(Schemas.key($0)) }).count >= 2 {
-                fileError = LoadError(file: name, line: pending.first?.0, reason: "this is a Douyin (抖店) export (headers 主订单编号/子订单编号/订单提交时间), not a Kuaishou one: download the order export from the Kuaishou shop backend (订单管理 › 批量导出)")
-            } else if pending.isEmpty {
-                fileError = LoadError(file: name, line: nil, reason: "the file is empty: no header row")
-            } else if let k = kind {
-                // The row that holds the most of the table's columns names what is missing.
-                let best = pending.max { HeaderMap.requiredHits(headers: $0.1, kind: k) < HeaderMap.requiredHits(headers: $1.1, kind: k) }!
-                let map = HeaderMap(headers: best.1, kind: k)
-                let missing = map.missing.map { "\($0.name) (accepted: \($0.accepted.joined(separator: ", ")))" }
-                fileError = LoadError(file: name, line: best.0, reason: "missing required column\(map.missing.count > 1 ? "s" : "") \(missing.joined(separator: "; ")); file skipped")
-            } else {
-                fileError = LoadError(file: name, line: pending.first?.0, reason: "not recognised: the name starts with none of \(TableKind.allCases.flatMap(\.namePrefixes).joined(separator: ", ")) and no row of the first \(maxHeaderSearchRows) holds every required column of a table")
-            }
             // `inspect` still shows the rows of a file it could not take for a table.
             if ins != nil, let (_, first) = pending.first {
                 ins!.headers = first
@@ -225,21 +274,8 @@ public enum DataLoader {
                 return
             }
             guard let s = sink, let k = kind else { return }
-            snap.errors.append(contentsOf: s.errors)
-            snap.warnings.append(contentsOf: s.warnings)
             var load = FileLoad(path: name, table: k, rows: s.rows, badRows: s.bad, encoding: encoding, bytes: size)
-            switch s {
-            case let o as OrdersSink:
-                snap.orders = o.table
-                load.hasPickupColumn = o.pickup
-            case let r as RefundSink: parts.refunds += r.out
-            case let v as ViolationSink: parts.violations += v.out
-            case let c as CouponSink: parts.coupons += c.out
-            case let p as ProductSink: parts.products += p.out
-            case let r as ReportSink: parts.reports += r.out
-            case let a as AdjustmentSink: snap.adjustments += a.out
-            default: break
-            }
+            collect(s, into: &snap, parts: &parts, load: &load)
             snap.files.append(load)
         } catch {
             if let o = sink as? OrdersSink { snap.orders = o.table }

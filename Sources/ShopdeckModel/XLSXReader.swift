@@ -1,0 +1,236 @@
+import Foundation
+import ZIPFoundation
+
+/// Reads `.xlsx` workbooks as the backend downloads them: every sheet, shared and inline
+/// strings, numbers, booleans and real date cells (Excel serial dates, taken as CST), streamed
+/// row by row so memory stays flat on a large sheet (data-formats.md "Files and tables").
+public struct XLSXReader {
+    public struct Sheet: Sendable { public var name: String; public var path: String }
+
+    public enum Failure: Error, CustomStringConvertible {
+        case encrypted, notAWorkbook(String), broken(String)
+        public var description: String {
+            switch self {
+            case .encrypted:
+                return "this workbook is password-protected (encrypted): open it in Excel or WPS with its password (the backend names it in the file name's last 6 characters), then save a copy without a password (Excel: File › Info › Protect Workbook › Encrypt with Password, clear it; WPS: 文件 › 文档加密 › 密码加密, clear it)"
+            case .notAWorkbook(let why): return "not an .xlsx workbook: \(why)"
+            case .broken(let why): return "the workbook cannot be read: \(why)"
+            }
+        }
+    }
+
+    let archive: Archive
+    public let sheets: [Sheet]
+    let sharedStrings: [String]
+    /// Style index -> the cell holds a date.
+    let dateStyles: [Bool]
+
+    public init(path: String) throws {
+        // An encrypted workbook is an OLE compound file holding "EncryptedPackage".
+        if let head = try? FileReader.readHead(path, bytes: 8), head == [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] {
+            throw Failure.encrypted
+        }
+        do { archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read) }
+        catch { throw Failure.notAWorkbook("not a zip package (\(error))") }
+        guard archive["xl/workbook.xml"] != nil else { throw Failure.notAWorkbook("no xl/workbook.xml") }
+        sharedStrings = try XLSXReader.readSharedStrings(archive)
+        dateStyles = try XLSXReader.readDateStyles(archive)
+        sheets = try XLSXReader.readSheets(archive)
+    }
+
+    static func entryBytes(_ a: Archive, _ path: String, _ body: (UnsafeRawBufferPointer, Bool) throws -> Void) throws {
+        guard let e = a[path] else { return }
+        _ = try a.extract(e, bufferSize: 1 << 18, skipCRC32: true) { data in
+            try data.withUnsafeBytes { try body($0, false) }
+        }
+        try body(UnsafeRawBufferPointer(start: nil, count: 0), true)
+    }
+
+    static func readSheets(_ a: Archive) throws -> [Sheet] {
+        var rels: [String: String] = [:]
+        var sx = XMLScanner()
+        try entryBytes(a, "xl/_rels/workbook.xml.rels") { b, final in
+            sx.feed(b, final: final, onTag: { kind, name, attrs in
+                guard kind != .end, name.elementsEqual(Array("Relationship".utf8)),
+                      let id = XMLScanner.attribute(attrs, Array("Id".utf8)), let target = XMLScanner.attribute(attrs, Array("Target".utf8)) else { return }
+                var t = XMLScanner.decode(target)
+                if t.hasPrefix("/") { t.removeFirst() } else { t = "xl/" + t }
+                rels[XMLScanner.decode(id)] = t
+            }, onText: { _ in })
+        }
+        var sheets: [Sheet] = []
+        var wx = XMLScanner()
+        try entryBytes(a, "xl/workbook.xml") { b, final in
+            wx.feed(b, final: final, onTag: { kind, name, attrs in
+                guard kind != .end, name.elementsEqual(Array("sheet".utf8)) else { return }
+                let n = XMLScanner.attribute(attrs, Array("name".utf8)).map(XMLScanner.decode) ?? "Sheet\(sheets.count + 1)"
+                if let rid = XMLScanner.attribute(attrs, Array("id".utf8)).map(XMLScanner.decode), let path = rels[rid] {
+                    sheets.append(Sheet(name: n, path: path))
+                }
+            }, onText: { _ in })
+        }
+        if sheets.isEmpty { throw Failure.notAWorkbook("it lists no sheets") }
+        return sheets
+    }
+
+    static func readSharedStrings(_ a: Archive) throws -> [String] {
+        var out: [String] = []
+        var cur: [UInt8] = []
+        var inT = false, inPhonetic = false
+        var x = XMLScanner()
+        try entryBytes(a, "xl/sharedStrings.xml") { b, final in
+            x.feed(b, final: final, onTag: { kind, name, _ in
+                switch (kind, Array(name)) {
+                case (.start, Array("si".utf8)): cur.removeAll(keepingCapacity: true)
+                case (.end, Array("si".utf8)): out.append(XMLScanner.decode(cur[...]))
+                case (.empty, Array("si".utf8)): out.append("")
+                case (.start, Array("t".utf8)): inT = true
+                case (.end, Array("t".utf8)): inT = false
+                case (.start, Array("rPh".utf8)): inPhonetic = true
+                case (.end, Array("rPh".utf8)): inPhonetic = false
+                default: break
+                }
+            }, onText: { t in if inT && !inPhonetic { cur.append(contentsOf: t) } })
+        }
+        return out
+    }
+
+    /// Built-in date formats (14-22, 45-47) and custom formats holding date or time codes.
+    static func readDateStyles(_ a: Archive) throws -> [Bool] {
+        var custom: [Int: Bool] = [:]
+        var styles: [Bool] = []
+        var inCellXfs = false
+        var x = XMLScanner()
+        try entryBytes(a, "xl/styles.xml") { b, final in
+            x.feed(b, final: final, onTag: { kind, name, attrs in
+                let n = Array(name)
+                if n == Array("numFmt".utf8), kind != .end,
+                   let id = XMLScanner.attribute(attrs, Array("numFmtId".utf8)).flatMap({ Int(String(decoding: $0, as: UTF8.self)) }),
+                   let code = XMLScanner.attribute(attrs, Array("formatCode".utf8)).map(XMLScanner.decode) {
+                    custom[id] = isDateFormat(code)
+                } else if n == Array("cellXfs".utf8) {
+                    inCellXfs = kind == .start
+                } else if n == Array("xf".utf8), inCellXfs, kind != .end {
+                    let id = XMLScanner.attribute(attrs, Array("numFmtId".utf8)).flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? 0
+                    styles.append(custom[id] ?? ((14...22).contains(id) || (45...47).contains(id)))
+                }
+            }, onText: { _ in })
+        }
+        return styles
+    }
+
+    static func isDateFormat(_ code: String) -> Bool {
+        // Drop quoted text and [colour]/[locale] sections, then look for date/time codes.
+        var s = "", inQuote = false, inBracket = false
+        for c in code {
+            if c == "\"" { inQuote.toggle(); continue }
+            if c == "[" { inBracket = true; continue }
+            if c == "]" { inBracket = false; continue }
+            if !inQuote && !inBracket { s.append(c) }
+        }
+        let l = s.lowercased()
+        return l.contains("yy") || l.contains("d") && l.contains("m") || l.contains("h") && (l.contains("mm") || l.contains("ss"))
+    }
+
+    /// Streams the rows of a sheet: `row(number, cells)` with cell texts by column, gaps
+    /// filled with "". Dates become `YYYY-MM-DD HH:MM:SS` (CST wall clock).
+    public func rows(of sheet: Sheet, _ rowBody: (Int, [String]) throws -> Void) throws {
+        try withoutActuallyEscaping(rowBody) { row in try streamRows(sheet, row) }
+    }
+
+    private func streamRows(_ sheet: Sheet, _ row: @escaping (Int, [String]) throws -> Void) throws {
+        var x = XMLScanner()
+        var cells: [String] = []
+        var rowNumber = 0
+        var col = 0, type: [UInt8] = [], style = -1
+        var value: [UInt8] = []
+        var inValue = false, inInline = false, inT = false
+        var hasValue = false
+        func finishCell() {
+            var text: String
+            if !hasValue { text = "" }
+            else if type == Array("s".utf8) {
+                let i = Int(String(decoding: value, as: UTF8.self)) ?? -1
+                text = i >= 0 && i < sharedStrings.count ? sharedStrings[i] : ""
+            } else if type == Array("inlineStr".utf8) || type == Array("str".utf8) {
+                text = XMLScanner.decode(value[...])
+            } else if type == Array("b".utf8) {
+                text = value == Array("1".utf8) ? "true" : "false"
+            } else if type == Array("e".utf8) {
+                text = ""
+            } else {
+                text = String(decoding: value, as: UTF8.self)
+                if style >= 0 && style < dateStyles.count && dateStyles[style], let serial = Double(text) {
+                    text = XLSXReader.serialToCST(serial)
+                } else {
+                    text = XLSXReader.plainNumber(text)
+                }
+            }
+            while cells.count < col { cells.append("") }
+            if cells.count == col { cells.append(text) } else { cells[col] = text }
+            col += 1
+        }
+        guard let entry = archive[sheet.path] else { throw Failure.broken("sheet \(sheet.name) is missing (\(sheet.path))") }
+        let feed: (UnsafeRawBufferPointer, Bool) throws -> Void = { b, final in
+            try x.feed(b, final: final, onTag: { kind, name, attrs in
+                switch (kind, Array(name)) {
+                case (.start, Array("row".utf8)), (.empty, Array("row".utf8)):
+                    rowNumber = XMLScanner.attribute(attrs, Array("r".utf8)).flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? rowNumber + 1
+                    cells.removeAll(keepingCapacity: true); col = 0
+                    if kind == .empty { try row(rowNumber, []) }
+                case (.end, Array("row".utf8)): try row(rowNumber, cells)
+                case (.start, Array("c".utf8)), (.empty, Array("c".utf8)):
+                    if let r = XMLScanner.attribute(attrs, Array("r".utf8)) { col = XLSXReader.column(r) }
+                    type = XMLScanner.attribute(attrs, Array("t".utf8)).map(Array.init) ?? []
+                    style = XMLScanner.attribute(attrs, Array("s".utf8)).flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? -1
+                    value.removeAll(keepingCapacity: true); hasValue = false
+                    if kind == .empty { finishCell() }
+                case (.end, Array("c".utf8)): finishCell()
+                case (.start, Array("v".utf8)): inValue = true; hasValue = true
+                case (.end, Array("v".utf8)): inValue = false
+                case (.start, Array("is".utf8)): inInline = true; hasValue = true
+                case (.end, Array("is".utf8)): inInline = false
+                case (.start, Array("t".utf8)): inT = true
+                case (.end, Array("t".utf8)): inT = false
+                default: break
+                }
+            }, onText: { t in if inValue || (inInline && inT) { value.append(contentsOf: t) } })
+        }
+        _ = try archive.extract(entry, bufferSize: 1 << 18, skipCRC32: true) { data in try data.withUnsafeBytes { try feed($0, false) } }
+        try feed(UnsafeRawBufferPointer(start: nil, count: 0), true)
+    }
+
+    /// "AB12" -> 27 (0-based column).
+    static func column(_ ref: ArraySlice<UInt8>) -> Int {
+        var n = 0
+        for c in ref {
+            if c >= 0x41 && c <= 0x5A { n = n * 26 + Int(c - 0x40) } else if c >= 0x61 && c <= 0x7A { n = n * 26 + Int(c - 0x60) } else { break }
+        }
+        return max(0, n - 1)
+    }
+
+    /// An Excel serial date (days since 1899-12-30, 1900 system) as a CST wall-clock string.
+    static func serialToCST(_ serial: Double) -> String {
+        let seconds = Int64((serial * 86_400).rounded())
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secs = Int(seconds - days * 86_400)
+        let civil = CST.civil(days: days - 25_569)
+        return CST.format(CST.instant(year: civil.year, month: civil.month, day: civil.day, hour: secs / 3600, minute: secs / 60 % 60, second: secs % 60))
+    }
+
+    /// A number as a spreadsheet shows it: `3.245001234567E+18` spelled out, `12.0` as is
+    /// (the id cleanup drops a trailing `.0`).
+    static func plainNumber(_ s: String) -> String {
+        guard s.contains("E") || s.contains("e"), let d = Decimal(string: s) else { return s }
+        return "\(d)"
+    }
+}
+
+extension FileReader {
+    /// The first `bytes` bytes of a file.
+    public static func readHead(_ path: String, bytes: Int) throws -> [UInt8] {
+        guard let h = FileHandle(forReadingAtPath: path) else { throw Failure(description: "cannot open") }
+        defer { try? h.close() }
+        return Array(h.readData(ofLength: bytes))
+    }
+}

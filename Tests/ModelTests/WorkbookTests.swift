@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+@testable import ShopdeckModel
+
+@Suite("xlsx workbooks")
+struct WorkbookTests {
+    typealias V = XLSXWriter.Value
+    let header: [V] = ["订单号", "订单支付时间", "订单状态", "实付款", "预售/承诺发货时间", "收货地址-省", "收货地址-市", "收货地址-区", "发货时间"].map { .text($0) }
+
+    func t(_ s: String) -> Instant { if case .value(let v) = CST.parse(s) { return v }; fatalError(s) }
+
+    func workbook(_ sheets: [XLSXWriter.Sheet], name: String = "订单导出.xlsx") throws -> (String, String) {
+        let dir = makeFolder([:])
+        try XLSXWriter.write(sheets, to: dir + "/" + name)
+        return (dir, dir + "/" + name)
+    }
+
+    @Test func everySheetSharedAndInlineStringsDatesAndTitleRows() throws {
+        let s1 = XLSXWriter.Sheet(name: "订单1", rows: [[.text("快手小店订单导出")], [.empty], header,
+            [.text("A1"), .date(t("2023-03-01 10:00:00")), .text("待发货"), .text("¥1,299.90"), .date(t("2023-03-02 10:00:00")), .text("吉林省"), .text("长春市"), .text("朝阳区"), .text("-")],
+            [.number(3245001.0), .text("2023-03-01 11:00:00"), .text("交易关闭"), .number(59.9), .text("2023-03-02 11:00:00"), .text("上海市"), .text("上海市"), .text("浦东新区"), .text("—")]])
+        let s2 = XLSXWriter.Sheet(name: "订单2", rows: [header,
+            [.text("B1"), .date(t("2023-03-01 12:34:56")), .text("已发货"), .text("¥10"), .date(t("2023-03-02 12:34:56")), .text("北京"), .empty, .empty, .date(t("2023-03-01 20:00:00"))]],
+            sharedStrings: false)
+        let (dir, _) = try workbook([s1, s2])
+        let s = DataLoader.load(folder: dir)
+        #expect(s.errors.isEmpty, "\(s.errors)")
+        #expect(s.files.count == 1 && s.files[0].rows == 3 && s.files[0].table == .orders)
+        let a = Int(s.orders.ids.find("A1")!)
+        #expect(s.orders.paid[a] == t("2023-03-01 10:00:00"))
+        #expect(s.orders.amount[a] == 129_990)
+        #expect(s.orders.regions[s.orders.shipTo[a]]?.parts == ["吉林", "长春", "朝阳区"])
+        #expect(s.orders.shipped[a] == .absent)
+        let n = Int(s.orders.ids.find("3245001")!)   // a number cell "3245001" keeps no ".0"
+        #expect(s.orders.status[n] == .closed)
+        let b = Int(s.orders.ids.find("B1")!)
+        #expect(s.orders.shipped[b] == t("2023-03-01 20:00:00"))
+        #expect(s.orders.paid[b] == t("2023-03-01 12:34:56"))
+    }
+
+    @Test func aSheetMissingAColumnIsNamedAndTheOthersLoad() throws {
+        let bad = XLSXWriter.Sheet(name: "坏表", rows: [[.text("订单号"), .text("订单状态")], [.text("X"), .text("待发货")]])
+        let good = XLSXWriter.Sheet(name: "好表", rows: [header, [.text("G1"), .text("2023-03-01 10:00:00"), .text("待发货"), .text("1"), .text("2023-03-02 10:00:00")]])
+        let (dir, path) = try workbook([bad, good])
+        let s = DataLoader.load(folder: dir)
+        #expect(s.orders.count == 1)
+        #expect(s.errors.count == 1)
+        #expect(s.errors[0].file == "订单导出.xlsx [坏表]" && s.errors[0].reason.contains("paid_at") && s.errors[0].reason.contains("订单支付时间"))
+        let ins = DataLoader.inspect(path: path)
+        #expect(ins.sheets.count == 2 && ins.sheets[1].table == .orders && ins.sheets[0].errors.count == 1)
+        #expect(ins.sheets[1].mapped.contains { $0.0 == "收货地址-省" && $0.1 == "ship_to" })
+    }
+
+    @Test func badRowsNameSheetAndRow() throws {
+        let sheet = XLSXWriter.Sheet(name: "S", rows: [header, [.text("A"), .text("明天"), .text("待发货"), .text("1"), .text("2023-03-02 10:00:00")]])
+        let (dir, _) = try workbook([sheet])
+        let s = DataLoader.load(folder: dir)
+        #expect(s.errors.first?.file == "订单导出.xlsx [S]" && s.errors.first?.line == 2)
+    }
+
+    @Test func encryptedWorkbookSaysSo() throws {
+        let dir = makeFolder([:], bytes: ["订单导出_123456.xlsx": [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + Array("EncryptedPackage".utf8) + [UInt8](repeating: 0, count: 512)])
+        let s = DataLoader.load(folder: dir)
+        #expect(s.skippedFiles == ["订单导出_123456.xlsx"])
+        #expect(s.errors.first?.reason.contains("password-protected") == true && s.errors.first?.reason.contains("without a password") == true)
+    }
+
+    @Test func douyinWorkbookIsNamed() throws {
+        let sheet = XLSXWriter.Sheet(name: "Sheet1", rows: [["主订单编号", "子订单编号", "订单提交时间", "订单应付金额"].map { .text($0) }])
+        let (dir, _) = try workbook([sheet], name: "export.xlsx")
+        #expect(DataLoader.load(folder: dir).errors.first?.reason.contains("Douyin") == true)
+    }
+
+    /// The same rows as CSV and as xlsx load the same table.
+    @Test func parityWithCSV() throws {
+        var csv = "订单号,订单支付时间,订单状态,实付款,预售/承诺发货时间,发货时间,收货地区\n"
+        var rows: [[V]] = [["订单号", "订单支付时间", "订单状态", "实付款", "预售/承诺发货时间", "发货时间", "收货地区"].map { .text($0) }]
+        let statuses = ["待发货", "已发货", "交易成功", "交易关闭"]
+        for i in 0..<300 {
+            let paid = t("2023-02-20 00:00:00") + Int64(i) * 4001
+            let shipped = i % 3 == 0 ? "" : CST.format(paid + 3600 * Int64(i % 30))
+            csv += "O\(i),\(CST.format(paid)),\(statuses[i % 4]),\(i).5,\(CST.format(paid + 86400)),\(shipped),浙江省/杭州市/余杭区\n"
+            rows.append([.text("O\(i)"), .date(paid), .text(statuses[i % 4]), .number(Double(i) + 0.5), .text(CST.format(paid + 86400)),
+                         shipped.isEmpty ? .empty : .date(t(shipped)), .text("浙江省/杭州市/余杭区")])
+        }
+        let a = makeFolder(["orders.csv": csv])
+        let (b, _) = try workbook([XLSXWriter.Sheet(name: "S", rows: rows)], name: "orders.xlsx")
+        let x = DataLoader.load(folder: a), y = DataLoader.load(folder: b)
+        #expect(x.orders.count == 300 && y.orders.count == 300)
+        #expect(x.orders.paid == y.orders.paid && x.orders.shipped == y.orders.shipped && x.orders.status == y.orders.status && x.orders.amount == y.orders.amount)
+    }
+}
