@@ -149,14 +149,14 @@ public struct XLSXReader {
         func finishCell() {
             var text: String
             if !hasValue { text = "" }
-            else if type == Array("s".utf8) {
-                let i = Int(String(decoding: value, as: UTF8.self)) ?? -1
+            else if type == XLSXReader.typeShared {
+                let i = XLSXReader.int(value[...]) ?? -1
                 text = i >= 0 && i < sharedStrings.count ? sharedStrings[i] : ""
-            } else if type == Array("inlineStr".utf8) || type == Array("str".utf8) {
+            } else if type == XLSXReader.typeInline || type == XLSXReader.typeStr {
                 text = XMLScanner.decode(value[...])
-            } else if type == Array("b".utf8) {
+            } else if type == XLSXReader.typeBool {
                 text = value == Array("1".utf8) ? "true" : "false"
-            } else if type == Array("e".utf8) {
+            } else if type == XLSXReader.typeError {
                 text = ""
             } else {
                 text = String(decoding: value, as: UTF8.self)
@@ -173,31 +173,41 @@ public struct XLSXReader {
         guard let entry = archive[sheet.path] else { throw Failure.broken("sheet \(sheet.name) is missing (\(sheet.path))") }
         let feed: (UnsafeRawBufferPointer, Bool) throws -> Void = { b, final in
             try x.feed(b, final: final, onTag: { kind, name, attrs in
-                switch (kind, Array(name)) {
-                case (.start, Array("row".utf8)), (.empty, Array("row".utf8)):
-                    rowNumber = XMLScanner.attribute(attrs, Array("r".utf8)).flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? rowNumber + 1
-                    cells.removeAll(keepingCapacity: true); col = 0
-                    if kind == .empty { try row(rowNumber, []) }
-                case (.end, Array("row".utf8)): try row(rowNumber, cells)
-                case (.start, Array("c".utf8)), (.empty, Array("c".utf8)):
-                    if let r = XMLScanner.attribute(attrs, Array("r".utf8)) { col = XLSXReader.column(r) }
-                    type = XMLScanner.attribute(attrs, Array("t".utf8)).map(Array.init) ?? []
-                    style = XMLScanner.attribute(attrs, Array("s".utf8)).flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? -1
+                let T = XLSXReader.self
+                if name.elementsEqual(T.tagC) {
+                    if kind == .end { finishCell(); return }
+                    col = XMLScanner.attribute(attrs, T.attrR).map(XLSXReader.column) ?? col
+                    type = XMLScanner.attribute(attrs, T.attrT).map(Array.init) ?? []
+                    style = XMLScanner.attribute(attrs, T.attrS).flatMap { T.int($0) } ?? -1
                     value.removeAll(keepingCapacity: true); hasValue = false
                     if kind == .empty { finishCell() }
-                case (.end, Array("c".utf8)): finishCell()
-                case (.start, Array("v".utf8)): inValue = true; hasValue = true
-                case (.end, Array("v".utf8)): inValue = false
-                case (.start, Array("is".utf8)): inInline = true; hasValue = true
-                case (.end, Array("is".utf8)): inInline = false
-                case (.start, Array("t".utf8)): inT = true
-                case (.end, Array("t".utf8)): inT = false
-                default: break
+                } else if name.elementsEqual(T.tagV) {
+                    inValue = kind == .start; if kind == .start { hasValue = true }
+                } else if name.elementsEqual(T.tagRow) {
+                    if kind == .end { try row(rowNumber, cells); return }
+                    rowNumber = XMLScanner.attribute(attrs, T.attrR).flatMap { T.int($0) } ?? rowNumber + 1
+                    cells.removeAll(keepingCapacity: true); col = 0
+                    if kind == .empty { try row(rowNumber, []) }
+                } else if name.elementsEqual(T.tagIs) {
+                    inInline = kind == .start; if kind == .start { hasValue = true }
+                } else if name.elementsEqual(T.tagT) {
+                    inT = kind == .start
                 }
             }, onText: { t in if inValue || (inInline && inT) { value.append(contentsOf: t) } })
         }
         _ = try archive.extract(entry, bufferSize: 1 << 18, skipCRC32: true) { data in try data.withUnsafeBytes { try feed($0, false) } }
         try feed(UnsafeRawBufferPointer(start: nil, count: 0), true)
+    }
+
+    static let tagC = Array("c".utf8), tagV = Array("v".utf8), tagRow = Array("row".utf8), tagIs = Array("is".utf8), tagT = Array("t".utf8)
+    static let attrR = Array("r".utf8), attrT = Array("t".utf8), attrS = Array("s".utf8)
+    static let typeShared = Array("s".utf8), typeInline = Array("inlineStr".utf8), typeStr = Array("str".utf8)
+    static let typeBool = Array("b".utf8), typeError = Array("e".utf8)
+
+    static func int(_ b: ArraySlice<UInt8>) -> Int? {
+        var v = 0
+        for c in b { guard c >= 0x30 && c <= 0x39 else { return nil }; v = v * 10 + Int(c - 0x30) }
+        return b.isEmpty ? nil : v
     }
 
     /// "AB12" -> 27 (0-based column).

@@ -12,9 +12,9 @@ struct XMLScanner {
                        onTag: (Event, ArraySlice<UInt8>, ArraySlice<UInt8>) throws -> Void,
                        onText: (ArraySlice<UInt8>) throws -> Void) rethrows {
         carry.append(contentsOf: data)
-        let buf = carry
+        let buf = carry[...]
         var i = 0
-        let n = buf.count
+        let n = buf.endIndex
         var consumed = 0
         while i < n {
             if buf[i] != 0x3C { // text up to the next '<'
