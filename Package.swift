@@ -43,7 +43,7 @@ let package = Package(
         ], exclude: ["Fixtures"]),
         .testTarget(name: "RulesTests", dependencies: ["ShopdeckRules", "ShopdeckModel"]),
         .testTarget(name: "ScreenTests", dependencies: ["ShopdeckScreen", "ShopdeckApp"]),
-        .testTarget(name: "AppTests", dependencies: ["ShopdeckApp", "ShopdeckRules", "ShopdeckModel"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["shopdeck"]),
+        .testTarget(name: "AppTests", dependencies: ["ShopdeckApp", "ShopdeckRules", "ShopdeckModel", "ShopdeckTerminal", "ShopdeckScreen"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["shopdeck", "ShopdeckScreen"]),
     ]
 )

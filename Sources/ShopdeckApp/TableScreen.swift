@@ -84,8 +84,10 @@ enum Overlays {
             let inner = box(&c, width: 50, height: 5, title: "quit?")
             c.text("y quit · any other key: stay", x: inner.x + 1, y: inner.y + 1, role: .warning)
         case .message(let m):
-            let inner = box(&c, width: min(76, DisplayWidth.of(m) + 6), height: 5, title: "shopdeck")
-            c.text(m, x: inner.x + 1, y: inner.y + 1, maxWidth: inner.width - 2)
+            let width = min(76, DisplayWidth.of(m) + 6)
+            let lines = wrap(m, width - 4)
+            let inner = box(&c, width: width, height: lines.count + 4, title: "shopdeck (any key closes)")
+            for (i, l) in lines.enumerated() { c.text(l, x: inner.x + 1, y: inner.y + 1 + i, maxWidth: inner.width - 2) }
         }
     }
 }

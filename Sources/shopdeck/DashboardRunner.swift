@@ -107,7 +107,7 @@ final class DashboardRunner {
         } catch {
             theme = terminal.colors == 0 ? Theme.standard.monochrome : .standard
             state.themeName = "default"
-            state.status = "theme error: \(error) — using the default"
+            state.overlay = .message("theme error: \(error) — using the default theme")
         }
     }
 
