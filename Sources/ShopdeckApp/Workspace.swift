@@ -43,6 +43,24 @@ public struct Workspace {
         scripts = LiveScripts.load(folder: folder)
     }
 
+    /// Re-reads what changed: only the tables whose files changed (the last good version of a
+    /// table stays when its new file is broken), the scripts, or the config and rulebook.
+    /// Returns what was re-read, for the status line.
+    @discardableResult
+    public mutating func reload(changed: Set<String>) throws -> [String] {
+        var what: [String] = []
+        if changed.contains(ShopConfig.fileName) {
+            config = try ShopConfig.load(folder: folder)
+            rulebook = try Workspace.loadRulebook(config: config, rulesFile: rulesFile)
+            what.append("config")
+        }
+        if changed.contains(where: { $0.hasPrefix("scripts/") }) { scripts = LiveScripts.load(folder: folder); what.append("scripts") }
+        let (s, tables) = DataLoader.reload(folder: folder, changed: changed, previous: snapshot)
+        snapshot = s
+        what += tables.map(\.rawValue).sorted()
+        return what
+    }
+
     public func report(asOf: Instant, journal: [AppealEntry] = []) -> Report {
         Engine.run(snapshot: snapshot, rulebook: rulebook, config: config, asOf: asOf, journal: journal, scripts: scripts)
     }

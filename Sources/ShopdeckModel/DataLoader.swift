@@ -47,8 +47,9 @@ public enum DataLoader {
         }.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
     }
 
-    /// Loads every export of `folder`.
-    public static func load(folder: String) -> Snapshot {
+    /// Loads every export of `folder` (with `only`, the files of those tables; a file whose
+    /// name names no table is always read).
+    public static func load(folder: String, only: Set<TableKind>? = nil) -> Snapshot {
         let started = DispatchTime.now().uptimeNanoseconds
         var snap = Snapshot()
         if !FileReader.isDirectory(folder) {
@@ -57,8 +58,11 @@ public enum DataLoader {
             return snap
         }
         var parts = Parts()
-        for (name, _) in exportFiles(in: folder) {
+        let files = exportFiles(in: folder).filter { f in !(only.map { o in recognise(name: f.name).map { !o.contains($0) } ?? false } ?? false) }
+        LoadProgress.shared.begin(files: files.count, bytes: files.reduce(0) { $0 + Int(FileReader.fileSize(folder + "/" + $1.name) ?? 0) })
+        for (name, _) in files {
             loadFile(path: folder + "/" + name, name: name, snap: &snap, parts: &parts, inspection: nil)
+            LoadProgress.shared.fileDone()
         }
         parts.finish(into: &snap)
         snap.files.sort { $0.path < $1.path }

@@ -34,7 +34,7 @@ public enum FileReader {
     /// Streams `path` through `parser`. The encoding is detected from the first bytes
     /// (`TextEncoding.sniff`) and handed to `onEncoding`; a GB18030 file is read whole and
     /// converted to UTF-8 before parsing. Returns the file's size in bytes.
-    public static func stream(_ path: String, parser: inout CSVParser,
+    public static func stream(_ path: String, parser: inout CSVParser, chunkSize: Int = FileReader.chunkSize,
                               onEncoding: (TextEncoding) -> Void,
                               emit: (CSVRecord, UnsafeMutableRawBufferPointer) throws -> Void) throws -> Int {
         let fd = open(path, O_RDONLY)
@@ -42,7 +42,7 @@ public enum FileReader {
         defer { close(fd) }
         var st = stat()
         let size = fstat(fd, &st) == 0 ? Int(st.st_size) : 0
-        let cap = max(64 << 10, min(chunkSize, size + 1))
+        let cap = max(4096, min(chunkSize, size + 1))
         var storage = UnsafeMutableRawBufferPointer.allocate(byteCount: cap, alignment: 16)
         defer { storage.deallocate() }
         var filled = 0, total = 0, firstChunk = true, eof = false
@@ -60,7 +60,7 @@ public enum FileReader {
             filled += n; total += n
             var start = 0
             if firstChunk {
-                if filled < 65536 && !eof { continue }
+                if filled < min(65536, capacity) && !eof { continue }
                 firstChunk = false
                 let encoding = TextEncoding.sniff(UnsafeRawBufferPointer(rebasing: storage[0..<filled]), isWhole: eof)
                 onEncoding(encoding)
@@ -84,7 +84,9 @@ public enum FileReader {
                 if filled >= 3, storage[0] == 0xEF, storage[1] == 0xBB, storage[2] == 0xBF { start = 3 }
             }
             let region = UnsafeMutableRawBufferPointer(rebasing: storage[start..<filled])
-            let used = try parser.parse(region, count: filled - start, final: eof, emit: emit)
+            var records = 0
+            let used = try parser.parse(region, count: filled - start, final: eof) { rec, b in records += 1; try emit(rec, b) }
+            LoadProgress.shared.add(bytes: n, rows: records)
             let left = filled - start - used
             if left > 0 && !eof {
                 memmove(storage.baseAddress!, storage.baseAddress! + start + used, left)

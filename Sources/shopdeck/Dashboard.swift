@@ -15,7 +15,7 @@ struct Dashboard: ParsableCommand {
     @OptionGroup var screen: ScreenOptions
 
     func run() throws {
-        let ws = try options.workspace()
+        let ws = try options.workspace(progress: true)
         let fixed = options.asOf == nil ? nil : try options.instant()
         try open(ws, fixedAsOf: fixed, screen: screen, journal: options.journal)
     }
@@ -56,7 +56,7 @@ struct Demo: ParsableCommand {
             print("demo shop written to \(folder) (\(files.count) files)")
             return
         }
-        let ws = try Workspace.open(folder: folder)
+        let ws = try openShowingProgress(folder, nil)
         try open(ws, fixedAsOf: asOf == nil ? nil : anchor, screen: screen, journal: nil)
         print("demo shop: \(folder)")
     }

@@ -41,13 +41,12 @@ final class DashboardRunner {
         if !terminal.utf8 { glyphs = .ascii }
         applyTheme(themeArg ?? "default", announce: false)
 
-        var signature = folderSignature()
-        var pending: (sig: [String], seen: Date)? = nil
-        var lastPoll = Date(), lastRules = Date()
+        let watcher = FolderWatcher(folder: ws.folder)
+        var lastRules = Date()
         while true {
             let (w, h) = terminal.size
             terminal.draw(View.render(state, width: w, height: h, theme: theme, glyphs: glyphs))
-            if let key = terminal.readKey(timeoutMs: 250) {
+            if let key = terminal.readKey(timeoutMs: 100) {
                 state.now = Workspace.now()
                 for effect in Update.key(&state, key) {
                     if case .quit = effect { return }
@@ -55,18 +54,9 @@ final class DashboardRunner {
                 }
                 continue
             }
-            // Idle: clocks, countdowns, the folder.
+            // Idle: the folder, clocks, countdowns.
             let now = Date()
-            if now.timeIntervalSince(lastPoll) >= 1 {
-                lastPoll = now
-                let sig = folderSignature()
-                if sig != signature {
-                    if let p = pending, p.sig == sig, now.timeIntervalSince(p.seen) >= 0.5 {
-                        signature = sig; pending = nil
-                        reload(reason: "data changed")
-                    } else if pending?.sig != sig { pending = (sig, now) }
-                }
-            }
+            if let changed = watcher.poll(now: now) { reload(changed: changed) }
             if state.fixedAsOf == nil {
                 let t = Workspace.now()
                 if t != state.now {
@@ -116,29 +106,32 @@ final class DashboardRunner {
         state.report = ws.report(asOf: state.asOf, journal: journal)
     }
 
+    /// `r`: everything again.
     func reload(reason: String) {
         let started = Date()
-        let old = ws.snapshot
         ws.reload()
-        // A broken file never blanks the screen: keep the last good table when a file that
-        // loaded before now fails entirely.
-        if !ws.snapshot.skippedFiles.isEmpty && old.orders.count > 0 && ws.snapshot.orders.count == 0 {
-            let errors = ws.snapshot.errors
-            ws.snapshot = old
-            ws.snapshot.errors = errors
-        }
-        rerun()
-        state.lastReload = Workspace.now()
-        state.status = "\(reason): \(ws.snapshot.files.count) files in \(String(format: "%.2f", Date().timeIntervalSince(started))) s"
-            + (ws.snapshot.errors.isEmpty ? "" : " · \(ws.snapshot.errors.count) warnings")
+        finishReload("\(reason): \(ws.snapshot.files.count) files", started)
     }
 
-    /// Names, sizes and modification times of everything the data folder holds for us.
-    func folderSignature() -> [String] {
-        var out: [String] = []
-        let names = (FileReader.list(ws.folder) ?? []).filter { DataLoader.isExport(name: $0) || $0 == ShopConfig.fileName }.sorted()
-        for n in names { out.append("\(n)|\(FileReader.modificationTime(ws.folder + "/" + n) ?? 0)") }
-        for n in (FileReader.list(ws.folder + "/scripts") ?? []).sorted() { out.append("scripts/\(n)|\(FileReader.modificationTime(ws.folder + "/scripts/" + n) ?? 0)") }
-        return out
+    /// The watcher saw `changed` settle: only those tables are re-read; selection and scroll
+    /// stay (they live in the state, untouched).
+    func reload(changed: Set<String>) {
+        let started = Date()
+        do {
+            let what = try ws.reload(changed: changed)
+            state.shopName = ws.config.name
+            finishReload("reloaded " + (what.isEmpty ? "nothing" : what.joined(separator: ", ")), started)
+        } catch {
+            state.status = "reload: \(error) — keeping the last good data"
+        }
     }
+
+    func finishReload(_ what: String, _ started: Date) {
+        rerun()
+        state.lastReload = Workspace.now()
+        let errors = ws.snapshot.errors
+        state.status = "\(what) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s"
+            + (errors.isEmpty ? "" : " · \(errors.count) warning\(errors.count == 1 ? "" : "s"): \(errors.last!.description)")
+    }
+
 }

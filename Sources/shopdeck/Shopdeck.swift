@@ -36,10 +36,34 @@ struct DataOptions: ParsableArguments {
         return t
     }
 
-    func workspace() throws -> Workspace {
-        do { return try Workspace.open(folder: data, rulesFile: rules) }
+    func workspace(progress: Bool = false) throws -> Workspace {
+        do { return try progress ? openShowingProgress(data, rules) : Workspace.open(folder: data, rulesFile: rules) }
         catch { throw ValidationError("\(error)") }
     }
+}
+
+/// Opens a workspace; when loading takes more than a moment and stderr is a terminal, a
+/// progress line (files, rows, MB, MB/s) is shown instead of a blank screen.
+func openShowingProgress(_ folder: String, _ rules: String?) throws -> Workspace {
+    final class Box: @unchecked Sendable { var result: Result<Workspace, Error>? }
+    let box = Box()
+    let done = DispatchSemaphore(value: 0)
+    Thread.detachNewThread {
+        box.result = Result { try Workspace.open(folder: folder, rulesFile: rules) }
+        done.signal()
+    }
+    if done.wait(timeout: .now() + 0.3) == .timedOut {
+        let tty = isatty(2) != 0
+        while done.wait(timeout: .now() + 0.1) == .timedOut {
+            if tty {
+                let p = LoadProgress.shared
+                let bar = String(repeating: "#", count: Int(p.fraction * 20)) + String(repeating: ".", count: 20 - Int(p.fraction * 20))
+                FileHandle.standardError.write(Data("\r[\(bar)] \(p.line())\u{1B}[K".utf8))
+            }
+        }
+        if tty { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+    return try box.result!.get()
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }

@@ -90,3 +90,23 @@ struct CommandEndToEndTests {
         #expect(errors.count == 1 && errors[0]["line"] as? Int == 4)
     }
 }
+
+@Suite("End to end: live data", .serialized)
+struct LiveEndToEndTests {
+    @Test func aChangedExportUpdatesTheScreenInPlace() throws {
+        let data = try Harness.demo(perWeek: 200)
+        let tmux = try Tmux(command: "\(Harness.binary) --data \(Tmux.quote(data)) --as-of '2026-11-24 16:00:00'")
+        try tmux.waitFor("发货 Shipping")
+        try tmux.send("a")
+        try tmux.waitFor("Violations · 违规记录 · 8/8")
+        let h = FileHandle(forWritingAtPath: data + "/violations.csv")!
+        h.seekToEndOfFile()
+        h.write(Data("WG2023999,2026-11-24 15:00:00,虚假发货,商家,3,警告,待处理,0,2026-12-01 00:00:00\r\n".utf8))
+        try h.close()
+        let after = try tmux.waitFor("Violations · 违规记录 · 9/9")
+        #expect(after.contains("WG2023999"))
+        #expect(after.contains("reloaded violations"))
+        try tmux.send("q")
+        try tmux.waitFor("EXIT=0")
+    }
+}
