@@ -76,7 +76,7 @@ struct AppealEndToEndTests {
     @Test func fileAnAppealByKeystrokesAndFindItEverywhere() throws {
         let data = try Harness.demo(perWeek: 200)
         let tmux = try Tmux(width: 120, height: 40, command: "\(Harness.binary) --data \(Tmux.quote(data)) --as-of '2026-11-24 16:00:00'")
-        try tmux.waitFor("发货 Shipping")
+        try tmux.waitForDashboard()
         try tmux.send("a")
         try tmux.waitFor("Violations · 违规记录")
         try tmux.send("/")

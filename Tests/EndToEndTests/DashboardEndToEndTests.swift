@@ -13,7 +13,7 @@ struct DashboardEndToEndTests {
         let expected = String(format: "上周 %.1f%%", lastWeekRate * 100)
 
         let tmux = try Tmux(command: "\(Harness.binary) --data \(Tmux.quote(data)) --as-of '2026-11-24 16:00:00'")
-        let screen = try tmux.waitFor("发货 Shipping")
+        let screen = try tmux.waitForDashboard()
         for pane in ["发货 Shipping", "现货·豁免 Spot goods", "违规申诉 Appeals", "定时优惠 Coupons"] { #expect(screen.contains(pane), "\(pane)") }
         #expect(screen.contains(expected), "expected \(expected) on screen:\n\(screen)")
         #expect(screen.contains("as of 2026-11-24 16:00:00 CST"))
@@ -32,11 +32,11 @@ struct DashboardEndToEndTests {
     @Test func resizingRedrawsAndTooSmallSaysSo() throws {
         let data = try Harness.demo(perWeek: 200)
         let tmux = try Tmux(width: 100, height: 30, command: "\(Harness.binary) --data \(Tmux.quote(data)) --as-of '2026-11-24 16:00:00'")
-        try tmux.waitFor("发货 Shipping")
+        try tmux.waitForDashboard()
         try tmux.resize(70, 20)
         try tmux.waitFor("at least 80x24")
         try tmux.resize(90, 26)
-        try tmux.waitFor("发货 Shipping")
+        try tmux.waitForDashboard()
         try tmux.send("q")
         try tmux.waitFor("EXIT=0")
     }
@@ -44,7 +44,7 @@ struct DashboardEndToEndTests {
     @Test func ctrlCRestoresTheTerminal() throws {
         let data = try Harness.demo(perWeek: 200)
         let tmux = try Tmux(command: "\(Harness.binary) --data \(Tmux.quote(data))")
-        try tmux.waitFor("发货 Shipping")
+        try tmux.waitForDashboard()
         try tmux.send("C-c")
         let after = try tmux.waitFor("EXIT=")
         #expect(!after.contains("┌─"))
@@ -96,7 +96,7 @@ struct LiveEndToEndTests {
     @Test func aChangedExportUpdatesTheScreenInPlace() throws {
         let data = try Harness.demo(perWeek: 200)
         let tmux = try Tmux(command: "\(Harness.binary) --data \(Tmux.quote(data)) --as-of '2026-11-24 16:00:00'")
-        try tmux.waitFor("发货 Shipping")
+        try tmux.waitForDashboard()
         try tmux.send("a")
         try tmux.waitFor("Violations · 违规记录 · 8/8")
         let h = FileHandle(forWritingAtPath: data + "/violations.csv")!

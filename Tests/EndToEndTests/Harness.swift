@@ -123,5 +123,13 @@ final class Tmux {
 
     func waitFor(_ text: String, timeout: Double = 15) throws -> String { try waitFor("'\(text)'", timeout: timeout) { $0.contains(text) } }
 
+    /// Waits for a complete dashboard frame: every pane title and the status line's hints.
+    @discardableResult
+    func waitForDashboard(timeout: Double = 15) throws -> String {
+        try waitFor("a complete dashboard", timeout: timeout) { s in
+            ["发货 Shipping", "现货·豁免 Spot goods", "违规申诉 Appeals", "定时优惠 Coupons", "售后 After-sales", "举报·文案·信任购", "q quit"].allSatisfy(s.contains)
+        }
+    }
+
     struct Failure: Error, CustomStringConvertible { let description: String }
 }

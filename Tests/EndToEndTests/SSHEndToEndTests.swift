@@ -63,9 +63,9 @@ struct SSHEndToEndTests {
         let remote = "env LANG=C.UTF-8 \(Harness.binary) --data \(Tmux.quote(data)) --as-of '2026-11-24 16:00:00'"
         let a = try Tmux(width: 120, height: 40, command: server.command(remote))
         let b = try Tmux(width: 100, height: 30, command: server.command(remote))
-        let screen = try a.waitFor("发货 Shipping")
+        let screen = try a.waitForDashboard()
         #expect(screen.contains("现货·豁免 Spot goods") && screen.contains("及时发货率"))
-        try b.waitFor("发货 Shipping")
+        try b.waitForDashboard()
         // Navigate over SSH: the violations table in both sessions.
         for (t, id) in [(a, "WG2023003"), (b, "WG2023002")] {
             try t.send("a")

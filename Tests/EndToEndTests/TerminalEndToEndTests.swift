@@ -11,7 +11,7 @@ struct TerminalEndToEndTests {
     func cjkLinesUpUnder(_ term: String) throws {
         let tmux = try Tmux(width: 100, height: 30, command: "\(Harness.binary) --data \(Tmux.quote(Self.data)) --as-of '2026-11-24 16:00:00'",
                             env: ["TERM": term, "LANG": "C.UTF-8"])
-        let screen = try tmux.waitFor("发货 Shipping")
+        let screen = try tmux.waitForDashboard()
         let lines = screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         // Every boxed line is exactly 100 columns wide, whatever mix of CJK and ASCII it holds.
         let boxed = lines.filter { $0.hasPrefix("│") || $0.hasPrefix("┌") || $0.hasPrefix("└") }
@@ -36,7 +36,7 @@ struct TerminalEndToEndTests {
     @Test func noColorKeepsEmphasisOnly() throws {
         let tmux = try Tmux(width: 100, height: 30, command: "\(Harness.binary) --data \(Tmux.quote(Self.data)) --as-of '2026-11-24 16:00:00'",
                             env: ["TERM": "xterm-256color", "LANG": "C.UTF-8", "NO_COLOR": "1"])
-        try tmux.waitFor("发货 Shipping")
+        try tmux.waitForDashboard()
         let styled = try Harness.run(["tmux", "-L", tmux.socket, "capture-pane", "-e", "-p", "-t", tmux.session]).stdout
         let colour = try NSRegularExpression(pattern: "\u{1B}\\[(?:[0-9;]*;)?(?:3[0-7]|4[0-7]|9[0-7]|10[0-7]|38|48)[;m]")
         #expect(colour.numberOfMatches(in: styled, range: NSRange(styled.startIndex..., in: styled)) == 0, "colour codes under NO_COLOR")
