@@ -35,7 +35,7 @@ let package = Package(
         // Thin ncurses backend: copies a buffer to the terminal, reads keys.
         .target(name: "ShopdeckTerminal", dependencies: ["CShim", "ShopdeckScreen"]),
         .executableTarget(name: "shopdeck", dependencies: [
-            "ShopdeckApp", "ShopdeckTerminal", "ShopdeckRules", "ShopdeckModel",
+            "ShopdeckApp", "ShopdeckTerminal", "ShopdeckRules", "ShopdeckModel", "ShopdeckScreen", "CShim",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "ModelTests", dependencies: [

@@ -12,6 +12,7 @@
 #include <wchar.h>
 #include <ncursesw/curses.h>
 #include <ncursesw/term.h>
+#include <fcntl.h>
 
 static SCREEN *screen_ = NULL;
 static WINDOW *win_ = NULL;
@@ -170,3 +171,14 @@ int shim_key_code(const char *name) {
     return -1;
 }
 
+
+int shim_openpty(char *slave_name, int len) {
+    int m = posix_openpt(O_RDWR | O_NOCTTY);
+    if (m < 0) return -1;
+    if (grantpt(m) != 0 || unlockpt(m) != 0) { close(m); return -1; }
+    char *n = ptsname(m);
+    if (!n || len < 2) { close(m); return -1; }
+    strncpy(slave_name, n, (size_t)len - 1);
+    slave_name[len - 1] = 0;
+    return m;
+}

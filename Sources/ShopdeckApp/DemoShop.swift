@@ -15,28 +15,29 @@ public struct DemoShop {
     }
 
     /// SplitMix64: small, fast, deterministic everywhere.
-    struct RNG {
-        var state: UInt64
-        mutating func next() -> UInt64 {
+    public struct RNG {
+        public var state: UInt64
+        public init(state: UInt64) { self.state = state }
+        public mutating func next() -> UInt64 {
             state &+= 0x9E37_79B9_7F4A_7C15
             var z = state
             z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             return z ^ (z >> 31)
         }
-        mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-        mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
-        mutating func chance(_ p: Double) -> Bool { unit() < p }
-        mutating func pick<T>(_ a: [T]) -> T { a[int(0...(a.count - 1))] }
+        public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+        public mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
+        public mutating func chance(_ p: Double) -> Bool { unit() < p }
+        public mutating func pick<T>(_ a: [T]) -> T { a[int(0...(a.count - 1))] }
     }
 
-    static let places = ["浙江省/杭州市/余杭区", "广东省/广州市/白云区", "广东省/深圳市/南山区", "江苏省/苏州市/吴中区",
+    public static let places = ["浙江省/杭州市/余杭区", "广东省/广州市/白云区", "广东省/深圳市/南山区", "江苏省/苏州市/吴中区",
                          "上海市/上海市/浦东新区", "北京市/北京市/朝阳区", "四川省/成都市/武侯区", "湖北省/武汉市/洪山区",
                          "湖南省/长沙市/岳麓区", "河南省/郑州市/金水区", "陕西省/西安市/雁塔区", "吉林省/长春市/朝阳区",
                          "广西壮族自治区/南宁市/青秀区", "新疆维吾尔自治区/乌鲁木齐市/天山区", "山东省/青岛市/黄岛区"]
     static let home = "浙江省/金华市/义乌市"
     static let secondWarehouse = "广东省/广州市/白云区"
-    static let products: [(String, String, Int64, Int64, String, Bool)] = [
+    public static let products: [(String, String, Int64, Int64, String, Bool)] = [
         // id, title, price (fen), commission (fen), source, trust purchase
         ("680000000101", "加绒连帽卫衣 男女同款", 12900, 0, "自建", true),
         ("680000000102", "纯棉短袖T恤 三件装", 5900, 0, "自建", true),

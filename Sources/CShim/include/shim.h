@@ -38,4 +38,7 @@ void shim_install_signal_handlers(void);
 /* Key codes the Swift side maps (KEY_* values). */
 int shim_key_code(const char *name);
 
+/* Opens a pseudo-terminal pair: returns the master fd and writes the slave's path
+   (the benchmark measures the bytes the dashboard sends). -1 on failure. */
+int shim_openpty(char *slave_name, int len);
 #endif

@@ -1,0 +1,140 @@
+import ArgumentParser
+import Foundation
+import ShopdeckApp
+import ShopdeckModel
+import ShopdeckRules
+import ShopdeckScreen
+import CShim
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `shopdeck bench`: speed and memory figures of the release build, printed, never asserted.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Measure load, rules, reload, memory, frame time and terminal bytes on generated order files.")
+    @Option(name: .long, help: "Order counts to generate and measure (comma separated).") var rows = "1000000,5000000"
+    @Option(name: .long, help: "Where to write the generated files.") var dir: String = NSTemporaryDirectory() + "shopdeck-bench"
+    @Option(name: .long, help: "Measure an existing orders file instead of generating one.") var file: String?
+    @Flag(name: .customLong("skip-terminal"), help: "Do not measure terminal bytes.") var skipTerminal = false
+
+    func run() throws {
+        let asOf = CST.instant(year: 2023, month: 3, day: 5, hour: 23, minute: 59, second: 59)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        var sizes: [(String, Int)] = []
+        if let file { sizes = [(file, 0)] } else {
+            for n in rows.split(separator: ",").compactMap({ Int($0) }) {
+                let folder = "\(dir)/orders-\(n)"
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                let path = "\(folder)/orders.csv"
+                if FileReader.fileSize(path) == nil {
+                    let t0 = Date()
+                    try BenchData.write(path: path, rows: n, asOf: asOf)
+                    print(String(format: "generated %d orders in %.1f s: %@", n, Date().timeIntervalSince(t0), path))
+                }
+                sizes.append((path, n))
+            }
+        }
+        print("figure                              value")
+        for (path, _) in sizes {
+            let folder = (path as NSString).deletingLastPathComponent
+            warm(path) // the file in the page cache, as for the comparisons
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            var snap = DataLoader.load(folder: folder)
+            let t1 = DispatchTime.now().uptimeNanoseconds
+            let report = Engine.run(snapshot: snap, rulebook: .standard(), asOf: asOf)
+            let t2 = DispatchTime.now().uptimeNanoseconds
+            let mb = Double(snap.totalBytes) / 1_048_576
+            let load = Double(t1 - t0) / 1e9, rules = Double(t2 - t1) / 1e9
+            let n = snap.orders.count
+            print("== \(path) (\(n) orders, \(String(format: "%.0f", mb)) MB)")
+            print(String(format: "load                                %.3f s", load))
+            print(String(format: "rule engine                         %.3f s", rules))
+            print(String(format: "load + rules                        %.3f s", load + rules))
+            print(String(format: "rows/s                              %.0f", Double(n) / load))
+            print(String(format: "MB/s                                %.1f", mb / load))
+            print(String(format: "peak memory (RSS so far)            %.0f MB (file %.0f MB)", peakMB(), mb))
+            _ = report
+            // Append 1,000 orders and measure from the write to updated figures.
+            let appended = "\(folder)/orders_append.csv"
+            try BenchData.write(path: appended, rows: 1000, asOf: asOf, seed: 99, first: 50_000_000)
+            let a0 = DispatchTime.now().uptimeNanoseconds
+            let (s2, _) = DataLoader.reload(folder: folder, changed: ["orders_append.csv"], previous: snap)
+            let r2 = Engine.run(snapshot: s2, rulebook: .standard(), asOf: asOf)
+            let a1 = DispatchTime.now().uptimeNanoseconds
+            print(String(format: "append 1,000 orders -> new figures   %.3f s (%d orders)", Double(a1 - a0) / 1e9, s2.orders.count))
+            try? FileManager.default.removeItem(atPath: appended)
+            snap = s2
+            // One dashboard frame.
+            let state = AppState(report: r2, folder: folder, now: asOf, fixedAsOf: asOf)
+            let f0 = DispatchTime.now().uptimeNanoseconds
+            for _ in 0..<100 { _ = View.render(state, width: 120, height: 40) }
+            let f1 = DispatchTime.now().uptimeNanoseconds
+            print(String(format: "dashboard frame built               %.2f ms", Double(f1 - f0) / 1e6 / 100))
+        }
+        if !skipTerminal { try terminalBytes() }
+    }
+
+    /// Reads a file through a small buffer so it sits in the page cache (like `cat > /dev/null`).
+    func warm(_ path: String) {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return }
+        var buf = [UInt8](repeating: 0, count: 1 << 20)
+        while read(fd, &buf, buf.count) > 0 {}
+        close(fd)
+    }
+
+    func peakMB() -> Double {
+        var u = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &u)
+        return Double(u.ru_maxrss) / 1024
+    }
+
+    /// Bytes the dashboard sends to a 120x40 pseudo-terminal: first paint, one move, and a
+    /// one-figure update after a data change.
+    func terminalBytes() throws {
+        let folder = "\(dir)/terminal-demo"
+        try? FileManager.default.removeItem(atPath: folder)
+        try DemoShop(seed: 7, anchor: CST.instant(year: 2026, month: 11, day: 24, hour: 16), ordersPerWeek: 300).write(to: folder)
+        var name = [CChar](repeating: 0, count: 128)
+        let master = shim_openpty(&name, 128)
+        guard master >= 0 else { print("no pty: terminal bytes not measured"); return }
+        let slavePath = String(cString: name)
+        var ws = winsize(ws_row: 40, ws_col: 120, ws_xpixel: 0, ws_ypixel: 0)
+        let slave = open(slavePath, O_RDWR)
+        _ = ioctl(slave, UInt(TIOCSWINSZ), &ws)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0].hasPrefix("/") ? CommandLine.arguments[0] : FileManager.default.currentDirectoryPath + "/" + CommandLine.arguments[0])
+        p.arguments = ["--data", folder, "--as-of", "2026-11-24 16:00:00"]
+        var env = ProcessInfo.processInfo.environment
+        env["TERM"] = "xterm-256color"; env["LANG"] = "C.UTF-8"
+        p.environment = env
+        let h = FileHandle(fileDescriptor: slave, closeOnDealloc: false)
+        p.standardInput = h; p.standardOutput = h; p.standardError = h
+        try p.run()
+        func drain(quiet: Double) -> Int {
+            var total = 0
+            var buf = [UInt8](repeating: 0, count: 65536)
+            var last = Date()
+            while Date().timeIntervalSince(last) < quiet {
+                var pfd = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+                if poll(&pfd, 1, 50) > 0 {
+                    let n = read(master, &buf, buf.count)
+                    if n > 0 { total += n; last = Date() }
+                }
+            }
+            return total
+        }
+        let first = drain(quiet: 0.8)
+        _ = write(master, "j", 1)
+        let move = drain(quiet: 0.5)
+        let f = FileHandle(forWritingAtPath: folder + "/violations.csv")!
+        f.seekToEndOfFile(); f.write(Data("WG2023999,2026-11-24 15:00:00,虚假发货,商家,3,警告,待处理,0,2026-12-01 00:00:00\r\n".utf8)); try f.close()
+        let update = drain(quiet: 2.5)
+        _ = write(master, "q", 1)
+        p.waitUntilExit()
+        print("terminal bytes (120x40, xterm-256color)")
+        print("first paint                         \(first) B")
+        print("one cursor move (focus next pane)   \(move) B")
+        print("one-figure update after a change    \(update) B")
+    }
+}
