@@ -7,6 +7,10 @@ public struct CSVRecord {
     public var ends: [Int] = []
     /// 1-based physical line where the record starts (data-formats.md, rules.md §10).
     public var line: Int = 1
+    /// Byte offset just past the record (its line end included), in the parsed buffer.
+    public var end: Int = 0
+    /// The line number of the next record.
+    public var endLine: Int = 1
     public var count: Int { starts.count }
 
     public init() { starts.reserveCapacity(64); ends.reserveCapacity(64) }
@@ -27,7 +31,7 @@ public struct CSVParser {
     public private(set) var line: Int = 1
     private var record = CSVRecord()
 
-    public init(separator: UInt8 = 0x2C) { self.separator = separator }
+    public init(separator: UInt8 = 0x2C, line: Int = 1) { self.separator = separator; self.line = line }
 
     /// Parses complete records from `buf[0..<count]`.
     /// - Parameter final: no more bytes will follow, so a record ending at the buffer's end is complete.
@@ -120,6 +124,7 @@ public struct CSVParser {
                 if p >= count {
                     if !final { p = recordStart; line = lineAtStart; break recordLoop }
                     if needsCompaction { compact() }
+                    record.end = p; record.endLine = line
                     try emit(record, buf)
                     break recordLoop
                 }
@@ -128,6 +133,7 @@ public struct CSVParser {
                 if c == lf {
                     p += 1; line += 1
                     if needsCompaction { compact() }
+                    record.end = p; record.endLine = line
                     try emit(record, buf)
                     continue recordLoop
                 }
@@ -136,6 +142,7 @@ public struct CSVParser {
                 p += (p + 1 < count && base[p + 1] == lf) ? 2 : 1
                 line += 1
                 if needsCompaction { compact() }
+                record.end = p; record.endLine = line
                 try emit(record, buf)
                 continue recordLoop
             }

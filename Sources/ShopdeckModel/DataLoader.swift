@@ -183,6 +183,7 @@ public enum DataLoader {
         switch s {
         case let o as OrdersSink:
             snap.orders = o.table
+            o.table = OrdersTable() // one reference only: later files mutate it in place
             load.hasPickupColumn = load.hasPickupColumn || o.pickup
         case let r as RefundSink: parts.refunds += r.out
         case let v as ViolationSink: parts.violations += v.out
@@ -201,6 +202,7 @@ public enum DataLoader {
             loadWorkbook(path: path, name: name, snap: &snap, parts: &parts, inspection: &ins)
             return
         }
+        if ins == nil && loadOrdersInParallel(path: path, name: name, snap: &snap) { return }
         let separator: UInt8 = name.lowercased().hasSuffix(".tsv") ? 0x09 : 0x2C
         var kind = recognise(name: name)
         var parser = CSVParser(separator: separator)

@@ -129,3 +129,39 @@ public enum FileReader {
         return out
     }
 }
+
+extension FileReader {
+    /// Streams the byte range `[from, to)` of a file through `parser` with `pread`, in chunks.
+    /// Returns the bytes left unconsumed at the end (0 when the range ends on a record end).
+    public static func streamRange(_ path: String, from: Int, to: Int, parser: inout CSVParser, final: Bool, chunkSize: Int = FileReader.chunkSize,
+                                   emit: (CSVRecord, UnsafeMutableRawBufferPointer) throws -> Void) throws -> Int {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw Failure(description: "cannot open: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var capacity = max(4096, min(chunkSize, to - from + 1))
+        var storage = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
+        defer { storage.deallocate() }
+        var offset = from, filled = 0
+        while true {
+            if filled == capacity {
+                let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity * 2, alignment: 16)
+                bigger.copyMemory(from: UnsafeRawBufferPointer(rebasing: storage[0..<filled]))
+                storage.deallocate(); storage = bigger; capacity *= 2
+            }
+            let want = min(capacity - filled, to - offset)
+            let n = want > 0 ? pread(fd, storage.baseAddress! + filled, want, off_t(offset)) : 0
+            if n < 0 { if errno == EINTR { continue }; throw Failure(description: "read failed: \(String(cString: strerror(errno)))") }
+            offset += n; filled += n
+            let end = offset >= to || n == 0
+            var records = 0
+            let used = try parser.parse(UnsafeMutableRawBufferPointer(rebasing: storage[0..<filled]), count: filled, final: end && final) { rec, b in
+                records += 1; try emit(rec, b)
+            }
+            LoadProgress.shared.add(bytes: n, rows: records)
+            let left = filled - used
+            if end { return left }
+            if left > 0 { memmove(storage.baseAddress!, storage.baseAddress! + used, left) }
+            filled = left
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+@testable import ShopdeckModel
+
+@Suite("Two-core load", .serialized)
+struct ParallelLoadTests {
+    func load(_ dir: String, parallel: Bool) -> Snapshot {
+        let saved = DataLoader.parallelThreshold
+        DataLoader.parallelThreshold = parallel ? 1 : Int.max
+        defer { DataLoader.parallelThreshold = saved }
+        return DataLoader.load(folder: dir)
+    }
+
+    func same(_ a: Snapshot, _ b: Snapshot) {
+        #expect(a.orders.count == b.orders.count)
+        #expect((0..<a.orders.count).map(a.orders.id) == (0..<b.orders.count).map(b.orders.id))
+        #expect(a.orders.paid == b.orders.paid && a.orders.shipped == b.orders.shipped && a.orders.status == b.orders.status)
+        #expect((0..<a.orders.count).map { a.orders.regions.text(a.orders.shipTo[$0]) } == (0..<b.orders.count).map { b.orders.regions.text(b.orders.shipTo[$0]) })
+        #expect((0..<a.orders.count).map { a.orders.text(a.orders.productName[$0]) } == (0..<b.orders.count).map { b.orders.text(b.orders.productName[$0]) })
+        #expect(a.errors == b.errors)
+        #expect(a.files == b.files)
+    }
+
+    @Test func sameTableAsOnePass() {
+        var text = "\u{FEFF}order_id,paid_at,promised_ship_at,status,shipped_at,ship_to,product_name\n"
+        for i in 0..<4000 {
+            let id = i % 9 == 0 ? "DUP\(i % 90)" : "O\(i)"          // ids repeated across both halves
+            let name = i % 13 == 0 ? "\"多行\n名称 \(i), \"\"引号\"\"\"" : "商品\(i % 50)"
+            let paid = i % 777 == 5 ? "not a time" : "2023-03-01 \(String(format: "%02d", i % 24)):00:00"
+            text += "\(id),\(paid),2023-03-02 10:00:00,\(i % 3 == 0 ? "已发货" : "待发货"),\(i % 3 == 0 ? "2023-03-01 23:00:00" : ""),\(["浙江省/杭州市/余杭区", "北京", "上海市/上海市/浦东新区"][i % 3]),\(name)\n"
+        }
+        let dir = makeFolder(["orders.csv": text])
+        let one = load(dir, parallel: false), two = load(dir, parallel: true)
+        #expect(one.errors.count == 6)
+        same(one, two)
+    }
+
+    @Test func aSplitInsideAQuotedFieldFallsBackToOnePass() {
+        // One huge quoted field spanning the middle of the file.
+        let big = String(repeating: "很长的备注\n", count: 3000)
+        let text = "order_id,paid_at,promised_ship_at,status,product_name\nA,2023-03-01 10:00:00,2023-03-02 10:00:00,待发货,\"\(big)\"\nB,2023-03-01 10:00:00,2023-03-02 10:00:00,待发货,x\n"
+        let dir = makeFolder(["orders.csv": text])
+        same(load(dir, parallel: false), load(dir, parallel: true))
+        #expect(load(dir, parallel: true).orders.count == 2)
+    }
+}
