@@ -123,6 +123,24 @@ final class Tmux {
 
     func waitFor(_ text: String, timeout: Double = 15) throws -> String { try waitFor("'\(text)'", timeout: timeout) { $0.contains(text) } }
 
+    /// From the dashboard: opens the violations table, filters to `id`, opens its appeal form,
+    /// picks the reason `rightPresses` steps along, types `statement`, and stops at the
+    /// confirmation ("write this appeal?").
+    func fillAppeal(_ id: String, rightPresses: Int = 0, statement: String) throws {
+        try send("a")
+        try waitFor("Violations · 违规记录")
+        try send("/"); try type(id); try send("Enter")
+        try waitFor("filter \"\(id)\"")
+        try send("a")
+        try waitFor("申诉 Appeal · \(id)")
+        for _ in 0..<rightPresses { try send("Right") }
+        try send("Tab")
+        try type(statement)
+        try waitFor(String(statement.prefix(4)))
+        try send("Tab", "Tab", "Tab", "Enter")   // evidence, operator, submit
+        try waitFor("write this appeal?")
+    }
+
     /// Waits for a complete dashboard frame: every pane title and the status line's hints.
     @discardableResult
     func waitForDashboard(timeout: Double = 15) throws -> String {
