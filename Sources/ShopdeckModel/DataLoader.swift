@@ -275,6 +275,11 @@ public enum DataLoader {
             if sink == nil && fileError == nil { findHeader(final: true) }
             snap.totalBytes += size
             if let e = fileError {
+                if kind == nil && e.reason.hasPrefix("not recognised") {
+                    // Another export sharing the folder (a bill, a settlement): not ours, not an error.
+                    snap.warnings.append(e)
+                    return
+                }
                 snap.errors.append(e)
                 snap.skippedFiles.append(name)
                 return

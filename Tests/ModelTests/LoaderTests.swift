@@ -80,6 +80,13 @@ struct LoaderTests {
         #expect(s.orders.count == 1)
     }
 
+    @Test func anUnrelatedExportIsAWarningNotAnError() {
+        let dir = makeFolder(["账单_202303.csv": "账务流水号,入账时间,发生额（元）\n1,2023-03-01 10:00:00,5\n"])
+        let s = DataLoader.load(folder: dir)
+        #expect(s.errors.isEmpty && s.skippedFiles.isEmpty)
+        #expect(s.warnings.first?.reason.hasPrefix("not recognised") == true)
+    }
+
     @Test func douyinExportIsNamed() {
         let dir = makeFolder(["订单导出.csv": "主订单编号,子订单编号,订单提交时间,订单应付金额\n1,2,2023-03-01 10:00:00,10\n"])
         let s = DataLoader.load(folder: dir)
