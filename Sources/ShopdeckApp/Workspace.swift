@@ -55,8 +55,7 @@ public struct Workspace {
             what.append("config")
         }
         if changed.contains(where: { $0.hasPrefix("scripts/") }) { scripts = LiveScripts.load(folder: folder); what.append("scripts") }
-        let (s, tables) = DataLoader.reload(folder: folder, changed: changed, previous: snapshot)
-        snapshot = s
+        let tables = DataLoader.reload(folder: folder, changed: changed, snapshot: &snapshot)
         what += tables.map(\.rawValue).sorted()
         return what
     }

@@ -286,6 +286,7 @@ public enum DataLoader {
             }
             guard let s = sink, let k = kind else { return }
             var load = FileLoad(path: name, table: k, rows: s.rows, badRows: s.bad, encoding: encoding, bytes: size)
+            if encoding != .gb18030 { load.headers = headers; load.nextLine = parser.line; load.tailHash = tailHash(path, size) }
             collect(s, into: &snap, parts: &parts, load: &load)
             snap.files.append(load)
         } catch {

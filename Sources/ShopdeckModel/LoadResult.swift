@@ -27,6 +27,11 @@ public struct FileLoad: Sendable, Equatable {
     public var encoding: TextEncoding
     public var bytes: Int
     public var hasPickupColumn = false
+    /// For an appended-to CSV: its header row, the line after its last record, and a hash of
+    /// the bytes before `bytes` (to tell an append from a rewrite).
+    public var headers: [String] = []
+    public var nextLine = 0
+    public var tailHash = 0
 }
 
 /// Everything loaded from a data folder at one moment: the model snapshot the rules run on.

@@ -78,6 +78,7 @@ extension DataLoader {
         snap.warnings += a.warnings + b.warnings.map(fix)
         var load = FileLoad(path: name, table: .orders, rows: a.rows + b.rows, badRows: a.bad + b.bad, encoding: encoding, bytes: size)
         load.hasPickupColumn = a.pickup
+        load.headers = headers; load.nextLine = halves[1].line + shift; load.tailHash = tailHash(path, size)
         snap.files.append(load)
         snap.totalBytes += size
         LoadProgress.shared.fileDone()

@@ -6,7 +6,20 @@ extension DataLoader {
     /// file never blanks a table; its errors are reported as warnings naming file and line.
     /// Returns the new snapshot and the tables that were re-read.
     public static func reload(folder: String, changed: Set<String>, previous: Snapshot) -> (Snapshot, Set<TableKind>) {
+        var s = previous
+        let t = reload(folder: folder, changed: changed, snapshot: &s)
+        return (s, t)
+    }
+
+    /// The same, in place: appended orders on a big shop are applied without a copy of the
+    /// table and without re-reading it.
+    public static func reload(folder: String, changed: Set<String>, snapshot: inout Snapshot) -> Set<TableKind> {
         let started = DispatchTime.now().uptimeNanoseconds
+        if appendOrders(folder: folder, changed: changed.filter { $0 != "shopdeck.toml" && !$0.hasPrefix("scripts/") }, snapshot: &snapshot) {
+            snapshot.loadSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            return [.orders]
+        }
+        let previous = snapshot
         var tables = Set<TableKind>()
         var everything = false
         for name in changed {
@@ -15,7 +28,7 @@ extension DataLoader {
             else { everything = true } // a file named by its headers only: re-read all
         }
         if everything { tables = Set(TableKind.allCases) }
-        if tables.isEmpty { return (previous, []) }
+        if tables.isEmpty { return [] }
         let fresh = load(folder: folder, only: tables)
         var out = previous
         for k in tables {
@@ -52,7 +65,8 @@ extension DataLoader {
         out.files.sort { $0.path < $1.path }
         out.totalBytes = fresh.totalBytes
         out.loadSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        return (out, tables)
+        snapshot = out
+        return tables
     }
 
     /// The table a file (or a workbook sheet label "file [sheet]") belongs to.

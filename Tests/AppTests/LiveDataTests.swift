@@ -65,6 +65,28 @@ struct LiveDataTests {
         #expect(ws.snapshot.violations.isEmpty && ws.snapshot.orders.count == 3)
     }
 
+    /// Appended orders are applied without re-reading the table, and give exactly what a
+    /// full load gives: an id appended again overrides its earlier row; line numbers hold.
+    @Test func appendedOrdersMatchAFullLoad() throws {
+        let d = folder()
+        write(d + "/orders.csv", header + rows(0, 50))
+        var s = DataLoader.load(folder: d)
+        append(d + "/orders.csv", "O3,2023-03-01 10:00:00,2023-03-02 10:00:00,已发货\nBAD,yesterday,2023-03-02 10:00:00,待发货\n" + rows(50, 20))
+        write(d + "/orders_new.csv", header + rows(70, 5))
+        let tables = DataLoader.reload(folder: d, changed: ["orders.csv", "orders_new.csv"], snapshot: &s)
+        #expect(tables == [.orders])
+        let full = DataLoader.load(folder: d)
+        #expect(s.orders.count == full.orders.count && s.orders.count == 75)
+        #expect((0..<s.orders.count).map(s.orders.id) == (0..<full.orders.count).map(full.orders.id))
+        #expect(s.orders.status == full.orders.status && s.orders.status[3] == .shipped)
+        #expect(s.errors == full.errors && s.errors.first?.line == 53)
+        #expect(s.files == full.files)
+        // A rewrite (not an append) takes the full path and still agrees.
+        write(d + "/orders.csv", header + rows(200, 3))
+        _ = DataLoader.reload(folder: d, changed: ["orders.csv"], snapshot: &s)
+        #expect(s.orders.count == DataLoader.load(folder: d).orders.count)
+    }
+
     @Test func aFileStillBeingWrittenIsReadOnceWhenItSettles() throws {
         let d = folder()
         let w = FolderWatcher(folder: d, settle: 0.4, pollInterval: 0.1)
