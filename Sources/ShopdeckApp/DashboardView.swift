@@ -131,6 +131,13 @@ enum Panes {
                     (" · protected \(r.shipping.protected.count)", .text)])
         let d = r.shipping.delayReportNeeded.count
         out.append([("delay reports (报备) needed \(d)", d > 0 ? .warning : .dim)])
+        // More room: the most urgent orders.
+        for o in r.shipping.lateUnshipped.suffix(3).reversed() {
+            out.append([("late    ", .breach), (o.orderId + " ", .text), ("due " + CST.formatShort(o.deadline), .dim)])
+        }
+        for o in risk.prefix(5) {
+            out.append([("at risk ", .warning), (o.orderId + " ", .text), ("in " + Format.hours(o.hoursLeft), o.hoursLeft < 2 ? .breach : .warning)])
+        }
         return out
     }
 
@@ -173,6 +180,10 @@ enum Panes {
             out.append([("next deadline ", .dim), (next.violationId, .text), (" in " + Format.countdown(next.appealDeadline - r.asOf), .warning)])
         }
         out.append([("a: open violations and file an appeal", .dim)])
+        for v in appealable.prefix(6) {
+            out.append([(v.violationId + " ", .text), (v.rule + " ", .warning), ("\(v.appealsLeft) left", .dim),
+                        (v.appealDeadline != .absent ? " · due in " + Format.countdown(v.appealDeadline - r.asOf) : "", .dim)])
+        }
         return out
     }
 
@@ -194,6 +205,10 @@ enum Panes {
         let warned = r.coupons.filter { !$0.warnings.isEmpty }.count
         out.append([("warnings \(warned) of \(r.coupons.count)", warned > 0 ? .warning : .good)])
         out.append([("shows on iOS >= 9.7.10 / Android >= 9.6.50", .dim)])
+        for c in coming.dropFirst(3).prefix(6) {
+            out.append([(CST.formatShort(c.issueAt).suffix(5) + " ", .accent), ((c.livePlan ?? "—") + " ", .dim), (c.activityId + " ", .text),
+                        ("in " + Format.countdown(c.issueAt - r.asOf), .text), (c.warnings.isEmpty ? "" : " !", .warning)])
+        }
         return out
     }
 
@@ -205,6 +220,7 @@ enum Panes {
         if let next = open.first {
             out.append([("next ", .dim), (next.refundId + " ", .text), (next.stage + " ", .dim), (Format.hours(next.hoursLeft), next.breached ? .breach : .warning)])
         }
+        let upcoming = Array(open.dropFirst().prefix(6))
         let thisWeek = CST.weekStart(r.asOf)
         let w = r.aftersales.weeks.first { $0.weekStart == thisWeek }, l = r.aftersales.weeks.first { $0.weekStart == thisWeek - CST.week }
         func h(_ d: Double?) -> String { d.map { String(format: "%.1fh", $0) } ?? "—" }
@@ -212,6 +228,10 @@ enum Panes {
         out.append([("退货退款 ", .text), (h(w?.returnRefundAvgHours), .accent), (" (last " + h(l?.returnRefundAvgHours) + ")", .dim),
                     (" · excl \(w?.excluded ?? 0)", .dim)])
         out.append([("商责纠纷率 ", .text), (Format.pct(w?.disputeRate), .text)])
+        for s in upcoming {
+            out.append([("     " + s.refundId + " ", .text), (s.stage + " ", .dim), (Format.hours(s.hoursLeft), s.breached ? .breach : (s.hoursLeft < 12 ? .warning : .text)),
+                        (s.holidayAdjusted ? " 春节" : "", .accent)])
+        }
         return out
     }
 
