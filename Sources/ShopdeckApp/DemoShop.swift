@@ -71,7 +71,6 @@ public struct DemoShop {
                       "发货地", "收货地区", "商品ID", "商品名称", "实付款", "闪电购", "延迟发货报备", "报备后承诺发货时间", "官方活动"]
         let total = ordersPerWeek * 6
         let span = T - start
-        var shanghaiOrders = 0
         for i in 0..<total {
             // Paid times spread over the six weeks, denser in the evening.
             var paid = start + Int64(rng.unit() * Double(span))
@@ -83,7 +82,6 @@ public struct DemoShop {
             let flash = rng.chance(0.04)
             let p = rng.pick(DemoShop.products)
             var shipTo = rng.pick(DemoShop.places)
-            if shipTo.hasPrefix("上海") { shanghaiOrders += 1 }
             var shipFrom = rng.chance(0.55) ? DemoShop.home : DemoShop.secondWarehouse
             var shipped: Instant = .absent, picked: Instant = .absent, closed: Instant = .absent
             var status = "待发货"
@@ -138,7 +136,6 @@ public struct DemoShop {
         add("2300000000000000007", paid: T - 30 * hour, ph: 24, shipFrom: DemoShop.secondWarehouse, shipTo: "上海市/上海市/闵行区", product: 6)   // protected, past due: not late
         add("2300000000000000008", paid: T - 10 * hour, ph: 24, shipFrom: "", product: 7)              // delay report needed
         add("2300000000000000009", paid: T - 40 * hour, ph: 24, product: 8, delayed: T + 20 * hour)    // approved delay: not late
-        _ = shanghaiOrders
         // The last two days' orders come as the backend's own .xlsx export (two sheets, its
         // Chinese headers, money as ¥ text, split address columns, a title row above the
         // header, real date cells in one sheet and text times in the other).

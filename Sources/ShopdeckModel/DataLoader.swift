@@ -294,6 +294,5 @@ public enum DataLoader {
             snap.errors.append(LoadError(file: name, reason: "\(error)"))
             snap.skippedFiles.append(name)
         }
-        _ = headers
     }
 }

@@ -41,7 +41,7 @@ struct Bench: ParsableCommand {
             let t0 = DispatchTime.now().uptimeNanoseconds
             var snap = DataLoader.load(folder: folder)
             let t1 = DispatchTime.now().uptimeNanoseconds
-            let report = Engine.run(snapshot: snap, rulebook: .standard(), asOf: asOf)
+            _ = Engine.run(snapshot: snap, rulebook: .standard(), asOf: asOf)
             let t2 = DispatchTime.now().uptimeNanoseconds
             let mb = Double(snap.totalBytes) / 1_048_576
             let load = Double(t1 - t0) / 1e9, rules = Double(t2 - t1) / 1e9
@@ -53,20 +53,17 @@ struct Bench: ParsableCommand {
             print(String(format: "rows/s                              %.0f", Double(n) / load))
             print(String(format: "MB/s                                %.1f", mb / load))
             print(String(format: "peak memory (RSS so far)            %.0f MB (file %.0f MB)", peakMB(), mb))
-            _ = report
             // Append 1,000 orders and measure from the write to updated figures.
             let appended = "\(folder)/orders_append.csv"
             try BenchData.write(path: appended, rows: 1000, asOf: asOf, seed: 99, first: 50_000_000)
             let a0 = DispatchTime.now().uptimeNanoseconds
             var s2 = snap
-            snap = Snapshot() // one reference: the reload works in place
+            snap = Snapshot() // s2 holds the only reference: the reload works in place, no copy
             _ = DataLoader.reload(folder: folder, changed: ["orders_append.csv"], snapshot: &s2)
             let r2 = Engine.run(snapshot: s2, rulebook: .standard(), asOf: asOf)
             let a1 = DispatchTime.now().uptimeNanoseconds
             print(String(format: "append 1,000 orders -> new figures   %.3f s (%d orders)", Double(a1 - a0) / 1e9, s2.orders.count))
             try? FileManager.default.removeItem(atPath: appended)
-            snap = s2
-            _ = snap
             // One dashboard frame.
             let state = AppState(report: r2, folder: folder, now: asOf, fixedAsOf: asOf)
             let f0 = DispatchTime.now().uptimeNanoseconds
@@ -101,7 +98,7 @@ struct Bench: ParsableCommand {
         var name = [CChar](repeating: 0, count: 128)
         let master = shim_openpty(&name, 128)
         guard master >= 0 else { print("no pty: terminal bytes not measured"); return }
-        let slavePath = String(cString: name)
+        let slavePath = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var ws = winsize(ws_row: 40, ws_col: 120, ws_xpixel: 0, ws_ypixel: 0)
         let slave = open(slavePath, O_RDWR)
         _ = ioctl(slave, UInt(TIOCSWINSZ), &ws)
