@@ -34,7 +34,7 @@ public struct AppealForm: Equatable, Sendable {
     public var hasText: Bool { !statement.isEmpty || !evidence.isEmpty }
 
     public var evidencePaths: [String] {
-        evidence.split(whereSeparator: { $0 == "\n" || $0 == ";" || $0 == "；" || $0 == "," }).map { String($0).trimmed() }.filter { !$0.isEmpty }
+        evidence.split(whereSeparator: { $0 == "\n" || $0 == ";" || $0 == "；" || $0 == "," }).map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
     }
 }
 
@@ -92,13 +92,4 @@ public struct AppState: Sendable {
     public var readOnly: Bool { readOnlyReason != nil }
 
     public func table(_ p: PaneID) -> TableState { tables[p] ?? TableState() }
-}
-
-extension String {
-    func trimmed() -> String {
-        var s = Substring(self)
-        while let f = s.first, f.isWhitespace { s = s.dropFirst() }
-        while let l = s.last, l.isWhitespace { s = s.dropLast() }
-        return String(s)
-    }
 }

@@ -124,7 +124,7 @@ public enum Update {
         case .command(var text, _):
             switch k {
             case .escape: s.overlay = nil; return []
-            case .enter: s.overlay = nil; return command(&s, text.trimmed())
+            case .enter: s.overlay = nil; return command(&s, text.trimmingSpaces())
             case .backspace: if !text.isEmpty { text.removeLast() }
             case .tab:
                 let c = completions(s, text)
@@ -150,7 +150,7 @@ public enum Update {
             case .char("y"), .char("Y"), .enter:
                 let entry = AppealEntry(violationId: f.violationId, attempt: f.attempt, filedAt: s.now,
                                         reason: s.appealReasons.isEmpty ? "其他" : s.appealReasons[f.reasonIndex],
-                                        statement: f.statement.trimmed(), evidence: f.evidencePaths, operatorName: f.operatorName.trimmed())
+                                        statement: f.statement.trimmingSpaces(), evidence: f.evidencePaths, operatorName: f.operatorName.trimmingSpaces())
                 s.overlay = nil
                 return [.fileAppeal(entry)]
             default: f.confirming = false; return []
@@ -225,10 +225,10 @@ public enum Update {
 
     public static func validate(_ f: AppealForm, _ s: AppState) -> [AppealForm.Field: String] {
         var e: [AppealForm.Field: String] = [:]
-        if f.statement.trimmed().isEmpty { e[.statement] = "a statement is required (申诉说明必填)" }
+        if f.statement.trimmingSpaces().isEmpty { e[.statement] = "a statement is required (申诉说明必填)" }
         let missing = f.evidencePaths.filter { !s.fileExists($0.hasPrefix("/") ? $0 : s.folder + "/" + $0) }
         if !missing.isEmpty { e[.evidence] = "not found: " + missing.joined(separator: ", ") }
-        if f.operatorName.trimmed().isEmpty { e[.operatorName] = "the operator's name is required" }
+        if f.operatorName.trimmingSpaces().isEmpty { e[.operatorName] = "the operator's name is required" }
         return e
     }
 
@@ -259,7 +259,7 @@ public enum Update {
             if parts.count > 1 { return [.setTheme(parts[1])] }
             s.status = "themes: " + s.themeNames.joined(separator: ", ")
         case "asof":
-            let arg = parts.count > 1 ? parts[1].trimmed() : "now"
+            let arg = parts.count > 1 ? parts[1].trimmingSpaces() : "now"
             if arg == "now" || arg == "live" { return [.setAsOf(nil)] }
             guard case .value(let t) = CST.parse(arg) else { s.status = "cannot read '\(arg)': use YYYY-MM-DD HH:MM:SS (CST) or now"; return [] }
             return [.setAsOf(t)]

@@ -180,7 +180,8 @@ public struct HeaderMap: Sendable {
 }
 
 extension String {
-    func trimmingSpaces() -> String {
+    /// Without surrounding spaces, tabs, line ends, full-width spaces and a BOM.
+    public func trimmingSpaces() -> String {
         var s = Substring(self)
         while let f = s.first, f == " " || f == "\t" || f == "\u{3000}" || f == "\r" || f == "\n" || f == "\u{FEFF}" { s = s.dropFirst() }
         while let l = s.last, l == " " || l == "\t" || l == "\u{3000}" || l == "\r" || l == "\n" { s = s.dropLast() }

@@ -9,7 +9,7 @@ enum CouponRules {
         }
         var rows: [CouponRow] = []
         for c in coupons {
-            let type = c.couponType.trimmingCharacters()
+            let type = c.couponType.trimmingSpaces()
             let applicable = products.filter { p in
                 guard p.price >= c.threshold else { return false }
                 if type == rb.anchorCouponType { return p.source == rb.allianceSource && p.commission >= c.faceValue }
@@ -19,7 +19,7 @@ enum CouponRules {
             var w: [String] = []
             if c.faceValue >= c.threshold { w.append("face_not_below_threshold") }
             if applicable.isEmpty { w.append("no_applicable_goods") }
-            if c.issueAt < T && (c.status?.trimmingCharacters() ?? "未开始") == "未开始" { w.append("issue_time_passed") }
+            if c.issueAt < T && (c.status?.trimmingSpaces() ?? "未开始") == "未开始" { w.append("issue_time_passed") }
             if let plan = c.livePlan, !plan.isEmpty, minuteCount["\(plan)\u{1}\(floorMinute(c.issueAt))", default: 0] > 1 { w.append("schedule_clash") }
             if professionalAnchor == false { w.append("not_professional_anchor") }
             var row = CouponRow(activityId: c.activityId, name: c.name, couponType: type, issueAt: c.issueAt, livePlan: c.livePlan,

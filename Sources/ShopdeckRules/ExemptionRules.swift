@@ -23,7 +23,7 @@ enum ExemptionRules {
         if e.eligible {
             // Candidates: notified in the current week at or before T, rule exactly 超时未发货.
             let token = violations
-                .filter { $0.notifiedAt >= e.currentWeek && $0.notifiedAt <= T && $0.rule.trimmingCharacters() == rb.penaltyRule }
+                .filter { $0.notifiedAt >= e.currentWeek && $0.notifiedAt <= T && $0.rule.trimmingSpaces() == rb.penaltyRule }
                 .min { $0.notifiedAt != $1.notifiedAt ? $0.notifiedAt < $1.notifiedAt : $0.violationId < $1.violationId }
             e.tokenUsedBy = token?.violationId
         }
@@ -56,15 +56,5 @@ enum ExemptionRules {
             m.onTimeOrdersNeeded = k
         }
         return m
-    }
-}
-
-extension String {
-    /// Trims spaces, tabs, line ends and the full-width space.
-    func trimmingCharacters() -> String {
-        var s = Substring(self)
-        while let f = s.first, f.isWhitespace { s = s.dropFirst() }
-        while let l = s.last, l.isWhitespace { s = s.dropLast() }
-        return String(s)
     }
 }

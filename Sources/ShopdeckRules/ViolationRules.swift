@@ -11,12 +11,12 @@ enum ViolationRules {
         for v in violations where v.notifiedAt <= T {
             let local = highest[v.violationId] ?? 0
             let used = max(v.appealsUsed, local)
-            let status = v.status.trimmingCharacters()
+            let status = v.status.trimmingSpaces()
             var reason: String? = nil
             if local > v.appealsUsed || status == "申诉中" { reason = "in_progress" }
             else if status == "申诉成功" { reason = "resolved" }
             else if status != "待处理" && status != "申诉驳回" { reason = "final" }
-            else if !(T >= rb.appealsEffectiveFrom ? rb.appealSubjects : rb.appealSubjectsBefore).contains(v.subject.trimmingCharacters()) {
+            else if !(T >= rb.appealsEffectiveFrom ? rb.appealSubjects : rb.appealSubjectsBefore).contains(v.subject.trimmingSpaces()) {
                 reason = "subject_not_allowed"
             } else if used >= rb.maxAppeals { reason = "limit_reached" }
             else if v.appealDeadline != .absent && T > v.appealDeadline { reason = "deadline_passed" }
@@ -43,7 +43,7 @@ enum ReportRules {
     static func run(_ reports: [CustomerReport], shopId: String?, asOf T: Instant, rulebook rb: Rulebook) -> [ReportRow] {
         struct Key: Hashable { let user: String; let year: Int }
         var groups: [Key: [CustomerReport]] = [:]
-        for r in reports where r.reportedAt <= T && r.result.trimmingCharacters() == "成功" {
+        for r in reports where r.reportedAt <= T && r.result.trimmingSpaces() == "成功" {
             groups[Key(user: r.userId, year: CST.year(r.reportedAt)), default: []].append(r)
         }
         var rows: [ReportRow] = []
