@@ -18,10 +18,11 @@ extension DataLoader {
         let encoding = head.withUnsafeBytes { TextEncoding.sniff($0, isWhole: false) }
         guard encoding != .gb18030 else { return false }
         let bom = encoding == .utf8BOM ? 3 : 0
+        let separator: UInt8 = name.lowercased().hasSuffix(".tsv") ? 0x09 : 0x2C
         // The header among the first records of the head.
         var copy = Array(head[bom...])
         var rows: [(Int, [String])] = [], ends: [(Int, Int)] = []
-        var parser = CSVParser()
+        var parser = CSVParser(separator: separator)
         let n = copy.count
         copy.withUnsafeMutableBytes { buf in
             _ = parser.parse(buf, count: n, final: false) { rec, b in
@@ -52,7 +53,7 @@ extension DataLoader {
         first = OrdersTable(); second = OrdersTable() // the sinks own the only references
         DispatchQueue.concurrentPerform(iterations: 2) { k in
             let h = halves[k]
-            var p = CSVParser(line: k == 0 ? dataLine : 1)
+            var p = CSVParser(separator: separator, line: k == 0 ? dataLine : 1)
             do {
                 h.left = try FileReader.streamRange(path, from: k == 0 ? dataStart : split, to: k == 0 ? split : size, parser: &p, final: k == 1) { rec, b in
                     h.sink.accept(rec, UnsafeRawBufferPointer(b))

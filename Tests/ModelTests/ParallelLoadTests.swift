@@ -35,6 +35,15 @@ struct ParallelLoadTests {
         same(one, two)
     }
 
+    @Test func tabSeparatedFilesToo() {
+        var text = "order_id\tpaid_at\tpromised_ship_at\tstatus\tproduct_name\n"
+        for i in 0..<3000 { text += "T\(i)\t2023-03-01 10:00:00\t2023-03-02 10:00:00\t待发货\t商品, 名称 \(i % 7)\n" }
+        let dir = makeFolder(["orders.tsv": text])
+        let one = load(dir, parallel: false), two = load(dir, parallel: true)
+        #expect(one.orders.count == 3000 && one.errors.isEmpty)
+        same(one, two)
+    }
+
     @Test func aSplitInsideAQuotedFieldFallsBackToOnePass() {
         // One huge quoted field spanning the middle of the file.
         let big = String(repeating: "很长的备注\n", count: 3000)
