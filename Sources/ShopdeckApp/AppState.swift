@@ -45,7 +45,8 @@ public enum Overlay: Equatable, Sendable {
     case filter(text: String)
     case appeal(AppealForm)
     case confirmDiscard(AppealForm)
-    case confirmQuit
+    /// Quit while an appeal form holds text: the form comes back on "no".
+    case confirmQuit(AppealForm)
     case message(String)
 }
 

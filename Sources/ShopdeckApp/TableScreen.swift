@@ -81,8 +81,8 @@ enum Overlays {
             c.text("The statement you typed will be lost.", x: inner.x + 1, y: inner.y)
             c.text("y discard · any other key: back to the form", x: inner.x + 1, y: inner.y + 2, role: .warning)
         case .confirmQuit:
-            let inner = box(&c, width: 50, height: 5, title: "quit?")
-            c.text("y quit · any other key: stay", x: inner.x + 1, y: inner.y + 1, role: .warning)
+            let inner = box(&c, width: 56, height: 5, title: "quit? the appeal you typed is not saved")
+            c.text("y quit · any other key: back to the form", x: inner.x + 1, y: inner.y + 1, role: .warning)
         case .message(let m):
             let width = min(76, DisplayWidth.of(m) + 6)
             let lines = wrap(m, width - 4)

@@ -102,9 +102,9 @@ public enum Update {
             if k == .char("q") && o == .help { s.overlay = nil; return [] }
             s.overlay = nil
             return []
-        case .confirmQuit:
+        case .confirmQuit(let form):
             if k == .char("y") || k == .char("Y") { return [.quit] }
-            s.overlay = nil
+            s.overlay = .appeal(form)
             return []
         case .filter(var text):
             let p: PaneID
@@ -168,6 +168,11 @@ public enum Update {
         case .tab: go(1); return []
         case .backTab: go(-1); return []
         default: break
+        }
+        // `q` on a field that takes no text quits, asking first when text would be lost.
+        if k == .char("q") && (f.field == .reason || f.field == .submit) {
+            if f.hasText { s.overlay = .confirmQuit(f); return [] }
+            return [.quit]
         }
         switch f.field {
         case .reason:

@@ -117,6 +117,29 @@ struct DashboardScreenTests {
         #expect(e.statement == "已按时发货，物流揽收延迟" && e.attempt == f0.attempt && e.reason == s.appealReasons[0])
     }
 
+    @Test func quitAsksOnlyWhenTheFormHoldsText() {
+        var s = state()
+        _ = Update.key(&s, .char("a"))
+        let model = TableModel.build(.appeals, s.report)
+        let order = model.order(s.table(.appeals))
+        let first = order.firstIndex { idx in s.report.violations.first(where: { v in v.violationId == model.ids[idx] })!.appealable }!
+        for _ in 0..<first { _ = Update.key(&s, .down) }
+        _ = Update.key(&s, .char("a"))
+        #expect(Update.key(&s, .char("q")) == [.quit])                 // empty form: quits
+        _ = Update.key(&s, .tab)
+        _ = Update.key(&s, .char("q"))                                 // typed into the statement
+        guard case .appeal(let f)? = s.overlay else { Issue.record("form closed"); return }
+        #expect(f.statement == "q")
+        _ = Update.key(&s, .backTab)
+        #expect(Update.key(&s, .char("q")).isEmpty)                    // asks first
+        #expect(View.render(s, width: 100, height: 30).text().contains("quit? the appeal you typed is not saved"))
+        _ = Update.key(&s, .char("n"))
+        guard case .appeal(let back)? = s.overlay else { Issue.record("the form did not come back"); return }
+        #expect(back.statement == "q")
+        _ = Update.key(&s, .char("q"))
+        #expect(Update.key(&s, .char("y")) == [.quit])
+    }
+
     @Test func notAppealableSaysWhyAndReadOnlyRefuses() {
         var s = state()
         _ = Update.key(&s, .char("a"))
