@@ -58,5 +58,6 @@ public enum Keymap {
         ("Enter", "statement: new line; on 提交 Submit: review and confirm"),
         ("Backspace", "delete before the caret"),
         ("Esc", "cancel (asks when text was typed)"),
+        ("q (reason, submit)", "quit, asking first when text would be lost"),
     ]
 }
