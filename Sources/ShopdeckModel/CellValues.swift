@@ -45,11 +45,19 @@ public enum Cell {
     /// An id cell as exporters Excel-proof it: a leading `'` or tab, an `="…"` wrapper, and a
     /// spreadsheet's trailing `.0` on an all-digit id are stripped. Nil when absent.
     public static func id(_ b: UnsafeRawBufferPointer) -> String? {
+        guard let (lo, hi) = idBounds(b) else { return nil }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: b[lo..<hi]), as: UTF8.self)
+    }
+
+    /// The bounds of an id cell's text after the Excel-proofing is stripped (see `id`), nil
+    /// when absent. The orders hot path interns these bytes without making a `String`.
+    @inline(__always)
+    public static func idBounds(_ b: UnsafeRawBufferPointer) -> (Int, Int)? {
         var (lo, hi) = trimmed(b)
         if hi - lo >= 3, b[lo] == 0x3D, b[lo + 1] == 0x22, b[hi - 1] == 0x22 { lo += 2; hi -= 1 }
         while lo < hi, b[lo] == 0x27 || b[lo] == 0x09 || b[lo] == 0x20 { lo += 1 }
         if isAbsentMarker(b, lo, hi) { return nil }
-        // 3245…123.0 -> 3245…123
+        // 3245…123.0 -> 3245…123 (a spreadsheet's number)
         if hi - lo > 2 {
             var dot = hi - 1
             while dot > lo, b[dot] == 0x30 { dot -= 1 }
@@ -59,7 +67,7 @@ public enum Cell {
                 if digits { hi = dot }
             }
         }
-        return String(decoding: UnsafeRawBufferPointer(rebasing: b[lo..<hi]), as: UTF8.self)
+        return (lo, hi)
     }
 
     /// 是/否, Y/N, yes/no, true/false, 1/0 in any case; empty is false. Nil when unrecognised.

@@ -248,13 +248,8 @@ public enum DataLoader {
         }
 
         func feedStrings(_ line: Int, _ cells: [String]) {
-            // Re-encode a buffered row so the sink sees the same bytes it would have seen.
-            var bytes: [UInt8] = []
-            var rec = CSVRecord()
-            rec.line = line
-            for c in cells { rec.starts.append(bytes.count); bytes.append(contentsOf: c.utf8); rec.ends.append(bytes.count) }
             ins?.rows.append(cells); ins?.rowLines.append(line)
-            bytes.withUnsafeBytes { sink!.accept(rec, $0) }
+            sink!.accept(line: line, cells: cells)
         }
 
         do {

@@ -11,6 +11,16 @@ class RowSink {
 
     func accept(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer) {}
 
+    /// A row already split into strings (buffered header-search rows, workbook rows):
+    /// re-encoded so the sink sees the same bytes a CSV record would give it.
+    final func accept(line: Int, cells: [String]) {
+        var bytes: [UInt8] = []
+        var rec = CSVRecord()
+        rec.line = line
+        for c in cells { rec.starts.append(bytes.count); bytes.append(contentsOf: c.utf8); rec.ends.append(bytes.count) }
+        bytes.withUnsafeBytes { accept(rec, $0) }
+    }
+
     /// The bytes of column `col` in `rec` (empty when the record is short).
     @inline(__always)
     final func cell(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ col: Int?) -> UnsafeRawBufferPointer {
@@ -194,16 +204,7 @@ final class OrdersSink: RowSink {
         }
         guard let status = parsed else { return }
         let idb = at(rec, buf, cId)
-        var (lo, hi) = Cell.trimmed(idb)
-        if hi - lo >= 3, idb[lo] == 0x3D, idb[lo + 1] == 0x22, idb[hi - 1] == 0x22 { lo += 2; hi -= 1 }
-        while lo < hi, idb[lo] == 0x27 || idb[lo] == 0x09 || idb[lo] == 0x20 { lo += 1 }
-        if Cell.isAbsentMarker(idb, lo, hi) { fail(rec, "order_id", "required cell is empty"); return }
-        // a spreadsheet's "…123.0"
-        if hi - lo > 2, idb[hi - 1] == 0x30, idb[hi - 2] == 0x2E {
-            var digits = true
-            for i in lo..<(hi - 2) where idb[i] < 0x30 || idb[i] > 0x39 { digits = false; break }
-            if digits { hi -= 2 }
-        }
+        guard let (lo, hi) = Cell.idBounds(idb) else { fail(rec, "order_id", "required cell is empty"); return }
         let paidCell = at(rec, buf, cPaid)
         let paid: Instant
         switch CST.parse(paidCell) {

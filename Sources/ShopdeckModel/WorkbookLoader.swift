@@ -22,12 +22,8 @@ extension DataLoader {
             var sheetIns = Inspection(file: label, separator: "xlsx")
             sheetIns.encoding = .utf8
             func feed(_ s: RowSink, _ n: Int, _ cells: [String]) {
-                var bytes: [UInt8] = []
-                var rec = CSVRecord()
-                rec.line = n
-                for c in cells { rec.starts.append(bytes.count); bytes.append(contentsOf: c.utf8); rec.ends.append(bytes.count) }
                 if ins != nil { sheetIns.rows.append(cells); sheetIns.rowLines.append(n) }
-                bytes.withUnsafeBytes { s.accept(rec, $0) }
+                s.accept(line: n, cells: cells)
             }
             do {
                 try book.rows(of: sheet) { n, cells in

@@ -87,6 +87,13 @@ struct LoaderTests {
         #expect(s.warnings.first?.reason.hasPrefix("not recognised") == true)
     }
 
+    @Test func orderIdsAreCleanedLikeEveryOtherId() {
+        let dir = makeFolder(["orders.csv": "order_id,paid_at,promised_ship_at,status\n3245001.000,2023-03-01 10:00:00,2023-03-02 10:00:00,待发货\n=\"88\",2023-03-01 10:00:00,2023-03-02 10:00:00,待发货\n"])
+        let s = DataLoader.load(folder: dir)
+        #expect((0..<s.orders.count).map(s.orders.id) == ["3245001", "88"])
+        #expect("3245001.000".withBytes { Cell.id($0) } == "3245001")
+    }
+
     @Test func douyinExportIsNamed() {
         let dir = makeFolder(["订单导出.csv": "主订单编号,子订单编号,订单提交时间,订单应付金额\n1,2,2023-03-01 10:00:00,10\n"])
         let s = DataLoader.load(folder: dir)

@@ -25,6 +25,17 @@ struct DashboardScreenTests {
         return s
     }
 
+    /// `a` (violations table), down to the first appealable violation, `a` (its form).
+    func openFormOnFirstAppealable(_ s: inout AppState) {
+        _ = Update.key(&s, .char("a"))
+        let model = TableModel.build(.appeals, s.report)
+        let order = model.order(s.table(.appeals))
+        let report = s.report
+        let first = order.firstIndex { idx in report.violations.first { $0.violationId == model.ids[idx] }!.appealable }!
+        for _ in 0..<first { _ = Update.key(&s, .down) }
+        _ = Update.key(&s, .char("a"))
+    }
+
     func render(_ s: AppState, _ w: Int = 80, _ h: Int = 24) -> [String] { View.render(s, width: w, height: h).trimmedLines() }
 
     @Test func dashboardAt80x24ShowsEveryPane() {
@@ -92,13 +103,7 @@ struct DashboardScreenTests {
 
     @Test func appealFormValidatesAndFiles() {
         var s = state()
-        _ = Update.key(&s, .char("a"))
-        // Select the first appealable violation.
-        let model = TableModel.build(.appeals, s.report)
-        let order = model.order(s.table(.appeals))
-        let first = order.firstIndex { idx in s.report.violations.first(where: { v in v.violationId == model.ids[idx] })!.appealable }!
-        for _ in 0..<first { _ = Update.key(&s, .down) }
-        _ = Update.key(&s, .char("a"))
+        openFormOnFirstAppealable(&s)
         guard case .appeal(let f0)? = s.overlay else { Issue.record("form did not open"); return }
         #expect(f0.operatorName == "运营-小王")
         // Submit with no statement: the field says why.
@@ -119,12 +124,7 @@ struct DashboardScreenTests {
 
     @Test func quitAsksOnlyWhenTheFormHoldsText() {
         var s = state()
-        _ = Update.key(&s, .char("a"))
-        let model = TableModel.build(.appeals, s.report)
-        let order = model.order(s.table(.appeals))
-        let first = order.firstIndex { idx in s.report.violations.first(where: { v in v.violationId == model.ids[idx] })!.appealable }!
-        for _ in 0..<first { _ = Update.key(&s, .down) }
-        _ = Update.key(&s, .char("a"))
+        openFormOnFirstAppealable(&s)
         #expect(Update.key(&s, .char("q")) == [.quit])                 // empty form: quits
         _ = Update.key(&s, .tab)
         _ = Update.key(&s, .char("q"))                                 // typed into the statement
