@@ -48,7 +48,7 @@ extension DataLoader {
             let map = HeaderMap(headers: prev.headers, kind: .orders)
             var table = snap.orders
             snap.orders = OrdersTable()
-            let sink = OrdersSink(file: name, map: map, headers: prev.headers, table: table)
+            let sink = OrdersSink(file: name, map: map, headers: prev.headers, table: table, deferIds: false)
             table = OrdersTable()
             var parser = CSVParser(separator: name.lowercased().hasSuffix(".tsv") ? 0x09 : 0x2C, line: prev.nextLine)
             _ = try? FileReader.streamRange(path, from: prev.bytes, to: size, parser: &parser, final: true) { rec, b in
@@ -66,6 +66,7 @@ extension DataLoader {
                 snap.files[i].tailHash = tailHash(path, size)
             }
         }
+        snap.orders.finishLoading()
         snap.files.sort { $0.path < $1.path }
         return true
     }

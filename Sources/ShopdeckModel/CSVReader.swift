@@ -1,10 +1,48 @@
+/// Field byte offsets of one record, in storage that the parser owns and reuses for every
+/// record (no array appends on the hot path): a copy of a record shares it, so read a
+/// record's offsets while it is being emitted.
+public struct FieldOffsets {
+    final class Storage {
+        var base: UnsafeMutablePointer<Int>
+        var capacity: Int
+        init(_ n: Int) { capacity = n; base = .allocate(capacity: n) }
+        func grow() {
+            let bigger = UnsafeMutablePointer<Int>.allocate(capacity: capacity * 2)
+            bigger.update(from: base, count: capacity)
+            base.deallocate()
+            base = bigger; capacity *= 2
+        }
+        deinit { base.deallocate() }
+    }
+    let storage = Storage(64)
+    public private(set) var count = 0
+
+    public init() {}
+
+    @inline(__always)
+    public subscript(i: Int) -> Int {
+        get { precondition(i < count); return storage.base[i] }
+        nonmutating set { precondition(i < count); storage.base[i] = newValue }
+    }
+
+    @inline(__always)
+    public mutating func append(_ v: Int) {
+        if count == storage.capacity { storage.grow() }
+        storage.base[count] = v
+        count += 1
+    }
+
+    @inline(__always)
+    public mutating func removeAll() { count = 0 }
+}
+
 /// One CSV record: field byte ranges inside the chunk it was parsed from.
 ///
 /// Ranges point into the chunk buffer, which the parser owns and rewrites in place when a
 /// quoted field holds `""` escapes (the unescaped text is never longer than the raw one).
 public struct CSVRecord {
-    public var starts: [Int] = []
-    public var ends: [Int] = []
+    public var starts = FieldOffsets()
+    public var ends = FieldOffsets()
     /// 1-based physical line where the record starts (data-formats.md, rules.md §10).
     public var line: Int = 1
     /// Byte offset just past the record (its line end included), in the parsed buffer.
@@ -13,7 +51,16 @@ public struct CSVRecord {
     public var endLine: Int = 1
     public var count: Int { starts.count }
 
-    public init() { starts.reserveCapacity(64); ends.reserveCapacity(64) }
+    public init() {}
+}
+
+/// Eight bytes at a time: the lowest byte of `w` equal to one of the targets, as a bit mask
+/// whose lowest set bit is that byte's top bit (bits above it may be spurious). Zero if none.
+@inline(__always)
+func swarMatch(_ w: UInt64, _ a: UInt64, _ b: UInt64, _ c: UInt64) -> UInt64 {
+    let lo: UInt64 = 0x0101_0101_0101_0101, hi: UInt64 = 0x8080_8080_8080_8080
+    let x = w ^ a, y = w ^ b, z = w ^ c
+    return (((x &- lo) & ~x) | ((y &- lo) & ~y) | ((z &- lo) & ~z)) & hi
 }
 
 /// An RFC 4180 reader as an explicit state machine over bytes (after rust-csv's csv-core):
@@ -40,6 +87,8 @@ public struct CSVParser {
                                emit: (CSVRecord, UnsafeMutableRawBufferPointer) throws -> Void) rethrows -> Int {
         let sep = separator
         let quote: UInt8 = 0x22, lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let seps = UInt64(sep) &* ones, quotes = UInt64(quote) &* ones, lfs = UInt64(lf) &* ones, crs = UInt64(cr) &* ones
         var p = 0
         guard let base = buf.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return 0 }
         recordLoop: while p < count {
@@ -55,8 +104,8 @@ public struct CSVParser {
                     continue
                 } else if final { line += 1; p += 1; continue } else { break recordLoop }
             }
-            record.starts.removeAll(keepingCapacity: true)
-            record.ends.removeAll(keepingCapacity: true)
+            record.starts.removeAll()
+            record.ends.removeAll()
             record.line = lineAtStart
             var needsCompaction = false
             /// Unescapes `""` and drops the closing quote of flagged fields, in place.
@@ -85,6 +134,13 @@ public struct CSVParser {
                     var escapes = false
                     var closed = false
                     while p < count {
+                        // Skip runs with no quote or line end, eight bytes at a time.
+                        while p + 8 <= count {
+                            let m = swarMatch(UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self), quotes, lfs, crs)
+                            if m != 0 { p += m.trailingZeroBitCount >> 3; break }
+                            p += 8
+                        }
+                        if p >= count { break }
                         let c = base[p]
                         if c == quote {
                             if p + 1 < count && base[p + 1] == quote { escapes = true; p += 2; continue }
@@ -112,6 +168,12 @@ public struct CSVParser {
                     }
                 } else {
                     let start = p
+                    // Eight bytes at a time to the separator or line end.
+                    while p + 8 <= count {
+                        let m = swarMatch(UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self), seps, lfs, crs)
+                        if m != 0 { p += m.trailingZeroBitCount >> 3; break }
+                        p += 8
+                    }
                     while p < count {
                         let c = base[p]
                         if c == sep || c == lf || c == cr { break }

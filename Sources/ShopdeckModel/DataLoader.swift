@@ -65,6 +65,9 @@ public enum DataLoader {
             LoadProgress.shared.fileDone()
         }
         parts.finish(into: &snap)
+        Timings.mark("load: read and type")
+        snap.orders.finishLoading()
+        Timings.mark("load: index order ids")
         snap.files.sort { $0.path < $1.path }
         snap.loadSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return snap
@@ -77,6 +80,7 @@ public enum DataLoader {
         var parts = Parts()
         var ins = Inspection(file: name, separator: name.lowercased().hasSuffix(".tsv") ? "tab" : ",")
         loadFile(path: path, name: name, snap: &snap, parts: &parts, inspection: &ins)
+        snap.orders.finishLoading()
         ins.errors = snap.errors
         ins.loadedRows = snap.files.first?.rows ?? 0
         return ins
@@ -166,7 +170,7 @@ public enum DataLoader {
             // About 250 bytes an order in a backend export: size the columns once.
             let size = Int(FileReader.fileSize(path) ?? 0)
             if size > 1 << 20 { t.reserve(size / 200) }
-            return OrdersSink(file: file, map: map, headers: hs, table: t)
+            return OrdersSink(file: file, map: map, headers: hs, table: t, deferIds: true)
         case .aftersales: return RefundSink(file: file, map: map)
         case .violations: return ViolationSink(file: file, map: map)
         case .coupons: return CouponSink(file: file, map: map)

@@ -1,18 +1,20 @@
 import Foundation
 
-/// A large orders file read on both cores: the data after the header is split at a line
-/// end near the middle, both halves are typed at once into their own tables, and the
-/// second table is merged into the first (later rows win, as in one pass). The split is
-/// speculative: the first half must end exactly on a record end, otherwise (a quoted field
-/// spanning the split) the file is read in one pass.
+/// A large orders file read on every core: the data after the header is split at line ends
+/// into chunks, the chunks are typed at once into their own tables (ids unindexed), and the
+/// tables are concatenated in file order; `finishLoading` then indexes the ids and folds
+/// repeated ones, exactly as for one pass. The split is speculative: every chunk but the last
+/// must end exactly on a record end, otherwise (a quoted field spanning a split) the file is
+/// read in one pass.
 extension DataLoader {
-    /// Files at least this large take the two-core path (tests lower it).
+    /// Files at least this large take the parallel path (tests lower it).
     nonisolated(unsafe) public static var parallelThreshold = 32 << 20
+    /// Chunks per core: more than one evens out the cores' shares.
+    static let chunksPerCore = 4
 
     static func loadOrdersInParallel(path: String, name: String, snap: inout Snapshot) -> Bool {
-        // Only for the first orders file: the halves start from empty tables, so nothing has
-        // to be kept aside (a kept copy would make every column copy on first write).
-        guard ProcessInfo.processInfo.activeProcessorCount > 1, snap.orders.count == 0, recognise(name: name) == .orders,
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        guard cores > 1, recognise(name: name) == .orders,
               let size = FileReader.fileSize(path).map(Int.init), size >= parallelThreshold,
               let head = try? FileReader.readHead(path, bytes: 1 << 20) else { return false }
         let encoding = head.withUnsafeBytes { TextEncoding.sniff($0, isWhole: false) }
@@ -33,57 +35,101 @@ extension DataLoader {
         }
         guard let (idx, kind, map) = locateHeader(rows, kind: .orders), kind == .orders else { return false }
         let dataStart = bom + ends[idx].0, dataLine = ends[idx].1
-        // Split at the first line end after the middle.
-        let mid = dataStart + (size - dataStart) / 2
-        guard let window = try? FileReader.readRange(path, from: mid, count: 1 << 16), let lf = window.firstIndex(of: 0x0A) else { return false }
-        let split = mid + lf + 1
+        // Split points: the first line end after each nominal boundary.
+        let k = max(2, min(cores * chunksPerCore, (size - dataStart) / (1 << 20)))
+        var cuts = [dataStart]
+        for i in 1..<k {
+            let nominal = dataStart + (size - dataStart) * i / k
+            guard let window = try? FileReader.readRange(path, from: nominal, count: 1 << 16), let lf = window.firstIndex(of: 0x0A) else { return false }
+            let cut = nominal + lf + 1
+            if cut > cuts.last! && cut < size { cuts.append(cut) }
+        }
+        cuts.append(size)
+        let bounds = cuts
+        let chunks = bounds.count - 1
+        guard chunks >= 2 else { return false }
         let headers = rows[idx].1
-        // The first table is sized for the whole file so the merge appends without regrowing.
-        var first = OrdersTable()
-        first.reserve((size - dataStart) / 230)
-        var second = OrdersTable()
-        second.reserve((size - split) / 230)
-        /// Each half's sink and outcome; each thread touches only its own.
-        final class Half: @unchecked Sendable {
-            let sink: OrdersSink; var left = 0; var line = 0; var failed = false
+        // One table for the whole file; chunk c writes rows ranges[c] of it, sized from the
+        // head's bytes per order with an eighth to spare (untouched rows cost no memory).
+        let perOrder = estimatedBytesPerOrder(head, from: dataStart - bom)
+        var ranges: [Range<Int>] = []
+        var capacity = 0
+        for c in 0..<chunks {
+            let n = (bounds[c + 1] - bounds[c]) / perOrder * 9 / 8 + 1024
+            ranges.append(capacity..<(capacity + n)); capacity += n
+        }
+        var fresh = OrdersTable()
+        let writer = fresh.openRows(capacity)
+        /// Each chunk's sink and outcome; each worker touches only its own.
+        final class Chunk: @unchecked Sendable {
+            let sink: OrdersSink; var left = 0; var lines = 0; var failed = false
             init(_ s: OrdersSink) { sink = s }
         }
-        let halves = [Half(OrdersSink(file: name, map: map, headers: headers, table: first)),
-                      Half(OrdersSink(file: name, map: map, headers: headers, table: second))]
-        first = OrdersTable(); second = OrdersTable() // the sinks own the only references
-        DispatchQueue.concurrentPerform(iterations: 2) { k in
-            let h = halves[k]
-            var p = CSVParser(separator: separator, line: k == 0 ? dataLine : 1)
+        let parts = (0..<chunks).map { c -> Chunk in
+            let sink = OrdersSink(file: name, map: map, headers: headers, table: OrdersTable(), deferIds: true)
+            sink.writer = writer.range(ranges[c].lowerBound, ranges[c].upperBound)
+            return Chunk(sink)
+        }
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let h = parts[c]
+            var p = CSVParser(separator: separator, line: 1)
             do {
-                h.left = try FileReader.streamRange(path, from: k == 0 ? dataStart : split, to: k == 0 ? split : size, parser: &p, final: k == 1) { rec, b in
+                h.left = try FileReader.streamRange(path, from: bounds[c], to: bounds[c + 1], parser: &p, final: c == chunks - 1, chunkSize: 1 << 20) { rec, b in
                     h.sink.accept(rec, UnsafeRawBufferPointer(b))
                 }
-                h.line = p.line
+                h.lines = p.line - 1
             } catch { h.failed = true }
         }
-        let a = halves[0].sink, b = halves[1].sink
-        if halves[0].failed || halves[1].failed || halves[0].left != 0 {
-            // The split fell inside a quoted field: read the file in one pass.
+        Timings.mark("load: typed \(chunks) chunks")
+        let sinks = parts.map(\.sink)
+        if parts.contains(where: { $0.failed }) || parts.dropLast().contains(where: { $0.left != 0 }) || sinks.contains(where: \.overflowed) {
+            // A split fell inside a quoted field (or a chunk had far more rows than its bytes
+            // suggested): read the file in one pass.
             return false
         }
-        // Move the tables out of the sinks first: a second reference would make the merge copy.
-        var table = a.table
-        a.table = OrdersTable()
-        let tail = b.table
-        b.table = OrdersTable()
-        table.merge(tail)
-        snap.orders = table
-        let shift = halves[0].line - 1
-        let fix = { (e: LoadError) -> LoadError in var x = e; x.line = x.line.map { $0 + shift }; return x }
-        snap.errors += a.errors + b.errors.map(fix)
-        snap.warnings += a.warnings + b.warnings.map(fix)
-        var load = FileLoad(path: name, table: .orders, rows: a.rows + b.rows, badRows: a.bad + b.bad, encoding: encoding, bytes: size)
-        load.hasPickupColumn = a.pickup
-        load.headers = headers; load.nextLine = halves[1].line + shift; load.tailHash = tailHash(path, size)
+        // Regions and texts: the first chunk's pools are the table's; the others' references
+        // are rewritten into them.
+        let written = sinks.enumerated().map { c, s in ranges[c].lowerBound..<s.writer!.next }
+        var carrier = sinks[0].table
+        fresh.regions = carrier.regions; fresh.texts = carrier.texts
+        fresh.ids = carrier.ids
+        carrier = OrdersTable()
+        sinks[0].table = OrdersTable()
+        fresh.ids.reserve(sinks.dropFirst().reduce(0) { $0 + $1.table.ids.count },
+                          bytes: sinks.dropFirst().reduce(0) { $0 + $1.table.ids.byteCount })
+        for (c, s) in sinks.enumerated().dropFirst() {
+            let t = s.table
+            s.table = OrdersTable()
+            let (rm, tm) = fresh.maps(from: t)
+            fresh.remapReferences(rows: written[c], regions: rm, texts: tm)
+            fresh.ids.appendDeferred(t.ids)
+        }
+        fresh.closeRows(written, overflow: sinks.map { $0.writer!.overflow })
+        if snap.orders.count == 0 { snap.orders = fresh } else { snap.orders.appendUnindexed(fresh) }
+        fresh = OrdersTable()
+        Timings.mark("load: chunks packed")
+        var shift = dataLine - 1
+        var load = FileLoad(path: name, table: .orders, rows: 0, badRows: 0, encoding: encoding, bytes: size)
+        for (c, s) in sinks.enumerated() {
+            let by = shift
+            let fix = { (e: LoadError) -> LoadError in var x = e; x.line = x.line.map { $0 + by }; return x }
+            snap.errors += s.errors.map(fix)
+            snap.warnings += s.warnings.map(fix)
+            load.rows += s.rows; load.badRows += s.bad
+            shift += parts[c].lines
+        }
+        load.hasPickupColumn = sinks[0].pickup
+        load.headers = headers; load.nextLine = shift + 1; load.tailHash = tailHash(path, size)
         snap.files.append(load)
         snap.totalBytes += size
-        LoadProgress.shared.fileDone()
         return true
+    }
+
+    /// Bytes an order takes in this file, from the records of its first megabyte.
+    static func estimatedBytesPerOrder(_ head: [UInt8], from: Int) -> Int {
+        guard from < head.count else { return 200 }
+        let lines = head[from...].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        return lines > 0 ? max(16, (head.count - from) / lines) : 200
     }
 }
 
@@ -99,32 +145,3 @@ extension FileReader {
     }
 }
 
-extension OrdersTable {
-    /// Appends `other`'s rows after this table's, in order: a row whose id is already here
-    /// overwrites it (the later row wins). Region and text references are re-interned.
-    public mutating func merge(_ other: OrdersTable) {
-        var regionMap = [Int32](repeating: -1, count: other.regions.regions.count)
-        for i in 0..<regionMap.count { regionMap[i] = regions.intern(other.regions.texts.string(Int32(i))) }
-        var textMap = [Int32](repeating: -1, count: other.texts.count)
-        for i in 0..<textMap.count { textMap[i] = texts.intern(other.texts.string(Int32(i))) }
-        reserve(other.count)
-        other.ids.bytes.withUnsafeBytes { all in
-            for r in 0..<other.count {
-                let start = r == 0 ? 0 : Int(other.ids.ends[r - 1])
-                let (i32, isNew) = ids.intern(UnsafeRawBufferPointer(rebasing: all[start..<Int(other.ids.ends[r])]))
-                let i = isNew ? appendRow() : Int(i32)
-                paid[i] = other.paid[r]; promised[i] = other.promised[r]; delayed[i] = other.delayed[r]
-                shipped[i] = other.shipped[r]; pickedUp[i] = other.pickedUp[r]; closed[i] = other.closed[r]
-                promiseHours[i] = other.promiseHours[r]; status[i] = other.status[r]; flags[i] = other.flags[r]
-                amount[i] = other.amount[r]
-                let sf = other.shipFrom[r], st = other.shipTo[r]
-                shipFrom[i] = sf < 0 ? -1 : regionMap[Int(sf)]
-                shipTo[i] = st < 0 ? -1 : regionMap[Int(st)]
-                let pid = other.productId[r], pn = other.productName[r], ev = other.officialEvent[r]
-                productId[i] = pid < 0 ? -1 : textMap[Int(pid)]
-                productName[i] = pn < 0 ? -1 : textMap[Int(pn)]
-                officialEvent[i] = ev < 0 ? -1 : textMap[Int(ev)]
-            }
-        }
-    }
-}

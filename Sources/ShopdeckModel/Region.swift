@@ -114,35 +114,29 @@ public struct Region: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// Interns byte strings: equal bytes get one index, handed out in first-seen order. Used for
-/// order ids (so the index is the row: a later row with the same id overrides it) and for
-/// region and name cells that repeat a lot. Open addressing over FNV-1a; no per-row `String`.
+/// region and name cells that repeat a lot (order ids have `OrderIds`). Open addressing; no
+/// per-row `String`.
+///
+/// Layout for the hit path (the common case: a repeated region or product name): a slot holds
+/// a 32-bit tag of the hash and the arena offset of its entry, and an entry is its index and
+/// length followed by its bytes, so a hit reads one slot and one run of the arena.
 public struct ByteInterner {
-    public private(set) var bytes: [UInt8] = []
-    public private(set) var ends: [UInt32] = []
-    private var slots: [Int32]
+    /// Entries: [index: UInt32][length: UInt32][bytes].
+    private var arena: [UInt8] = []
+    /// Arena offset of each entry, by index.
+    private var offsets: [UInt32] = []
+    /// 0 = empty; else tag << 32 | (arena offset + 1).
+    private var slots: [UInt64]
     private var mask: Int
 
     public init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = Array(repeating: -1, count: size)
+        slots = Array(repeating: 0, count: size)
         mask = size - 1
     }
 
-    public var count: Int { ends.count }
-
-    /// Makes room for `n` entries of about `bytes` bytes in all.
-    public mutating func reserve(_ n: Int, bytes b: Int) {
-        ends.reserveCapacity(n)
-        bytes.reserveCapacity(b)
-        var size = slots.count
-        while size < n * 2 + 2 { size <<= 1 }
-        if size > slots.count {
-            slots = Array(repeating: -1, count: size >> 1)
-            mask = slots.count - 1
-            grow()
-        }
-    }
+    public var count: Int { offsets.count }
 
     /// Eight bytes at a time, multiply-xorshift mixing (ids and names are 10-60 bytes).
     @inline(__always)
@@ -164,21 +158,42 @@ public struct ByteInterner {
         return Int(truncatingIfNeeded: h)
     }
 
+    /// The slot holding `b`, or the empty slot where it would go.
+    @inline(__always)
+    private func probe(_ b: UnsafeRawBufferPointer, _ h: UInt64) -> (slot: Int, index: Int32?) {
+        let tag = h & 0xFFFF_FFFF_0000_0000
+        var i = Int(truncatingIfNeeded: h) & mask
+        return arena.withUnsafeBytes { ab in
+            while true {
+                let s = slots[i]
+                if s == 0 { return (i, nil) }
+                if s & 0xFFFF_FFFF_0000_0000 == tag {
+                    let off = Int(s & 0xFFFF_FFFF) - 1
+                    if Int(ab.loadUnaligned(fromByteOffset: off + 4, as: UInt32.self)) == b.count,
+                       memcmpEqual(ab.baseAddress! + off + 8, b.baseAddress, b.count) {
+                        return (i, Int32(bitPattern: ab.loadUnaligned(fromByteOffset: off, as: UInt32.self)))
+                    }
+                }
+                i = (i + 1) & mask
+            }
+        }
+    }
+
     /// Index of `b`, adding it when new. `isNew` tells which.
     @inline(__always)
     public mutating func intern(_ b: UnsafeRawBufferPointer) -> (index: Int32, isNew: Bool) {
-        if ends.count * 2 >= slots.count { grow() }
-        var i = ByteInterner.hash(b) & mask
-        while true {
-            let s = slots[i]
-            if s < 0 { break }
-            if equals(Int(s), b) { return (s, false) }
-            i = (i + 1) & mask
-        }
-        let idx = Int32(ends.count)
-        bytes.append(contentsOf: b)
-        ends.append(UInt32(bytes.count))
-        slots[i] = idx
+        let h = UInt64(bitPattern: Int64(ByteInterner.hash(b)))
+        let first = probe(b, h)
+        if let found = first.index { return (found, false) }
+        var slot = first.slot
+        if (count + 1) * 2 > slots.count { grow(); slot = probe(b, h).slot }
+        let idx = Int32(count)
+        let off = arena.count
+        withUnsafeBytes(of: UInt32(idx).littleEndian) { arena.append(contentsOf: $0) }
+        withUnsafeBytes(of: UInt32(b.count).littleEndian) { arena.append(contentsOf: $0) }
+        arena.append(contentsOf: b)
+        offsets.append(UInt32(off))
+        slots[slot] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(off + 1)
         return (idx, true)
     }
 
@@ -186,46 +201,33 @@ public struct ByteInterner {
 
     /// Index of `b` if interned.
     public func find(_ b: UnsafeRawBufferPointer) -> Int32? {
-        var i = ByteInterner.hash(b) & mask
-        while true {
-            let s = slots[i]
-            if s < 0 { return nil }
-            if equals(Int(s), b) { return s }
-            i = (i + 1) & mask
-        }
+        probe(b, UInt64(bitPattern: Int64(ByteInterner.hash(b)))).index
     }
 
     public func find(_ s: String) -> Int32? { s.withBytes { find($0) } }
 
-    @inline(__always)
-    private func equals(_ idx: Int, _ b: UnsafeRawBufferPointer) -> Bool {
-        let start = idx == 0 ? 0 : Int(ends[idx - 1])
-        let end = Int(ends[idx])
-        guard end - start == b.count else { return false }
-        return bytes.withUnsafeBytes { all in
-            memcmpEqual(all.baseAddress! + start, b.baseAddress, b.count)
-        }
-    }
-
     private mutating func grow() {
         let size = slots.count * 2
-        slots = Array(repeating: -1, count: size)
+        slots = Array(repeating: 0, count: size)
         mask = size - 1
-        bytes.withUnsafeBytes { all in
-            for idx in 0..<ends.count {
-                let start = idx == 0 ? 0 : Int(ends[idx - 1])
-                let b = UnsafeRawBufferPointer(rebasing: all[start..<Int(ends[idx])])
-                var i = ByteInterner.hash(b) & mask
-                while slots[i] >= 0 { i = (i + 1) & mask }
-                slots[i] = Int32(idx)
+        arena.withUnsafeBytes { ab in
+            for off in offsets {
+                let o = Int(off)
+                let len = Int(ab.loadUnaligned(fromByteOffset: o + 4, as: UInt32.self))
+                let h = UInt64(bitPattern: Int64(ByteInterner.hash(UnsafeRawBufferPointer(rebasing: ab[(o + 8)..<(o + 8 + len)]))))
+                var i = Int(truncatingIfNeeded: h) & mask
+                while slots[i] != 0 { i = (i + 1) & mask }
+                slots[i] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(o + 1)
             }
         }
     }
 
     public func string(_ idx: Int32) -> String {
-        let i = Int(idx)
-        let start = i == 0 ? 0 : Int(ends[i - 1])
-        return bytes.withUnsafeBytes { String(decoding: UnsafeRawBufferPointer(rebasing: $0[start..<Int(ends[i])]), as: UTF8.self) }
+        let o = Int(offsets[Int(idx)])
+        return arena.withUnsafeBytes { ab in
+            let len = Int(ab.loadUnaligned(fromByteOffset: o + 4, as: UInt32.self))
+            return String(decoding: UnsafeRawBufferPointer(rebasing: ab[(o + 8)..<(o + 8 + len)]), as: UTF8.self)
+        }
     }
 }
 

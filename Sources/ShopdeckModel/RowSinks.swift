@@ -123,7 +123,37 @@ class RowSink {
 /// Orders: the hot path. Column indexes are resolved once per file, cells are typed straight
 /// from bytes into the columnar table, and the status text is parsed once per distinct value.
 final class OrdersSink: RowSink {
-    var table: OrdersTable
+    private var stored: OrdersTable
+    /// Typed rows (and their ids) not yet appended to the table's columns: a bulk load
+    /// appends them column by column, a block at a time.
+    private var staged: [OrdersTable.Row] = []
+    private var stagedIds: [UInt8] = []
+    private var stagedIdEnds: [UInt32] = []
+    static let block = 8192
+    /// When set, rows go straight into another table's row range (parallel loads); the ids
+    /// still go to this sink's table, as do the regions and texts the rows refer to.
+    var writer: RowWriter?
+    /// The writer's range was too small for this chunk.
+    private(set) var overflowed = false
+
+    /// The table with every accepted row in it. Taking it out (`sink.table = OrdersTable()`
+    /// after reading it) leaves one reference, so later mutations do not copy.
+    var table: OrdersTable {
+        get { flush(); return stored }
+        set { flush(); stored = newValue }
+    }
+
+    private func flush() {
+        guard !stagedIdEnds.isEmpty else { return }
+        stored.ids.appendDeferred(arena: stagedIds, ends: stagedIdEnds)
+        if !staged.isEmpty { stored.append(staged) }
+        staged.removeAll(keepingCapacity: true)
+        stagedIds.removeAll(keepingCapacity: true)
+        stagedIdEnds.removeAll(keepingCapacity: true)
+    }
+    /// Append every row as new and leave repeated ids to `OrdersTable.finishLoading` (bulk
+    /// loads); otherwise a repeated id overwrites its row at once (live appends).
+    let deferIds: Bool
     let fen: Bool
     let itemType: Bool
     let pickup: Bool
@@ -135,8 +165,16 @@ final class OrdersSink: RowSink {
     var statusTexts = ByteInterner(capacity: 16)
     var statusValues: [OrderStatus??] = []
 
-    init(file: String, map: HeaderMap, headers: [String], table: OrdersTable) {
-        self.table = table
+    init(file: String, map: HeaderMap, headers: [String], table: OrdersTable, deferIds: Bool) {
+        var t = table
+        if !deferIds { t.finishLoading() } // a no-op (and no copy) on a finished table
+        self.stored = t
+        self.deferIds = deferIds
+        if deferIds {
+            staged.reserveCapacity(OrdersSink.block)
+            stagedIds.reserveCapacity(OrdersSink.block * 32)
+            stagedIdEnds.reserveCapacity(OrdersSink.block)
+        }
         fen = map.header["amount"].map { Schemas.key($0) == "totalfee" } ?? false
         itemType = map.header["flash_sale"].map { Schemas.key($0) == "itemtype" } ?? false
         pickup = map["picked_up_at"] != nil
@@ -239,20 +277,14 @@ final class OrdersSink: RowSink {
         }
         if flag(rec, buf, cReported, "delay_reported") { flags.insert(.delayReported) }
 
-        let (r32, isNew) = table.ids.intern(UnsafeRawBufferPointer(rebasing: idb[lo..<hi]))
-        let r = isNew ? table.appendRow() : Int(r32)
-        table.paid[r] = paid
-        table.promised[r] = promised
-        table.promiseHours[r] = Int16(clamping: hours)
-        table.status[r] = status
-        table.flags[r] = flags
-        table.delayed[r] = time(rec, buf, cDelayed, "delayed_promise_at")
-        table.shipped[r] = time(rec, buf, cShipped, "shipped_at")
-        table.pickedUp[r] = time(rec, buf, cPicked, "picked_up_at")
-        table.closed[r] = time(rec, buf, cClosed, "closed_at")
-        table.shipFrom[r] = cFrom >= 0 ? table.regions.intern(at(rec, buf, cFrom)) : -1
+        var row = OrdersTable.Row(paid: paid, promised: promised, promiseHours: Int16(clamping: hours), status: status, flags: flags)
+        row.delayed = time(rec, buf, cDelayed, "delayed_promise_at")
+        row.shipped = time(rec, buf, cShipped, "shipped_at")
+        row.pickedUp = time(rec, buf, cPicked, "picked_up_at")
+        row.closed = time(rec, buf, cClosed, "closed_at")
+        row.shipFrom = cFrom >= 0 ? stored.regions.intern(at(rec, buf, cFrom)) : -1
         if shipToCols.count == 1 {
-            table.shipTo[r] = table.regions.intern(at(rec, buf, shipToCols[0]))
+            row.shipTo = stored.regions.intern(at(rec, buf, shipToCols[0]))
         } else if !shipToCols.isEmpty {
             scratch.removeAll(keepingCapacity: true)
             for c in shipToCols {
@@ -262,14 +294,26 @@ final class OrdersSink: RowSink {
                 if !scratch.isEmpty { scratch.append(0x2F) }
                 scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[l..<h]))
             }
-            table.shipTo[r] = scratch.withUnsafeBytes { table.regions.intern($0) }
-        } else {
-            table.shipTo[r] = -1
+            row.shipTo = scratch.withUnsafeBytes { stored.regions.intern($0) }
         }
-        table.productId[r] = internText(rec, buf, cProductId)
-        table.productName[r] = internText(rec, buf, cProductName)
-        table.officialEvent[r] = internText(rec, buf, cEvent)
-        if cAmount >= 0, case .value(let v) = Cell.money(at(rec, buf, cAmount), fen: fen) { table.amount[r] = v } else { table.amount[r] = 0 }
+        row.productId = internText(rec, buf, cProductId)
+        row.productName = internText(rec, buf, cProductName)
+        row.officialEvent = internText(rec, buf, cEvent)
+        if cAmount >= 0, case .value(let v) = Cell.money(at(rec, buf, cAmount), fen: fen) { row.amount = v }
+        let id = UnsafeRawBufferPointer(rebasing: idb[lo..<hi])
+        if deferIds {
+            if writer != nil {
+                if !writer!.write(row) { overflowed = true; return }
+            } else {
+                staged.append(row)
+            }
+            stagedIds.append(contentsOf: id)
+            stagedIdEnds.append(UInt32(stagedIds.count))
+            if stagedIdEnds.count == OrdersSink.block { flush() }
+        } else {
+            let (r32, isNew) = stored.ids.intern(id)
+            if isNew { stored.append(row) } else { stored.set(Int(r32), row) }
+        }
         rows += 1
     }
 
@@ -279,7 +323,7 @@ final class OrdersSink: RowSink {
         let b = at(rec, buf, col)
         let (l, h) = Cell.trimmed(b)
         if Cell.isAbsentMarker(b, l, h) { return -1 }
-        return table.texts.intern(UnsafeRawBufferPointer(rebasing: b[l..<h])).index
+        return stored.texts.intern(UnsafeRawBufferPointer(rebasing: b[l..<h])).index
     }
 }
 

@@ -1,5 +1,5 @@
 /// Order status as data-formats.md lists it; 待付款 rows are never loaded.
-public enum OrderStatus: UInt8, Sendable {
+public enum OrderStatus: UInt8, Sendable, BitwiseCopyable {
     case awaiting = 0, shipped = 1, completed = 2, closed = 3
 
     /// Text labels and the open platform's numeric codes. `.some(nil)` is 待付款 (skipped).
@@ -16,7 +16,7 @@ public enum OrderStatus: UInt8, Sendable {
 }
 
 /// Bit flags of an order row.
-public struct OrderFlags: OptionSet, Sendable {
+public struct OrderFlags: OptionSet, Sendable, BitwiseCopyable {
     public let rawValue: UInt8
     public init(rawValue: UInt8) { self.rawValue = rawValue }
     public static let flashSale = OrderFlags(rawValue: 1)
@@ -49,47 +49,131 @@ public struct RegionPool {
 
 /// The orders table, columnar: row `r` holds the order whose id is `ids.string(r)`. A later
 /// row with the same id overwrites the row in place (rules.md §10: newest file, then later row).
+///
+/// A bulk load appends every row as new (`OrderIds.appendDeferred`) and then calls
+/// `finishLoading`, which folds each repeated id into its first row.
 public struct OrdersTable {
-    public var ids = ByteInterner(capacity: 4096)
-    public var paid: [Instant] = []
-    public var promised: [Instant] = []
-    public var delayed: [Instant] = []
-    public var shipped: [Instant] = []
-    public var pickedUp: [Instant] = []
-    public var closed: [Instant] = []
-    public var promiseHours: [Int16] = []
-    public var status: [OrderStatus] = []
-    public var flags: [OrderFlags] = []
-    public var shipFrom: [Int32] = []
-    public var shipTo: [Int32] = []
-    public var productId: [Int32] = []
-    public var productName: [Int32] = []
-    public var officialEvent: [Int32] = []
-    public var amount: [Int64] = []
+    public var ids = OrderIds()
+    public var paid = TimeColumn()
+    public var promised = TimeColumn()
+    public var delayed = TimeColumn()
+    public var shipped = TimeColumn()
+    public var pickedUp = TimeColumn()
+    public var closed = TimeColumn()
+    public var promiseHours = Column<Int16>()
+    public var status = Column<OrderStatus>()
+    public var flags = Column<OrderFlags>()
+    public var shipFrom = Column<Int32>()
+    public var shipTo = Column<Int32>()
+    public var productId = Column<Int32>()
+    public var productName = Column<Int32>()
+    public var officialEvent = Column<Int32>()
+    public var amount = Column<Int64>()
     public var regions = RegionPool()
     /// Short repeated texts: product ids, names, campaign names.
     public var texts = ByteInterner(capacity: 1024)
 
     public init() {}
 
-    public var count: Int { paid.count }
+    @inlinable public var count: Int { paid.count }
 
     public func id(_ r: Int) -> String { ids.string(Int32(r)) }
     public func text(_ idx: Int32) -> String? { idx < 0 ? nil : texts.string(idx) }
 
     /// The deadline (rules.md §1): the approved delayed promise when present, else the promise.
-    @inline(__always)
-    public func deadline(_ r: Int) -> Instant { delayed[r] != .absent ? delayed[r] : promised[r] }
+    @inlinable
+    public func deadline(_ r: Int) -> Instant { let d = delayed[r]; return d != .absent ? d : promised[r] }
 
-    /// Appends an empty row (all absent) and returns its index.
-    @inline(__always)
-    mutating func appendRow() -> Int {
-        paid.append(.absent); promised.append(.absent); delayed.append(.absent)
-        shipped.append(.absent); pickedUp.append(.absent); closed.append(.absent)
-        promiseHours.append(0); status.append(.awaiting); flags.append([])
-        shipFrom.append(-1); shipTo.append(-1); productId.append(-1); productName.append(-1)
-        officialEvent.append(-1); amount.append(0)
-        return paid.count - 1
+    /// One order's values as a sink types them (everything but the id).
+    public struct Row {
+        public var paid: Instant, promised: Instant, delayed: Instant = .absent, shipped: Instant = .absent
+        public var pickedUp: Instant = .absent, closed: Instant = .absent
+        public var amount: Int64 = 0
+        public var shipFrom: Int32 = -1, shipTo: Int32 = -1, productId: Int32 = -1, productName: Int32 = -1, officialEvent: Int32 = -1
+        public var promiseHours: Int16, status: OrderStatus, flags: OrderFlags
+    }
+
+    /// Row `i` takes `v`'s values.
+    mutating func set(_ i: Int, _ v: Row) {
+        paid[i] = v.paid; promised[i] = v.promised; delayed[i] = v.delayed
+        shipped[i] = v.shipped; pickedUp[i] = v.pickedUp; closed[i] = v.closed
+        promiseHours[i] = v.promiseHours; status[i] = v.status; flags[i] = v.flags
+        shipFrom[i] = v.shipFrom; shipTo[i] = v.shipTo; productId[i] = v.productId
+        productName[i] = v.productName; officialEvent[i] = v.officialEvent; amount[i] = v.amount
+    }
+
+    /// Appends one row (its id is appended separately).
+    mutating func append(_ v: Row) {
+        paid.append(v.paid); promised.append(v.promised); delayed.append(v.delayed)
+        shipped.append(v.shipped); pickedUp.append(v.pickedUp); closed.append(v.closed)
+        promiseHours.append(v.promiseHours); status.append(v.status); flags.append(v.flags)
+        shipFrom.append(v.shipFrom); shipTo.append(v.shipTo); productId.append(v.productId)
+        productName.append(v.productName); officialEvent.append(v.officialEvent); amount.append(v.amount)
+    }
+
+    /// Appends `other`'s rows after this table's, in order, ids unindexed (`finishLoading`
+    /// folds repeated ids). Region and text references are re-interned.
+    public mutating func appendUnindexed(_ other: OrdersTable) {
+        let start = count
+        let (regionMap, textMap) = maps(from: other)
+        ids.appendDeferred(other.ids)
+        paid.append(contentsOf: other.paid); promised.append(contentsOf: other.promised); delayed.append(contentsOf: other.delayed)
+        shipped.append(contentsOf: other.shipped); pickedUp.append(contentsOf: other.pickedUp); closed.append(contentsOf: other.closed)
+        promiseHours.append(contentsOf: other.promiseHours); status.append(contentsOf: other.status); flags.append(contentsOf: other.flags)
+        amount.append(contentsOf: other.amount)
+        shipFrom.append(contentsOf: other.shipFrom); shipTo.append(contentsOf: other.shipTo)
+        productId.append(contentsOf: other.productId); productName.append(contentsOf: other.productName)
+        officialEvent.append(contentsOf: other.officialEvent)
+        remapReferences(rows: start..<count, regions: regionMap, texts: textMap)
+    }
+
+    /// Where `other`'s region and text indexes go in this table (interning them here).
+    mutating func maps(from other: OrdersTable) -> (regions: [Int32], texts: [Int32]) {
+        var regionMap = [Int32](repeating: -1, count: other.regions.regions.count)
+        for i in 0..<regionMap.count { regionMap[i] = regions.intern(other.regions.texts.string(Int32(i))) }
+        var textMap = [Int32](repeating: -1, count: other.texts.count)
+        for i in 0..<textMap.count { textMap[i] = texts.intern(other.texts.string(Int32(i))) }
+        return (regionMap, textMap)
+    }
+
+    /// Rewrites the region and text indexes of `rows` through the maps (identity maps skip).
+    mutating func remapReferences(rows: Range<Int>, regions rm: [Int32], texts tm: [Int32]) {
+        func isIdentity(_ m: [Int32]) -> Bool { m.enumerated().allSatisfy { Int32($0.offset) == $0.element } }
+        func apply(_ c: inout Column<Int32>, _ m: [Int32]) {
+            if rows.isEmpty || isIdentity(m) { return }
+            c.makeUnique()
+            let b = c.storage.base
+            m.withUnsafeBufferPointer { mp in
+                for r in rows { let v = b[r]; if v >= 0 { b[r] = mp[Int(v)] } }
+            }
+        }
+        apply(&shipFrom, rm); apply(&shipTo, rm)
+        apply(&productId, tm); apply(&productName, tm); apply(&officialEvent, tm)
+    }
+
+    /// Indexes rows appended unindexed and folds every row whose id an earlier row has into
+    /// that row (its values replace the earlier ones; the later row is removed).
+    public mutating func finishLoading() {
+        guard ids.indexed < ids.count else { return }
+        let dups = ids.buildIndex()
+        guard !dups.isEmpty else { return }
+        for (first, dup) in dups { copyRow(dup, to: first) }
+        let gone = dups.map(\.dup)
+        paid.remove(rows: gone); promised.remove(rows: gone); delayed.remove(rows: gone)
+        shipped.remove(rows: gone); pickedUp.remove(rows: gone); closed.remove(rows: gone)
+        promiseHours.remove(rows: gone); status.remove(rows: gone); flags.remove(rows: gone)
+        shipFrom.remove(rows: gone); shipTo.remove(rows: gone); productId.remove(rows: gone)
+        productName.remove(rows: gone); officialEvent.remove(rows: gone); amount.remove(rows: gone)
+        ids.removeRows(gone)
+    }
+
+    /// Row `from`'s values into row `to` (the id stays).
+    mutating func copyRow(_ from: Int, to i: Int) {
+        paid[i] = paid[from]; promised[i] = promised[from]; delayed[i] = delayed[from]
+        shipped[i] = shipped[from]; pickedUp[i] = pickedUp[from]; closed[i] = closed[from]
+        promiseHours[i] = promiseHours[from]; status[i] = status[from]; flags[i] = flags[from]
+        shipFrom[i] = shipFrom[from]; shipTo[i] = shipTo[from]; productId[i] = productId[from]
+        productName[i] = productName[from]; officialEvent[i] = officialEvent[from]; amount[i] = amount[from]
     }
 
     /// Makes room for `n` more rows at once (no doubling as rows arrive).
@@ -100,7 +184,7 @@ public struct OrdersTable {
         amount.reserveCapacity(total); promiseHours.reserveCapacity(total); status.reserveCapacity(total)
         flags.reserveCapacity(total); shipFrom.reserveCapacity(total); shipTo.reserveCapacity(total)
         productId.reserveCapacity(total); productName.reserveCapacity(total); officialEvent.reserveCapacity(total)
-        ids.reserve(total, bytes: total * 24)
+        ids.reserve(n, bytes: n * 24)
     }
 }
 

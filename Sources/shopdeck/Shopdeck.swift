@@ -74,13 +74,17 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "text (default) or json.") var format: OutputFormat = .text
 
     func run() throws {
+        Timings.mark("start")
         let ws = try options.workspace()
         let journal = try Journals.entries(folder: options.data, journal: options.journal)
+        Timings.mark("journal")
         let report = ws.report(asOf: try options.instant(), journal: journal)
+        Timings.mark("rules")
         switch format {
         case .json: print(report.json().serialized(pretty: true))
         case .text: print(TextReport.render(report, folder: options.data), terminator: "")
         }
+        Timings.mark("output")
     }
 }
 

@@ -1,0 +1,197 @@
+/// A column of plain values with value semantics (copy on write), like an `Array`, that a
+/// loader can also fill through a raw pointer: several cores writing disjoint row ranges of
+/// one table at once, with no copy afterwards and no per-cell uniqueness check.
+public struct Column<Element: BitwiseCopyable & Equatable>: Equatable, @unchecked Sendable {
+    @usableFromInline final class Storage: @unchecked Sendable {
+        @usableFromInline var base: UnsafeMutablePointer<Element>
+        @usableFromInline var count = 0
+        @usableFromInline var capacity: Int
+        init(capacity: Int) {
+            self.capacity = Swift.max(capacity, 1)
+            base = .allocate(capacity: self.capacity)
+        }
+        @usableFromInline func copy(capacity c: Int) -> Storage {
+            let s = Storage(capacity: Swift.max(c, count))
+            s.base.update(from: base, count: count)
+            s.count = count
+            return s
+        }
+        deinit { base.deallocate() }
+    }
+
+    @usableFromInline var storage: Storage
+
+    public init() { storage = Storage(capacity: 0) }
+    public init(_ values: [Element]) {
+        storage = Storage(capacity: values.count)
+        values.withUnsafeBufferPointer { storage.base.update(from: $0.baseAddress!, count: $0.count) }
+        storage.count = values.count
+    }
+
+    @inlinable public var count: Int { storage.count }
+    public var isEmpty: Bool { storage.count == 0 }
+    public var array: [Element] { Array(UnsafeBufferPointer(start: storage.base, count: storage.count)) }
+
+    @inlinable
+    public subscript(i: Int) -> Element {
+        @inline(__always) get {
+            precondition(UInt(bitPattern: i) < UInt(bitPattern: storage.count), "Column index out of range")
+            return storage.base[i]
+        }
+        set {
+            precondition(UInt(bitPattern: i) < UInt(bitPattern: storage.count), "Column index out of range")
+            makeUnique()
+            storage.base[i] = newValue
+        }
+    }
+
+    @inlinable
+    mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy(capacity: storage.capacity) }
+    }
+
+    public mutating func reserveCapacity(_ n: Int) {
+        if n > storage.capacity || !isKnownUniquelyReferenced(&storage) {
+            storage = storage.copy(capacity: Swift.max(n, storage.capacity))
+        }
+    }
+
+    @inline(__always)
+    public mutating func append(_ v: Element) {
+        makeUnique()
+        if storage.count == storage.capacity { storage = storage.copy(capacity: storage.capacity * 2 + 16) }
+        storage.base[storage.count] = v
+        storage.count += 1
+    }
+
+    public mutating func append(contentsOf other: Column) {
+        let n = other.count
+        reserveCapacity(count + n)
+        (storage.base + storage.count).update(from: other.storage.base, count: n)
+        storage.count += n
+    }
+
+    public mutating func removeLast(_ n: Int) {
+        precondition(n <= count)
+        makeUnique()
+        storage.count -= n
+    }
+
+    /// Removes the given rows (ascending, distinct), keeping the others in order.
+    public mutating func remove(rows gone: [Int]) {
+        guard !gone.isEmpty else { return }
+        makeUnique()
+        let b = storage.base
+        var w = gone[0], k = 0
+        for r in gone[0]..<storage.count {
+            if k < gone.count && gone[k] == r { k += 1; continue }
+            b[w] = b[r]; w += 1
+        }
+        storage.count = w
+    }
+
+    public static func == (a: Column, b: Column) -> Bool {
+        guard a.count == b.count else { return false }
+        for i in 0..<a.count where a.storage.base[i] != b.storage.base[i] { return false }
+        return true
+    }
+
+    // MARK: for loaders
+
+    /// Makes the column hold `n` rows whose values are not set yet, and returns where they
+    /// start. The caller writes every row it keeps before anything reads them, and calls
+    /// `truncate` or `moveRows` to drop the rest; the pointer stays valid until the column is
+    /// next resized.
+    mutating func unsafeRows(_ n: Int) -> UnsafeMutablePointer<Element> {
+        if n > storage.capacity { reserveCapacity(Swift.max(n, storage.capacity * 2)) } else { makeUnique() }
+        storage.count = n
+        return storage.base
+    }
+
+    /// Moves rows `from..<from+n` to start at `to` (`to <= from`).
+    mutating func moveRows(from: Int, to: Int, count n: Int) {
+        precondition(to <= from && from + n <= storage.count)
+        if to != from && n > 0 { (storage.base + to).update(from: storage.base + from, count: n) }
+    }
+
+    /// Keeps the first `n` rows.
+    mutating func truncate(_ n: Int) {
+        precondition(n <= storage.count)
+        storage.count = n
+    }
+}
+
+/// Instants in four bytes a row: seconds from `epoch` (2000-01-01 00:00:00 CST) as `Int32`,
+/// which covers 1931 to 2068; an instant outside that (a typo such as year 2300 still
+/// parses) is kept exactly in a side table. Reads and writes are `Instant`s, as for an array.
+public struct TimeColumn: Equatable, @unchecked Sendable {
+    public static let epoch: Instant = 946_656_000
+    @usableFromInline static let absentCode = Int32.min
+    @usableFromInline static let overflowCode = Int32.min + 1
+
+    /// The raw codes (loaders write them in bulk).
+    @usableFromInline var codes = Column<Int32>()
+    @usableFromInline var overflow: [Int: Instant] = [:]
+
+    public init() {}
+
+    @inlinable public var count: Int { codes.count }
+
+    /// The code of an instant; `overflowCode` when it needs the side table.
+    @inlinable
+    static func code(_ t: Instant) -> Int32 {
+        if t == .absent { return absentCode }
+        let d = t &- epoch
+        return d > Int64(overflowCode) && d <= Int64(Int32.max) ? Int32(truncatingIfNeeded: d) : overflowCode
+    }
+
+    @inlinable
+    public subscript(r: Int) -> Instant {
+        @inline(__always) get {
+            let c = codes[r]
+            if c > TimeColumn.overflowCode { return TimeColumn.epoch &+ Int64(c) }
+            return c == TimeColumn.absentCode ? .absent : overflow[r]!
+        }
+        set {
+            let c = TimeColumn.code(newValue)
+            codes[r] = c
+            if c == TimeColumn.overflowCode { overflow[r] = newValue } else if !overflow.isEmpty { overflow[r] = nil }
+        }
+    }
+
+    public mutating func append(_ t: Instant) {
+        let c = TimeColumn.code(t)
+        if c == TimeColumn.overflowCode { overflow[count] = t }
+        codes.append(c)
+    }
+
+    public mutating func append(contentsOf other: TimeColumn) {
+        let shift = count
+        for (r, t) in other.overflow { overflow[r + shift] = t }
+        codes.append(contentsOf: other.codes)
+    }
+
+    public mutating func reserveCapacity(_ n: Int) { codes.reserveCapacity(n) }
+
+    public mutating func remove(rows gone: [Int]) {
+        guard !gone.isEmpty else { return }
+        if !overflow.isEmpty {
+            var moved: [Int: Instant] = [:]
+            for (r, t) in overflow {
+                // Rows before r that are removed shift it down; a removed row's value goes.
+                var lo = 0, hi = gone.count
+                while lo < hi { let m = (lo + hi) / 2; if gone[m] < r { lo = m + 1 } else { hi = m } }
+                if lo < gone.count && gone[lo] == r { continue }
+                moved[r - lo] = t
+            }
+            overflow = moved
+        }
+        codes.remove(rows: gone)
+    }
+
+    public static func == (a: TimeColumn, b: TimeColumn) -> Bool {
+        guard a.count == b.count else { return false }
+        for r in 0..<a.count where a[r] != b[r] { return false }
+        return true
+    }
+}

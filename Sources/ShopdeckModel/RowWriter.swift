@@ -1,0 +1,95 @@
+/// Raw write access to a range of rows of a table's columns, so that several cores can type
+/// disjoint row ranges of one table at once (ParallelOrders.swift). It holds pointers into the
+/// columns' storage: valid while the table is neither resized nor copied.
+struct RowWriter {
+    let paid, promised, delayed, shipped, pickedUp, closed: UnsafeMutablePointer<Int32>
+    let promiseHours: UnsafeMutablePointer<Int16>
+    let status: UnsafeMutablePointer<OrderStatus>
+    let flags: UnsafeMutablePointer<OrderFlags>
+    let shipFrom, shipTo, productId, productName, officialEvent: UnsafeMutablePointer<Int32>
+    let amount: UnsafeMutablePointer<Int64>
+    /// The next row to write and the end of the range.
+    var next: Int
+    let end: Int
+    /// Instants outside `TimeColumn`'s range: (row, time column 0-5, value).
+    var overflow: [(row: Int, column: Int, value: Instant)] = []
+
+    /// Writes `v` as the next row; false when the range is full.
+    @inline(__always)
+    mutating func write(_ v: OrdersTable.Row) -> Bool {
+        guard next < end else { return false }
+        let r = next
+        @inline(__always) func time(_ p: UnsafeMutablePointer<Int32>, _ t: Instant, _ column: Int) {
+            let c = TimeColumn.code(t)
+            p[r] = c
+            if c == TimeColumn.overflowCode { overflow.append((r, column, t)) }
+        }
+        time(paid, v.paid, 0); time(promised, v.promised, 1); time(delayed, v.delayed, 2)
+        time(shipped, v.shipped, 3); time(pickedUp, v.pickedUp, 4); time(closed, v.closed, 5)
+        promiseHours[r] = v.promiseHours; status[r] = v.status; flags[r] = v.flags
+        shipFrom[r] = v.shipFrom; shipTo[r] = v.shipTo; productId[r] = v.productId
+        productName[r] = v.productName; officialEvent[r] = v.officialEvent; amount[r] = v.amount
+        next += 1
+        return true
+    }
+
+    /// The same columns, for rows `from..<to`.
+    func range(_ from: Int, _ to: Int) -> RowWriter {
+        RowWriter(paid: paid, promised: promised, delayed: delayed, shipped: shipped, pickedUp: pickedUp,
+                  closed: closed, promiseHours: promiseHours, status: status, flags: flags, shipFrom: shipFrom,
+                  shipTo: shipTo, productId: productId, productName: productName, officialEvent: officialEvent,
+                  amount: amount, next: from, end: to)
+    }
+}
+
+extension OrdersTable {
+    /// Appends rows through a writer: one uniqueness check a column, not one a cell.
+    mutating func append(_ rows: [Row]) {
+        let start = count
+        var w = openRows(start + rows.count).range(start, start + rows.count)
+        for r in rows { _ = w.write(r) }
+        applyOverflow(w.overflow, shift: 0)
+    }
+
+    mutating func applyOverflow(_ list: [(row: Int, column: Int, value: Instant)], shift: Int) {
+        for o in list {
+            let r = o.row - shift
+            switch o.column {
+            case 0: paid.overflow[r] = o.value
+            case 1: promised.overflow[r] = o.value
+            case 2: delayed.overflow[r] = o.value
+            case 3: shipped.overflow[r] = o.value
+            case 4: pickedUp.overflow[r] = o.value
+            default: closed.overflow[r] = o.value
+            }
+        }
+    }
+
+    /// Makes every column `n` rows long, rows not yet set, and returns a writer for them all.
+    /// The loader writes the rows it keeps, then `closeRows` packs them.
+    mutating func openRows(_ n: Int) -> RowWriter {
+        RowWriter(paid: paid.codes.unsafeRows(n), promised: promised.codes.unsafeRows(n), delayed: delayed.codes.unsafeRows(n),
+                  shipped: shipped.codes.unsafeRows(n), pickedUp: pickedUp.codes.unsafeRows(n), closed: closed.codes.unsafeRows(n),
+                  promiseHours: promiseHours.unsafeRows(n), status: status.unsafeRows(n), flags: flags.unsafeRows(n),
+                  shipFrom: shipFrom.unsafeRows(n), shipTo: shipTo.unsafeRows(n), productId: productId.unsafeRows(n),
+                  productName: productName.unsafeRows(n), officialEvent: officialEvent.unsafeRows(n), amount: amount.unsafeRows(n),
+                  next: 0, end: n)
+    }
+
+    /// Packs the written row ranges (`ranges[k] = start..<end`, ascending) to the front, in
+    /// order, applies the writers' out-of-range instants, and drops the unwritten rows.
+    mutating func closeRows(_ ranges: [Range<Int>], overflow: [[(row: Int, column: Int, value: Instant)]]) {
+        var cursor = 0
+        var moves: [(from: Int, to: Int, n: Int)] = []
+        for r in ranges { moves.append((r.lowerBound, cursor, r.count)); cursor += r.count }
+        func pack<T>(_ c: inout Column<T>) {
+            for m in moves { c.moveRows(from: m.from, to: m.to, count: m.n) }
+            c.truncate(cursor)
+        }
+        pack(&paid.codes); pack(&promised.codes); pack(&delayed.codes)
+        pack(&shipped.codes); pack(&pickedUp.codes); pack(&closed.codes)
+        pack(&promiseHours); pack(&status); pack(&flags)
+        pack(&shipFrom); pack(&shipTo); pack(&productId); pack(&productName); pack(&officialEvent); pack(&amount)
+        for (k, list) in overflow.enumerated() { applyOverflow(list, shift: moves[k].from - moves[k].to) }
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+@testable import ShopdeckModel
+
+/// The orders table's storage: ids indexed in bulk, 4-byte time columns, copy on write, and
+/// repeated ids folded the way rules.md §10 says (first row's place, later row's values).
+@Suite("Columnar storage", .serialized)
+struct ColumnarStorageTests {
+    /// Deterministic pseudo-random numbers (SplitMix64).
+    struct Rand {
+        var s: UInt64
+        mutating func next(_ n: Int) -> Int {
+            s &+= 0x9E37_79B9_7F4A_7C15
+            var z = s
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Int((z ^ (z >> 31)) % UInt64(n))
+        }
+    }
+
+    @Test func bulkIndexFindsTheSameRepeatsAsInterningOneByOne() {
+        var rng = Rand(s: 7)
+        // Enough ids for several index partitions; about one in five repeats an earlier one.
+        let ids = (0..<90_000).map { i in i > 10 && rng.next(5) == 0 ? "O\(rng.next(i))" : "O\(i)" }
+        var one = OrderIds()
+        var rowOf: [Int] = []
+        for id in ids { rowOf.append(Int(id.withBytes { one.intern($0).index })) }
+        var bulk = OrderIds()
+        for id in ids { id.withBytes { bulk.appendDeferred($0) } }
+        let dups = bulk.buildIndex()
+        // Every repeat is reported against the row that first had the id, in row order.
+        var firstAt: [String: Int] = [:]
+        var expected: [(Int, Int)] = []
+        for (i, id) in ids.enumerated() { if let f = firstAt[id] { expected.append((f, i)) } else { firstAt[id] = i } }
+        #expect(expected.count > 10_000 && rowOf.count == ids.count)
+        #expect(dups.map(\.first) == expected.map(\.0) && dups.map(\.dup) == expected.map(\.1))
+        bulk.removeRows(dups.map(\.dup))
+        #expect(bulk.count == one.count)
+        #expect((0..<one.count).allSatisfy { bulk.string(Int32($0)) == one.string(Int32($0)) })
+        #expect(ids.allSatisfy { bulk.find($0) == one.find($0) })
+        #expect(bulk.find("absent") == nil)
+        // Interning after a bulk build keeps working (live appends).
+        #expect(bulk.intern("O-new") == Int32(one.count))
+        #expect(bulk.intern("O3") == one.find("O3"))
+    }
+
+    @Test func repeatedIdsFoldIntoTheFirstRowWithTheLastValues() {
+        // Three files (oldest first) and repeats inside files; the reference is a dictionary.
+        var rng = Rand(s: 11)
+        var files: [(String, String)] = []
+        var reference: [(id: String, paid: String)] = []
+        var at: [String: Int] = [:]
+        for f in 0..<3 {
+            var text = "order_id,paid_at,promised_ship_at,status\n"
+            for i in 0..<3000 {
+                let id = "X\(rng.next(2500))"
+                let paid = "2023-0\(1 + f)-\(String(format: "%02d", 1 + i % 28)) 10:00:00"
+                text += "\(id),\(paid),2023-06-01 00:00:00,待发货\n"
+                if let k = at[id] { reference[k].paid = paid } else { at[id] = reference.count; reference.append((id, paid)) }
+            }
+            files.append(("orders_\(f).csv", text))
+        }
+        let dir = makeFolder(Dictionary(uniqueKeysWithValues: files))
+        for (k, (name, _)) in files.enumerated() { touch(dir + "/" + name, 1_700_000_000 + k) }
+        for parallel in [false, true] {
+            let saved = DataLoader.parallelThreshold
+            DataLoader.parallelThreshold = parallel ? 1 : Int.max
+            defer { DataLoader.parallelThreshold = saved }
+            let s = DataLoader.load(folder: dir)
+            #expect(s.orders.count == reference.count)
+            #expect((0..<s.orders.count).map(s.orders.id) == reference.map(\.id))
+            #expect((0..<s.orders.count).map { CST.format(s.orders.paid[$0]) } == reference.map(\.paid))
+            #expect(s.files.map(\.rows) == [3000, 3000, 3000])
+            #expect(reference.indices.allSatisfy { s.orders.ids.find(reference[$0].id) == Int32($0) })
+        }
+    }
+
+    @Test func instantsOutsideTheFourByteRangeAreKeptExactly() {
+        let far = "2300-01-01 00:00:00", early = "1900-05-04 03:02:01"
+        var text = "order_id,paid_at,promised_ship_at,status,shipped_at\n"
+        for i in 0..<2000 {
+            let promised = i % 500 == 7 ? far : "2023-03-02 10:00:00"
+            let shipped = i % 700 == 3 ? early : ""
+            text += "O\(i % 1900),2023-03-01 10:00:00,\(promised),已发货,\(shipped)\n"
+        }
+        let dir = makeFolder(["orders.csv": text])
+        var loads: [Snapshot] = []
+        for parallel in [false, true] {
+            let saved = DataLoader.parallelThreshold
+            DataLoader.parallelThreshold = parallel ? 1 : Int.max
+            defer { DataLoader.parallelThreshold = saved }
+            loads.append(DataLoader.load(folder: dir))
+        }
+        for s in loads {
+            #expect(s.orders.count == 1900)
+            // Rows 1900..1999 repeat O0..O99 and replace their values: row 7's far promise
+            // gives way to row 1907's ordinary one, row 3's early shipment to row 1903's none.
+            #expect(CST.format(s.orders.promised[507]) == far)
+            #expect(CST.format(s.orders.promised[7]) == "2023-03-02 10:00:00")
+            #expect(CST.format(s.orders.shipped[703]) == early)
+            #expect(s.orders.shipped[3] == .absent)
+        }
+        #expect(loads[0].orders.promised == loads[1].orders.promised)
+        #expect(loads[0].orders.shipped == loads[1].orders.shipped)
+    }
+
+    @Test func timeColumnRemovesRowsAndKeepsOverflowAligned() {
+        var c = TimeColumn()
+        let values: [Instant] = [1, .absent, 10_000_000_000, 5, -9_000_000_000, 7]
+        for v in values { c.append(v) }
+        #expect((0..<c.count).map { c[$0] } == values)
+        c.remove(rows: [1, 3])
+        #expect((0..<c.count).map { c[$0] } == [1, 10_000_000_000, -9_000_000_000, 7])
+        c[0] = 20_000_000_000
+        c[1] = 2
+        #expect((0..<c.count).map { c[$0] } == [20_000_000_000, 2, -9_000_000_000, 7])
+    }
+
+    @Test func columnsCopyOnWrite() {
+        var a = Column<Int32>([1, 2, 3])
+        let b = a
+        a[0] = 9
+        a.append(4)
+        #expect(a.array == [9, 2, 3, 4] && b.array == [1, 2, 3])
+        var t = TimeColumn()
+        t.append(100)
+        let u = t
+        t[0] = 200
+        #expect(t[0] == 200 && u[0] == 100)
+    }
+}
