@@ -1,18 +1,24 @@
 /// A column of plain values with value semantics (copy on write), like an `Array`, that a
 /// loader can also fill through a raw pointer: several cores writing disjoint row ranges of
 /// one table at once, with no copy afterwards and no per-cell uniqueness check.
+///
+/// A column can also be *uniform*: every row holds one value, stored once (a file without
+/// that column). Reads index through `mask` (all ones, or zero for a uniform column), so they
+/// do not branch; the first write stores the rows for real.
 public struct Column<Element: BitwiseCopyable & Equatable>: Equatable, @unchecked Sendable {
     @usableFromInline final class Storage: @unchecked Sendable {
         @usableFromInline var base: UnsafeMutablePointer<Element>
         @usableFromInline var count = 0
         @usableFromInline var capacity: Int
+        /// `Int.max` (every index reads itself) or 0 (a uniform column: index 0 for all).
+        @usableFromInline var mask = Int.max
         init(capacity: Int) {
             self.capacity = Swift.max(capacity, 1)
             base = .allocate(capacity: self.capacity)
         }
         @usableFromInline func copy(capacity c: Int) -> Storage {
             let s = Storage(capacity: Swift.max(c, count))
-            s.base.update(from: base, count: count)
+            if mask == 0 { s.base.initialize(repeating: base[0], count: count) } else { s.base.update(from: base, count: count) }
             s.count = count
             return s
         }
@@ -30,13 +36,15 @@ public struct Column<Element: BitwiseCopyable & Equatable>: Equatable, @unchecke
 
     @inlinable public var count: Int { storage.count }
     public var isEmpty: Bool { storage.count == 0 }
-    public var array: [Element] { Array(UnsafeBufferPointer(start: storage.base, count: storage.count)) }
+    public var array: [Element] {
+        isUniform ? Array(repeating: storage.base[0], count: count) : Array(UnsafeBufferPointer(start: storage.base, count: storage.count))
+    }
 
     @inlinable
     public subscript(i: Int) -> Element {
         @inline(__always) get {
             precondition(UInt(bitPattern: i) < UInt(bitPattern: storage.count), "Column index out of range")
-            return storage.base[i]
+            return storage.base[i & storage.mask]
         }
         set {
             precondition(UInt(bitPattern: i) < UInt(bitPattern: storage.count), "Column index out of range")
@@ -45,13 +53,27 @@ public struct Column<Element: BitwiseCopyable & Equatable>: Equatable, @unchecke
         }
     }
 
+    /// `n` rows of `value`, stored once.
+    public static func uniform(_ value: Element, count n: Int) -> Column {
+        var c = Column()
+        c.storage.base[0] = value
+        c.storage.count = n
+        c.storage.mask = 0
+        return c
+    }
+
+    /// Whether every row holds one value stored once.
+    public var isUniform: Bool { storage.mask == 0 }
+
     @inlinable
     mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy(capacity: storage.capacity) }
+        if !isKnownUniquelyReferenced(&storage) || storage.mask == 0 {
+            storage = storage.copy(capacity: Swift.max(storage.capacity, storage.count))
+        }
     }
 
     public mutating func reserveCapacity(_ n: Int) {
-        if n > storage.capacity || !isKnownUniquelyReferenced(&storage) {
+        if n > storage.capacity || storage.mask == 0 || !isKnownUniquelyReferenced(&storage) {
             storage = storage.copy(capacity: Swift.max(n, storage.capacity))
         }
     }
@@ -66,13 +88,20 @@ public struct Column<Element: BitwiseCopyable & Equatable>: Equatable, @unchecke
 
     public mutating func append(contentsOf other: Column) {
         let n = other.count
+        if n == 0 { return }
+        if other.isUniform && (count == 0 || isUniform && self[0] == other[0]) {
+            self = .uniform(other[0], count: count + n)
+            return
+        }
         reserveCapacity(count + n)
-        (storage.base + storage.count).update(from: other.storage.base, count: n)
+        if other.isUniform { (storage.base + storage.count).initialize(repeating: other[0], count: n) }
+        else { (storage.base + storage.count).update(from: other.storage.base, count: n) }
         storage.count += n
     }
 
     public mutating func removeLast(_ n: Int) {
         precondition(n <= count)
+        if isUniform { self = .uniform(storage.base[0], count: count - n); return }
         makeUnique()
         storage.count -= n
     }
@@ -80,6 +109,7 @@ public struct Column<Element: BitwiseCopyable & Equatable>: Equatable, @unchecke
     /// Removes the given rows (ascending, distinct), keeping the others in order.
     public mutating func remove(rows gone: [Int]) {
         guard !gone.isEmpty else { return }
+        if isUniform { self = .uniform(storage.base[0], count: count - gone.count); return }
         makeUnique()
         let b = storage.base
         var w = gone[0], k = 0
@@ -92,7 +122,7 @@ public struct Column<Element: BitwiseCopyable & Equatable>: Equatable, @unchecke
 
     public static func == (a: Column, b: Column) -> Bool {
         guard a.count == b.count else { return false }
-        for i in 0..<a.count where a.storage.base[i] != b.storage.base[i] { return false }
+        for i in 0..<a.count where a[i] != b[i] { return false }
         return true
     }
 
@@ -111,12 +141,14 @@ public struct Column<Element: BitwiseCopyable & Equatable>: Equatable, @unchecke
     /// Moves rows `from..<from+n` to start at `to` (`to <= from`).
     mutating func moveRows(from: Int, to: Int, count n: Int) {
         precondition(to <= from && from + n <= storage.count)
+        if isUniform { return }
         if to != from && n > 0 { (storage.base + to).update(from: storage.base + from, count: n) }
     }
 
     /// Keeps the first `n` rows.
     mutating func truncate(_ n: Int) {
         precondition(n <= storage.count)
+        if isUniform { self = .uniform(storage.base[0], count: n); return }
         storage.count = n
     }
 }
@@ -134,6 +166,13 @@ public struct TimeColumn: Equatable, @unchecked Sendable {
     @usableFromInline var overflow: [Int: Instant] = [:]
 
     public init() {}
+
+    /// `n` absent instants, stored once (a file without the column).
+    public static func absent(count n: Int) -> TimeColumn {
+        var c = TimeColumn()
+        c.codes = .uniform(absentCode, count: n)
+        return c
+    }
 
     @inlinable public var count: Int { codes.count }
 

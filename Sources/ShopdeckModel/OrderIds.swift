@@ -1,22 +1,23 @@
+import Foundation
+
 /// The order ids of a table, one a row: bytes in one arena and an index from id to row.
 ///
 /// Two ways in. `intern` looks an id up and adds it when new (live appends, small loads on
-/// top of an indexed table). `appendDeferred` only stores the id and its hash: a bulk load
-/// appends every row that way (no random access into a big hash table per row, and chunks
-/// of one file can be typed on several cores), then `buildIndex` indexes all rows at once,
-/// partition by partition so each partition's slots stay in cache, and reports the rows that
-/// repeat an earlier id (rules.md §10: the later row wins, in the earlier row's place).
+/// top of an indexed table). `appendDeferred` only stores the id: a bulk load appends every
+/// row that way (no random access into a big hash table per row, and chunks of one file can
+/// be typed on several cores), then `buildIndex` indexes all rows at once and reports the
+/// rows that repeat an earlier id (rules.md §10: the later row wins, in the earlier row's
+/// place). The build hashes the ids in arena order and inserts them a partition at a time
+/// through small buffers, so each partition's slots stay in cache, on two cores.
 ///
-/// The index is open addressing with linear probing; a slot holds the low 32 bits of the
-/// id's hash (a tag that spares most byte comparisons) and the row + 1 (0 = empty). A slot's
-/// home is the hash's top bits, so a partition by the top bits is a contiguous slot range.
+/// The index is open addressing with linear probing over 1.5 slots a row; a slot holds the
+/// low 32 bits of the id's hash (a tag that spares most byte comparisons) and the row + 1
+/// (0 = empty). A slot's home scales the hash's top 32 bits to the table's size, so a
+/// partition by the top bits is a contiguous slot range.
 public struct OrderIds: Sendable {
     public private(set) var bytes: [UInt8] = []
     public private(set) var ends: [UInt32] = []
-    /// Hashes of rows not yet indexed (`indexed..<count`).
-    private var pending: [UInt64] = []
     private var slots: [UInt64] = []
-    private var shift: UInt64 = 64
     /// Rows `0..<indexed` are in the index.
     public private(set) var indexed = 0
 
@@ -35,7 +36,6 @@ public struct OrderIds: Sendable {
     public mutating func reserve(_ n: Int, bytes b: Int) {
         ends.reserveCapacity(count + n)
         bytes.reserveCapacity(bytes.count + b)
-        pending.reserveCapacity(count - indexed + n)
     }
 
     /// The bytes of all ids.
@@ -43,6 +43,14 @@ public struct OrderIds: Sendable {
 
     @inline(__always)
     static func tag(_ h: UInt64) -> UInt64 { h << 32 }
+
+    /// The home slot of hash `h` among `size` slots (monotonic in the top bits).
+    @inline(__always)
+    static func home(_ h: UInt64, _ size: Int) -> Int { Int(truncatingIfNeeded: ((h >> 32) &* UInt64(size)) >> 32) }
+
+    /// Slots for `n` rows: half as many again, at least 16, even (so the two halves of a
+    /// build split the slots exactly: a first-half hash's home is below `size / 2`).
+    static func slotCount(_ n: Int) -> Int { Swift.max(16, (n + n / 2 + 2) & ~1) }
 
     // MARK: one at a time
 
@@ -53,14 +61,14 @@ public struct OrderIds: Sendable {
         precondition(indexed == count, "OrderIds.intern with rows not yet indexed")
         if (count + 1) * 3 >= slots.count * 2 { rehash(minimum: count + 1) }
         let h = UInt64(bitPattern: Int64(ByteInterner.hash(b)))
-        let mask = slots.count - 1
-        var i = Int(h >> shift)
+        let size = slots.count
+        var i = OrderIds.home(h, size)
         let t = OrderIds.tag(h)
         while true {
             let s = slots[i]
             if s == 0 { break }
             if s & 0xFFFF_FFFF_0000_0000 == t, equals(Int(s & 0xFFFF_FFFF) - 1, b) { return (Int32(s & 0xFFFF_FFFF) - 1, false) }
-            i = (i + 1) & mask
+            i = i + 1 == size ? 0 : i + 1
         }
         let row = count
         bytes.append(contentsOf: b)
@@ -76,14 +84,14 @@ public struct OrderIds: Sendable {
     public func find(_ b: UnsafeRawBufferPointer) -> Int32? {
         if !slots.isEmpty {
             let h = UInt64(bitPattern: Int64(ByteInterner.hash(b)))
-            let mask = slots.count - 1
-            var i = Int(h >> shift)
+            let size = slots.count
+            var i = OrderIds.home(h, size)
             let t = OrderIds.tag(h)
             while true {
                 let s = slots[i]
                 if s == 0 { break }
                 if s & 0xFFFF_FFFF_0000_0000 == t, equals(Int(s & 0xFFFF_FFFF) - 1, b) { return Int32(s & 0xFFFF_FFFF) - 1 }
-                i = (i + 1) & mask
+                i = i + 1 == size ? 0 : i + 1
             }
         }
         for r in indexed..<count where equals(r, b) { return Int32(r) }
@@ -104,7 +112,6 @@ public struct OrderIds: Sendable {
     /// Stores the id of a new last row without indexing it.
     @inline(__always)
     public mutating func appendDeferred(_ b: UnsafeRawBufferPointer) {
-        pending.append(UInt64(bitPattern: Int64(ByteInterner.hash(b))))
         bytes.append(contentsOf: b)
         ends.append(UInt32(bytes.count))
     }
@@ -113,32 +120,16 @@ public struct OrderIds: Sendable {
     /// is row k's id (`ends` relative to the arena's start).
     public mutating func appendDeferred(arena: [UInt8], ends rel: [UInt32]) {
         let base = UInt32(bytes.count)
-        arena.withUnsafeBytes { all in
-            var s = 0
-            for e in rel {
-                pending.append(UInt64(bitPattern: Int64(ByteInterner.hash(UnsafeRawBufferPointer(rebasing: all[s..<Int(e)])))))
-                s = Int(e)
-            }
-        }
         bytes.append(contentsOf: arena)
         ends.append(contentsOf: rel.lazy.map { $0 + base })
     }
 
-    /// Appends another table's ids after these, unindexed (their hashes are kept).
+    /// Appends another table's ids after these, unindexed.
     public mutating func appendDeferred(_ other: OrderIds) {
         if other.count == 0 { return }
         let base = UInt32(bytes.count)
-        if other.indexed > 0 {
-            for r in 0..<other.indexed { pending.append(other.hash(r)) }
-        }
-        pending.append(contentsOf: other.pending)
         bytes.append(contentsOf: other.bytes)
         ends.append(contentsOf: other.ends.lazy.map { $0 + base })
-    }
-
-    func hash(_ r: Int) -> UInt64 {
-        let (s, e) = bounds(r)
-        return bytes.withUnsafeBytes { UInt64(bitPattern: Int64(ByteInterner.hash(UnsafeRawBufferPointer(rebasing: $0[s..<e])))) }
     }
 
     /// Indexes every row from scratch and returns the rows whose id an earlier row already
@@ -146,84 +137,30 @@ public struct OrderIds: Sendable {
     /// stay out of the index; the caller merges and removes them (`removeRows`).
     public mutating func buildIndex() -> [(first: Int, dup: Int)] {
         let n = count
-        // Rows before the pending ones have no stored hash (indexed earlier, or left by
-        // `removeRows`): compute theirs.
-        let known = n - pending.count
-        var hashes: [UInt64]
-        if known == 0 {
-            hashes = pending
-        } else {
-            hashes = [UInt64](repeating: 0, count: n)
-            hashes.withUnsafeMutableBufferPointer { hb in
-                bytes.withUnsafeBytes { all in
-                    for r in 0..<known {
-                        let (s, e) = bounds(r)
-                        hb[r] = UInt64(bitPattern: Int64(ByteInterner.hash(UnsafeRawBufferPointer(rebasing: all[s..<e]))))
-                    }
-                }
-                for (k, h) in pending.enumerated() { hb[known + k] = h }
-            }
-        }
-        pending = []
-        var size = 16, bits: UInt64 = 4
-        while size * 2 < n * 3 { size <<= 1; bits += 1 }
-        shift = 64 - bits
+        let size = OrderIds.slotCount(n)
         slots = [UInt64](repeating: 0, count: size)
         indexed = n
-        // Partitions of about 32K slots (256 KB), by the hash's top bits.
-        var pbits: UInt64 = 0
+        // Partitions of about 32K slots (256 KB), by the hash's top bits; two halves.
+        var pbits: UInt64 = 1
         while (size >> pbits) > 32_768 { pbits += 1 }
-        var dups: [(first: Int, dup: Int)] = []
+        let partitionBits = pbits
+        let halves = n >= 65_536 && ProcessInfo.processInfo.activeProcessorCount > 1 ? 2 : 1
+        let found = IndexHalves(halves)
         slots.withUnsafeMutableBufferPointer { sb in
-            hashes.withUnsafeBufferPointer { hb in
-                bytes.withUnsafeBytes { all in ends.withUnsafeBufferPointer { ep in
-                    @inline(__always) func same(_ a: Int, _ b: Int) -> Bool {
-                        let sa = a == 0 ? 0 : Int(ep[a - 1]), la = Int(ep[a]) - sa
-                        let sb2 = b == 0 ? 0 : Int(ep[b - 1]), lb = Int(ep[b]) - sb2
-                        return la == lb && memcmpEqual(all.baseAddress! + sa, all.baseAddress! + sb2, la)
-                    }
-                    let mask = size - 1
-                    let sh = shift
-                    @inline(__always) func insert(_ r: Int, _ h: UInt64) {
-                        var i = Int(h >> sh)
-                        let t = OrderIds.tag(h)
-                        while true {
-                            let s = sb[i]
-                            if s == 0 { sb[i] = t | UInt64(r + 1); return }
-                            if s & 0xFFFF_FFFF_0000_0000 == t, same(Int(s & 0xFFFF_FFFF) - 1, r) {
-                                dups.append((Int(s & 0xFFFF_FFFF) - 1, r)); return
-                            }
-                            i = (i + 1) & mask
-                        }
-                    }
-                    if pbits == 0 {
-                        for r in 0..<n { insert(r, hb[r]) }
-                        return
-                    }
-                    // Counting sort of (hash, row) by partition, stable (rows keep file order),
-                    // so the inserts read sequentially and write one partition's slots at a time.
-                    let parts = 1 << pbits
-                    var starts = [Int](repeating: 0, count: parts + 1)
-                    let pshift = 64 - pbits
-                    for r in 0..<n { starts[Int(hb[r] >> pshift) + 1] += 1 }
-                    for p in 0..<parts { starts[p + 1] += starts[p] }
-                    var sortedHashes = [UInt64](repeating: 0, count: n)
-                    var sortedRows = [UInt32](repeating: 0, count: n)
-                    sortedHashes.withUnsafeMutableBufferPointer { sh2 in
-                        sortedRows.withUnsafeMutableBufferPointer { sr in
-                            var next = starts
-                            for r in 0..<n {
-                                let h = hb[r], p = Int(h >> pshift)
-                                sh2[next[p]] = h; sr[next[p]] = UInt32(r); next[p] += 1
-                            }
-                            for k in 0..<n { insert(Int(sr[k]), sh2[k]) }
-                        }
-                    }
-                } }
-            }
+            bytes.withUnsafeBytes { all in ends.withUnsafeBufferPointer { ep in
+                let b = IndexBuilder(slots: sb, arena: all, ends: ep)
+                DispatchQueue.concurrentPerform(iterations: halves) { k in
+                    var d: [(first: Int, dup: Int)] = [], sp: [(Int, UInt64)] = []
+                    b.insertHalf(k, of: halves, rows: n, partitionBits: partitionBits, dups: &d, spills: &sp)
+                    found.dups[k] = d; found.spills[k] = sp
+                }
+                var dups = found.dups.flatMap { $0 }
+                var unused: [(Int, UInt64)] = []
+                for (r, h) in found.spills.flatMap({ $0 }) { b.insert(r, h, limit: Int.max, dups: &dups, spills: &unused) }
+                found.dups = [dups]
+            } }
         }
-        dups.sort { $0.dup < $1.dup }
-        return dups
+        return found.dups[0].sorted { $0.dup < $1.dup }
     }
 
     /// Removes the given rows (ascending, distinct) and rebuilds the index.
@@ -243,28 +180,100 @@ public struct OrderIds: Sendable {
             }
         }
         bytes = newBytes; ends = newEnds
-        pending = []; indexed = 0
+        indexed = 0
         _ = buildIndex()
     }
 
-    /// Grows the index to hold at least `minimum` rows at two thirds full.
+    /// Grows the index to hold at least `minimum` rows at two thirds full (and room to grow).
     private mutating func rehash(minimum: Int) {
-        var size = Swift.max(16, slots.count)
-        while size * 2 < minimum * 3 { size <<= 1 }
-        size <<= 1
-        var bits: UInt64 = 0
-        while (1 << bits) < size { bits += 1 }
-        shift = 64 - bits
+        let size = Swift.max(OrderIds.slotCount(minimum) * 2, slots.count * 2) & ~1
         slots = [UInt64](repeating: 0, count: size)
-        let mask = size - 1
         bytes.withUnsafeBytes { all in
             for r in 0..<indexed {
                 let (s, e) = bounds(r)
                 let h = UInt64(bitPattern: Int64(ByteInterner.hash(UnsafeRawBufferPointer(rebasing: all[s..<e]))))
-                var i = Int(h >> shift)
-                while slots[i] != 0 { i = (i + 1) & mask }
+                var i = OrderIds.home(h, size)
+                while slots[i] != 0 { i = i + 1 == size ? 0 : i + 1 }
                 slots[i] = OrderIds.tag(h) | UInt64(r + 1)
             }
         }
+    }
+}
+
+/// Inserts rows into an index under construction (raw pointers: the two halves of a build
+/// write disjoint slot ranges at once).
+struct IndexBuilder: @unchecked Sendable {
+    let slots: UnsafeMutableBufferPointer<UInt64>
+    let arena: UnsafeRawBufferPointer
+    let ends: UnsafeBufferPointer<UInt32>
+
+    @inline(__always)
+    func same(_ a: Int, _ b: Int) -> Bool {
+        let sa = a == 0 ? 0 : Int(ends[a - 1]), la = Int(ends[a]) - sa
+        let sb = b == 0 ? 0 : Int(ends[b - 1]), lb = Int(ends[b]) - sb
+        return la == lb && memcmpEqual(arena.baseAddress! + sa, arena.baseAddress! + sb, la)
+    }
+
+    /// Puts row `r` in the first free slot from its home, or reports it as repeating the row
+    /// already there with its id. A probe that would reach slot `limit` (the end of the
+    /// caller's half) leaves the row in `spills`; `Int.max` probes around the whole table.
+    @inline(__always)
+    func insert(_ r: Int, _ h: UInt64, limit: Int, dups: inout [(first: Int, dup: Int)], spills: inout [(Int, UInt64)]) {
+        let size = slots.count
+        var i = OrderIds.home(h, size)
+        let t = OrderIds.tag(h)
+        while true {
+            let s = slots[i]
+            if s == 0 { slots[i] = t | UInt64(r + 1); return }
+            if s & 0xFFFF_FFFF_0000_0000 == t, same(Int(s & 0xFFFF_FFFF) - 1, r) {
+                dups.append((Int(s & 0xFFFF_FFFF) - 1, r)); return
+            }
+            if i + 1 == limit { spills.append((r, h)); return }
+            i = i + 1 == size ? 0 : i + 1
+        }
+    }
+}
+
+/// What each half of an index build found.
+final class IndexHalves: @unchecked Sendable {
+    var dups: [[(first: Int, dup: Int)]]
+    var spills: [[(Int, UInt64)]]
+    init(_ n: Int) { dups = Array(repeating: [], count: n); spills = Array(repeating: [], count: n) }
+}
+
+extension IndexBuilder {
+    /// Inserts the rows whose hash falls in half `k` of `halves` (by the top bit), in row
+    /// order per partition: rows are hashed in arena order and held in one small buffer per
+    /// partition, which is written out when full (a burst of inserts into one cache-sized
+    /// slot range). Probes that would leave the half go to `spills`.
+    func insertHalf(_ k: Int, of halves: Int, rows n: Int, partitionBits pbits: UInt64,
+                    dups: inout [(first: Int, dup: Int)], spills: inout [(Int, UInt64)]) {
+        let parts = 1 << pbits, per = parts / halves
+        let first = k * per
+        let limit = k == halves - 1 ? slots.count : slots.count * (k + 1) / halves
+        let cap = 2048
+        var bufHash = [UInt64](repeating: 0, count: per * cap)
+        var bufRow = [UInt32](repeating: 0, count: per * cap)
+        var fill = [Int](repeating: 0, count: per)
+        let pshift = 64 - pbits
+        bufHash.withUnsafeMutableBufferPointer { bh in bufRow.withUnsafeMutableBufferPointer { br in
+            func drain(_ p: Int) {
+                let base = p * cap
+                for j in 0..<fill[p] { insert(Int(br[base + j]), bh[base + j], limit: limit, dups: &dups, spills: &spills) }
+                fill[p] = 0
+            }
+            var start = 0
+            for r in 0..<n {
+                let end = Int(ends[r])
+                let h = UInt64(bitPattern: Int64(ByteInterner.hash(UnsafeRawBufferPointer(rebasing: arena[start..<end]))))
+                start = end
+                let p = Int(h >> pshift) - first
+                if p < 0 || p >= per { continue }
+                let at = p * cap + fill[p]
+                bh[at] = h; br[at] = UInt32(r); fill[p] += 1
+                if fill[p] == cap { drain(p) }
+            }
+            for p in 0..<per { drain(p) }
+        } }
     }
 }

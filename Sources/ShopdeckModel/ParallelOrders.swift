@@ -59,7 +59,7 @@ extension DataLoader {
             ranges.append(capacity..<(capacity + n)); capacity += n
         }
         var fresh = OrdersTable()
-        let writer = fresh.openRows(capacity)
+        let writer = fresh.openRows(capacity, delayedColumn: map["delayed_promise_at"] != nil, eventColumn: map["official_event"] != nil)
         /// Each chunk's sink and outcome; each worker touches only its own.
         final class Chunk: @unchecked Sendable {
             let sink: OrdersSink; var left = 0; var lines = 0; var failed = false
@@ -74,7 +74,7 @@ extension DataLoader {
             let h = parts[c]
             var p = CSVParser(separator: separator, line: 1)
             do {
-                h.left = try FileReader.streamRange(path, from: bounds[c], to: bounds[c + 1], parser: &p, final: c == chunks - 1, chunkSize: 1 << 20) { rec, b in
+                h.left = try FileReader.streamRange(path, from: bounds[c], to: bounds[c + 1], parser: &p, final: c == chunks - 1, chunkSize: 1 << 18) { rec, b in
                     h.sink.accept(rec, UnsafeRawBufferPointer(b))
                 }
                 h.lines = p.line - 1
@@ -91,7 +91,7 @@ extension DataLoader {
         // are rewritten into them.
         let written = sinks.enumerated().map { c, s in ranges[c].lowerBound..<s.writer!.next }
         var carrier = sinks[0].table
-        fresh.regions = carrier.regions; fresh.texts = carrier.texts
+        fresh.regions = carrier.regions; fresh.texts = carrier.texts; fresh.productIds = carrier.productIds
         fresh.ids = carrier.ids
         carrier = OrdersTable()
         sinks[0].table = OrdersTable()
@@ -100,8 +100,8 @@ extension DataLoader {
         for (c, s) in sinks.enumerated().dropFirst() {
             let t = s.table
             s.table = OrdersTable()
-            let (rm, tm) = fresh.maps(from: t)
-            fresh.remapReferences(rows: written[c], regions: rm, texts: tm)
+            let (rm, tm, im) = fresh.maps(from: t)
+            fresh.remapReferences(rows: written[c], regions: rm, texts: tm, productIds: im)
             fresh.ids.appendDeferred(t.ids)
         }
         fresh.closeRows(written, overflow: sinks.map { $0.writer!.overflow })

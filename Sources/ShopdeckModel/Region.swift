@@ -206,6 +206,15 @@ public struct ByteInterner {
 
     public func find(_ s: String) -> Int32? { s.withBytes { find($0) } }
 
+    /// Whether entry `idx` is exactly `b` (one look at the arena, no hashing).
+    @inline(__always)
+    public func matches(_ idx: Int32, _ b: UnsafeRawBufferPointer) -> Bool {
+        let o = Int(offsets[Int(idx)])
+        return arena.withUnsafeBytes { ab in
+            Int(ab.loadUnaligned(fromByteOffset: o + 4, as: UInt32.self)) == b.count && memcmpEqual(ab.baseAddress! + o + 8, b.baseAddress, b.count)
+        }
+    }
+
     private mutating func grow() {
         let size = slots.count * 2
         slots = Array(repeating: 0, count: size)

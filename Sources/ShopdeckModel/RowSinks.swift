@@ -161,6 +161,8 @@ final class OrdersSink: RowSink {
     var scratch: [UInt8] = []
     // Column indexes (-1 = absent).
     let cId, cPaid, cPromised, cStatus, cHours, cDelayed, cFlash, cShipped, cPicked, cClosed, cFrom, cProductId, cProductName, cAmount, cEvent, cReported: Int
+    /// The name index last seen with each product id index.
+    var lastName: [Int32] = []
     /// Distinct status texts seen, and what each means.
     var statusTexts = ByteInterner(capacity: 16)
     var statusValues: [OrderStatus??] = []
@@ -296,8 +298,8 @@ final class OrdersSink: RowSink {
             }
             row.shipTo = scratch.withUnsafeBytes { stored.regions.intern($0) }
         }
-        row.productId = internText(rec, buf, cProductId)
-        row.productName = internText(rec, buf, cProductName)
+        row.productId = productId(rec, buf)
+        row.productName = productName(rec, buf, row.productId)
         row.officialEvent = internText(rec, buf, cEvent)
         if cAmount >= 0, case .value(let v) = Cell.money(at(rec, buf, cAmount), fen: fen) { row.amount = v }
         let id = UnsafeRawBufferPointer(rebasing: idb[lo..<hi])
@@ -315,6 +317,36 @@ final class OrdersSink: RowSink {
             if isNew { stored.append(row) } else { stored.set(Int(r32), row) }
         }
         rows += 1
+    }
+
+    @inline(__always)
+    func productId(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer) -> Int32 {
+        guard cProductId >= 0 else { return -1 }
+        let b = at(rec, buf, cProductId)
+        let (l, h) = Cell.trimmed(b)
+        if Cell.isAbsentMarker(b, l, h) { return -1 }
+        return stored.productIds.intern(UnsafeRawBufferPointer(rebasing: b[l..<h])).index
+    }
+
+    /// A product's name is nearly always the one its id had on the row before: that entry is
+    /// compared first, and the name pool searched only when it differs.
+    @inline(__always)
+    func productName(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ pid: Int32) -> Int32 {
+        guard cProductName >= 0 else { return -1 }
+        let b = at(rec, buf, cProductName)
+        let (l, h) = Cell.trimmed(b)
+        if Cell.isAbsentMarker(b, l, h) { return -1 }
+        let cell = UnsafeRawBufferPointer(rebasing: b[l..<h])
+        if pid >= 0, Int(pid) < lastName.count {
+            let last = lastName[Int(pid)]
+            if last >= 0 && stored.texts.matches(last, cell) { return last }
+        }
+        let idx = stored.texts.intern(cell).index
+        if pid >= 0 {
+            while lastName.count <= Int(pid) { lastName.append(-1) }
+            lastName[Int(pid)] = idx
+        }
+        return idx
     }
 
     @inline(__always)

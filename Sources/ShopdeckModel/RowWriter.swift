@@ -2,11 +2,14 @@
 /// disjoint row ranges of one table at once (ParallelOrders.swift). It holds pointers into the
 /// columns' storage: valid while the table is neither resized nor copied.
 struct RowWriter {
-    let paid, promised, delayed, shipped, pickedUp, closed: UnsafeMutablePointer<Int32>
+    let paid, promised, shipped, pickedUp, closed: UnsafeMutablePointer<Int32>
+    /// Nil when the file has no such column (the table's column is uniform).
+    let delayed: UnsafeMutablePointer<Int32>?
+    let officialEvent: UnsafeMutablePointer<Int32>?
     let promiseHours: UnsafeMutablePointer<Int16>
     let status: UnsafeMutablePointer<OrderStatus>
     let flags: UnsafeMutablePointer<OrderFlags>
-    let shipFrom, shipTo, productId, productName, officialEvent: UnsafeMutablePointer<Int32>
+    let shipFrom, shipTo, productId, productName: UnsafeMutablePointer<Int32>
     let amount: UnsafeMutablePointer<Int64>
     /// The next row to write and the end of the range.
     var next: Int
@@ -24,20 +27,22 @@ struct RowWriter {
             p[r] = c
             if c == TimeColumn.overflowCode { overflow.append((r, column, t)) }
         }
-        time(paid, v.paid, 0); time(promised, v.promised, 1); time(delayed, v.delayed, 2)
+        time(paid, v.paid, 0); time(promised, v.promised, 1)
+        if let delayed { time(delayed, v.delayed, 2) }
         time(shipped, v.shipped, 3); time(pickedUp, v.pickedUp, 4); time(closed, v.closed, 5)
         promiseHours[r] = v.promiseHours; status[r] = v.status; flags[r] = v.flags
         shipFrom[r] = v.shipFrom; shipTo[r] = v.shipTo; productId[r] = v.productId
-        productName[r] = v.productName; officialEvent[r] = v.officialEvent; amount[r] = v.amount
+        productName[r] = v.productName; amount[r] = v.amount
+        officialEvent?[r] = v.officialEvent
         next += 1
         return true
     }
 
     /// The same columns, for rows `from..<to`.
     func range(_ from: Int, _ to: Int) -> RowWriter {
-        RowWriter(paid: paid, promised: promised, delayed: delayed, shipped: shipped, pickedUp: pickedUp,
-                  closed: closed, promiseHours: promiseHours, status: status, flags: flags, shipFrom: shipFrom,
-                  shipTo: shipTo, productId: productId, productName: productName, officialEvent: officialEvent,
+        RowWriter(paid: paid, promised: promised, shipped: shipped, pickedUp: pickedUp, closed: closed,
+                  delayed: delayed, officialEvent: officialEvent, promiseHours: promiseHours, status: status, flags: flags,
+                  shipFrom: shipFrom, shipTo: shipTo, productId: productId, productName: productName,
                   amount: amount, next: from, end: to)
     }
 }
@@ -66,14 +71,19 @@ extension OrdersTable {
     }
 
     /// Makes every column `n` rows long, rows not yet set, and returns a writer for them all.
-    /// The loader writes the rows it keeps, then `closeRows` packs them.
-    mutating func openRows(_ n: Int) -> RowWriter {
-        RowWriter(paid: paid.codes.unsafeRows(n), promised: promised.codes.unsafeRows(n), delayed: delayed.codes.unsafeRows(n),
-                  shipped: shipped.codes.unsafeRows(n), pickedUp: pickedUp.codes.unsafeRows(n), closed: closed.codes.unsafeRows(n),
-                  promiseHours: promiseHours.unsafeRows(n), status: status.unsafeRows(n), flags: flags.unsafeRows(n),
-                  shipFrom: shipFrom.unsafeRows(n), shipTo: shipTo.unsafeRows(n), productId: productId.unsafeRows(n),
-                  productName: productName.unsafeRows(n), officialEvent: officialEvent.unsafeRows(n), amount: amount.unsafeRows(n),
-                  next: 0, end: n)
+    /// The loader writes the rows it keeps, then `closeRows` packs them. Without a delayed
+    /// promise or campaign column in the file, those columns are uniform (absent, stored once).
+    mutating func openRows(_ n: Int, delayedColumn: Bool = true, eventColumn: Bool = true) -> RowWriter {
+        var d: UnsafeMutablePointer<Int32>? = nil, e: UnsafeMutablePointer<Int32>? = nil
+        if delayedColumn { d = delayed.codes.unsafeRows(n) } else { delayed = .absent(count: n) }
+        if eventColumn { e = officialEvent.unsafeRows(n) } else { officialEvent = .uniform(-1, count: n) }
+        return RowWriter(paid: paid.codes.unsafeRows(n), promised: promised.codes.unsafeRows(n),
+                         shipped: shipped.codes.unsafeRows(n), pickedUp: pickedUp.codes.unsafeRows(n), closed: closed.codes.unsafeRows(n),
+                         delayed: d, officialEvent: e,
+                         promiseHours: promiseHours.unsafeRows(n), status: status.unsafeRows(n), flags: flags.unsafeRows(n),
+                         shipFrom: shipFrom.unsafeRows(n), shipTo: shipTo.unsafeRows(n), productId: productId.unsafeRows(n),
+                         productName: productName.unsafeRows(n), amount: amount.unsafeRows(n),
+                         next: 0, end: n)
     }
 
     /// Packs the written row ranges (`ranges[k] = start..<end`, ascending) to the front, in

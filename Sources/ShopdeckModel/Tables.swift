@@ -70,8 +70,10 @@ public struct OrdersTable {
     public var officialEvent = Column<Int32>()
     public var amount = Column<Int64>()
     public var regions = RegionPool()
-    /// Short repeated texts: product ids, names, campaign names.
+    /// Short repeated texts: product names, campaign names (`text`).
     public var texts = ByteInterner(capacity: 1024)
+    /// Product ids (`productId` indexes these; `productIdText`).
+    public var productIds = ByteInterner(capacity: 1024)
 
     public init() {}
 
@@ -79,6 +81,7 @@ public struct OrdersTable {
 
     public func id(_ r: Int) -> String { ids.string(Int32(r)) }
     public func text(_ idx: Int32) -> String? { idx < 0 ? nil : texts.string(idx) }
+    public func productIdText(_ idx: Int32) -> String? { idx < 0 ? nil : productIds.string(idx) }
 
     /// The deadline (rules.md §1): the approved delayed promise when present, else the promise.
     @inlinable
@@ -115,7 +118,7 @@ public struct OrdersTable {
     /// folds repeated ids). Region and text references are re-interned.
     public mutating func appendUnindexed(_ other: OrdersTable) {
         let start = count
-        let (regionMap, textMap) = maps(from: other)
+        let (regionMap, textMap, idMap) = maps(from: other)
         ids.appendDeferred(other.ids)
         paid.append(contentsOf: other.paid); promised.append(contentsOf: other.promised); delayed.append(contentsOf: other.delayed)
         shipped.append(contentsOf: other.shipped); pickedUp.append(contentsOf: other.pickedUp); closed.append(contentsOf: other.closed)
@@ -124,23 +127,23 @@ public struct OrdersTable {
         shipFrom.append(contentsOf: other.shipFrom); shipTo.append(contentsOf: other.shipTo)
         productId.append(contentsOf: other.productId); productName.append(contentsOf: other.productName)
         officialEvent.append(contentsOf: other.officialEvent)
-        remapReferences(rows: start..<count, regions: regionMap, texts: textMap)
+        remapReferences(rows: start..<count, regions: regionMap, texts: textMap, productIds: idMap)
     }
 
     /// Where `other`'s region and text indexes go in this table (interning them here).
-    mutating func maps(from other: OrdersTable) -> (regions: [Int32], texts: [Int32]) {
-        var regionMap = [Int32](repeating: -1, count: other.regions.regions.count)
-        for i in 0..<regionMap.count { regionMap[i] = regions.intern(other.regions.texts.string(Int32(i))) }
-        var textMap = [Int32](repeating: -1, count: other.texts.count)
-        for i in 0..<textMap.count { textMap[i] = texts.intern(other.texts.string(Int32(i))) }
-        return (regionMap, textMap)
+    mutating func maps(from other: OrdersTable) -> (regions: [Int32], texts: [Int32], productIds: [Int32]) {
+        let regionMap = (0..<other.regions.regions.count).map { regions.intern(other.regions.texts.string(Int32($0))) }
+        let textMap = (0..<other.texts.count).map { texts.intern(other.texts.string(Int32($0))) }
+        let idMap = (0..<other.productIds.count).map { productIds.intern(other.productIds.string(Int32($0))) }
+        return (regionMap, textMap, idMap)
     }
 
     /// Rewrites the region and text indexes of `rows` through the maps (identity maps skip).
-    mutating func remapReferences(rows: Range<Int>, regions rm: [Int32], texts tm: [Int32]) {
+    mutating func remapReferences(rows: Range<Int>, regions rm: [Int32], texts tm: [Int32], productIds im: [Int32]) {
         func isIdentity(_ m: [Int32]) -> Bool { m.enumerated().allSatisfy { Int32($0.offset) == $0.element } }
         func apply(_ c: inout Column<Int32>, _ m: [Int32]) {
             if rows.isEmpty || isIdentity(m) { return }
+            if c.isUniform { if c[0] >= 0 { c = .uniform(m[Int(c[0])], count: c.count) }; return }
             c.makeUnique()
             let b = c.storage.base
             m.withUnsafeBufferPointer { mp in
@@ -148,7 +151,7 @@ public struct OrdersTable {
             }
         }
         apply(&shipFrom, rm); apply(&shipTo, rm)
-        apply(&productId, tm); apply(&productName, tm); apply(&officialEvent, tm)
+        apply(&productId, im); apply(&productName, tm); apply(&officialEvent, tm)
     }
 
     /// Indexes rows appended unindexed and folds every row whose id an earlier row has into

@@ -11,7 +11,15 @@ public enum Timings {
         guard enabled else { return }
         let now = DispatchTime.now().uptimeNanoseconds
         if last == 0 { last = now }
-        FileHandle.standardError.write(Data(String(format: "%-28@ %8.1f ms\n", phase as NSString, Double(now - last) / 1e6).utf8))
+        FileHandle.standardError.write(Data(String(format: "%-28@ %8.1f ms  rss %4d MB  peak %4d MB\n", phase as NSString,
+                                                   Double(now - last) / 1e6, memory("VmRSS"), memory("VmHWM")).utf8))
         last = now
+    }
+
+    /// A `/proc/self/status` figure in MB (0 where there is none).
+    static func memory(_ key: String) -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix(key + ":") }) else { return 0 }
+        return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) / 1024
     }
 }

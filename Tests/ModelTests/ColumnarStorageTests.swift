@@ -128,4 +128,37 @@ struct ColumnarStorageTests {
         t[0] = 200
         #expect(t[0] == 200 && u[0] == 100)
     }
+
+    @Test func uniformColumnsReadLikeStoredOnesAndStoreOnFirstWrite() {
+        var u = Column<Int32>.uniform(-1, count: 5)
+        #expect(u.isUniform && u.array == [-1, -1, -1, -1, -1] && u == Column([-1, -1, -1, -1, -1]))
+        u.append(contentsOf: .uniform(-1, count: 2))
+        #expect(u.isUniform && u.count == 7)
+        u.append(contentsOf: Column([3]))
+        #expect(!u.isUniform && u.array == [-1, -1, -1, -1, -1, -1, -1, 3])
+        var v = Column<Int32>.uniform(4, count: 3)
+        let w = v
+        v[1] = 9
+        v.remove(rows: [0])
+        #expect(v.array == [9, 4] && w.array == [4, 4, 4])
+        var t = TimeColumn.absent(count: 3)
+        t[2] = 1_700_000_000
+        #expect((0..<3).map { t[$0] } == [.absent, .absent, 1_700_000_000])
+    }
+
+    @Test func aFileWithoutADelayColumnThenOneWithIt() {
+        var a = "order_id,paid_at,promised_ship_at,status\n", b = "order_id,paid_at,promised_ship_at,status,delayed_promise_at\n"
+        for i in 0..<3000 { a += "A\(i),2023-03-01 10:00:00,2023-03-02 10:00:00,待发货\n" }
+        for i in 0..<3000 where i % 2 == 0 { b += "A\(i),2023-03-01 10:00:00,2023-03-02 10:00:00,待发货,2023-03-04 10:00:00\n" }
+        let dir = makeFolder(["orders_a.csv": a, "orders_b.csv": b])
+        touch(dir + "/orders_a.csv", 1_700_000_000); touch(dir + "/orders_b.csv", 1_700_000_100)
+        let saved = DataLoader.parallelThreshold
+        DataLoader.parallelThreshold = 1
+        defer { DataLoader.parallelThreshold = saved }
+        let s = DataLoader.load(folder: dir)
+        #expect(s.orders.count == 3000)
+        #expect(CST.format(s.orders.deadline(0)) == "2023-03-04 10:00:00")
+        #expect(CST.format(s.orders.deadline(1)) == "2023-03-02 10:00:00")
+        #expect(s.orders.officialEvent[1] == -1)
+    }
 }
