@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A column of plain values with value semantics (copy on write), like an `Array`, that a
 /// loader can also fill through a raw pointer: several cores writing disjoint row ranges of
 /// one table at once, with no copy afterwards and no per-cell uniqueness check.
@@ -99,6 +105,21 @@ public struct Column<Element: BitwiseCopyable & Equatable>: Equatable, @unchecke
         storage.count += n
     }
 
+    public mutating func append<S: Sequence>(contentsOf values: S) where S.Element == Element {
+        reserveCapacity(Swift.max(count + values.underestimatedCount, storage.capacity))
+        for v in values { append(v) }
+    }
+
+    /// The rows as a buffer (a uniform column stores its rows first).
+    public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Element>) throws -> R) rethrows -> R {
+        if isUniform { return try array.withUnsafeBufferPointer(body) }
+        return try body(UnsafeBufferPointer(start: storage.base, count: storage.count))
+    }
+
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try withUnsafeBufferPointer { try body(UnsafeRawBufferPointer($0)) }
+    }
+
     public mutating func removeLast(_ n: Int) {
         precondition(n <= count)
         if isUniform { self = .uniform(storage.base[0], count: count - n); return }
@@ -138,18 +159,40 @@ public struct Column<Element: BitwiseCopyable & Equatable>: Equatable, @unchecke
         return storage.base
     }
 
-    /// Moves rows `from..<from+n` to start at `to` (`to <= from`).
+    /// Moves rows `from..<from+n` to start at `to` (`to <= from`); the memory the rows leave
+    /// behind goes back to the system (it is written again only if the column grows).
     mutating func moveRows(from: Int, to: Int, count n: Int) {
         precondition(to <= from && from + n <= storage.count)
         if isUniform { return }
         if to != from && n > 0 { (storage.base + to).update(from: storage.base + from, count: n) }
+        release(Swift.max(to + n, from), from + n)
     }
 
-    /// Keeps the first `n` rows.
+    /// Returns the whole pages inside rows `lo..<hi` to the system (their values are lost).
+    mutating func release(_ lo: Int, _ hi: Int) {
+        let stride = MemoryLayout<Element>.stride
+        let page = 4096
+        let start = (Int(bitPattern: UnsafeRawPointer(storage.base + lo)) + page - 1) / page * page
+        let end = Int(bitPattern: UnsafeRawPointer(storage.base)) + hi * stride
+        let length = (end - start) / page * page
+        if length >= 16 * page, let p = UnsafeMutableRawPointer(bitPattern: start) { _ = madvise(p, length, Int32(MADV_DONTNEED)) }
+    }
+
+    /// Keeps the first `n` rows (the memory of the others goes back to the system).
     mutating func truncate(_ n: Int) {
         precondition(n <= storage.count)
         if isUniform { self = .uniform(storage.base[0], count: n); return }
+        release(n, storage.count)
         storage.count = n
+    }
+}
+
+extension Column where Element == UInt8 {
+    public mutating func append(bytes b: UnsafeRawBufferPointer) {
+        guard b.count > 0 else { return }
+        reserveCapacity(count + b.count > storage.capacity ? Swift.max(count + b.count, storage.capacity * 2) : storage.capacity)
+        UnsafeMutableRawPointer(storage.base + storage.count).copyMemory(from: b.baseAddress!, byteCount: b.count)
+        storage.count += b.count
     }
 }
 

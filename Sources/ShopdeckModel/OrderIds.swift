@@ -15,8 +15,9 @@ import Foundation
 /// (0 = empty). A slot's home scales the hash's top 32 bits to the table's size, so a
 /// partition by the top bits is a contiguous slot range.
 public struct OrderIds: Sendable {
-    public private(set) var bytes: [UInt8] = []
-    public private(set) var ends: [UInt32] = []
+    public internal(set) var bytes = Column<UInt8>()
+    /// Row r's id is `bytes[ends[r-1]..<ends[r]]` (from 0 for row 0).
+    public internal(set) var ends = Column<UInt32>()
     private var slots: [UInt64] = []
     /// Rows `0..<indexed` are in the index.
     public private(set) var indexed = 0
@@ -71,7 +72,7 @@ public struct OrderIds: Sendable {
             i = i + 1 == size ? 0 : i + 1
         }
         let row = count
-        bytes.append(contentsOf: b)
+        bytes.append(bytes: b)
         ends.append(UInt32(bytes.count))
         slots[i] = t | UInt64(row + 1)
         indexed = count
@@ -112,7 +113,7 @@ public struct OrderIds: Sendable {
     /// Stores the id of a new last row without indexing it.
     @inline(__always)
     public mutating func appendDeferred(_ b: UnsafeRawBufferPointer) {
-        bytes.append(contentsOf: b)
+        bytes.append(bytes: b)
         ends.append(UInt32(bytes.count))
     }
 
@@ -120,7 +121,7 @@ public struct OrderIds: Sendable {
     /// is row k's id (`ends` relative to the arena's start).
     public mutating func appendDeferred(arena: [UInt8], ends rel: [UInt32]) {
         let base = UInt32(bytes.count)
-        bytes.append(contentsOf: arena)
+        arena.withUnsafeBytes { bytes.append(bytes: $0) }
         ends.append(contentsOf: rel.lazy.map { $0 + base })
     }
 
@@ -128,8 +129,8 @@ public struct OrderIds: Sendable {
     public mutating func appendDeferred(_ other: OrderIds) {
         if other.count == 0 { return }
         let base = UInt32(bytes.count)
-        bytes.append(contentsOf: other.bytes)
-        ends.append(contentsOf: other.ends.lazy.map { $0 + base })
+        other.bytes.withUnsafeBytes { bytes.append(bytes: $0) }
+        other.ends.withUnsafeBufferPointer { ends.append(contentsOf: $0.lazy.map { $0 + base }) }
     }
 
     /// Indexes every row from scratch and returns the rows whose id an earlier row already
@@ -166,16 +167,16 @@ public struct OrderIds: Sendable {
     /// Removes the given rows (ascending, distinct) and rebuilds the index.
     public mutating func removeRows(_ rows: [Int]) {
         guard !rows.isEmpty else { return }
-        var newBytes: [UInt8] = []
+        var newBytes = Column<UInt8>()
         newBytes.reserveCapacity(bytes.count)
-        var newEnds: [UInt32] = []
+        var newEnds = Column<UInt32>()
         newEnds.reserveCapacity(count - rows.count)
         var k = 0
         bytes.withUnsafeBytes { all in
             for r in 0..<count {
                 if k < rows.count && rows[k] == r { k += 1; continue }
                 let (s, e) = bounds(r)
-                newBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: all[s..<e]))
+                newBytes.append(bytes: UnsafeRawBufferPointer(rebasing: all[s..<e]))
                 newEnds.append(UInt32(newBytes.count))
             }
         }

@@ -65,9 +65,18 @@ extension DataLoader {
             let sink: OrdersSink; var left = 0; var lines = 0; var failed = false
             init(_ s: OrdersSink) { sink = s }
         }
+        // The ids go to one arena the same way: chunk c writes idRanges[c] of it, sized from
+        // the head's ids with a quarter to spare.
+        let idColumn = map["order_id"] ?? 0
+        let sample = rows[(idx + 1)...].map { $0.1.count > idColumn ? $0.1[idColumn].utf8.count : 0 }
+        let idBytes = (sample.isEmpty ? 32 : sample.max()! + 8) * 5 / 4
+        var idRanges: [Range<Int>] = [], idCapacity = 0
+        for r in ranges { idRanges.append(idCapacity..<(idCapacity + r.count * idBytes)); idCapacity += r.count * idBytes }
+        let idWriter = fresh.ids.openRows(capacity, bytes: idCapacity)
         let parts = (0..<chunks).map { c -> Chunk in
             let sink = OrdersSink(file: name, map: map, headers: headers, table: OrdersTable(), deferIds: true)
             sink.writer = writer.range(ranges[c].lowerBound, ranges[c].upperBound)
+            sink.idWriter = idWriter.range(rows: ranges[c], bytes: idRanges[c])
             return Chunk(sink)
         }
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
@@ -92,18 +101,15 @@ extension DataLoader {
         let written = sinks.enumerated().map { c, s in ranges[c].lowerBound..<s.writer!.next }
         var carrier = sinks[0].table
         fresh.regions = carrier.regions; fresh.texts = carrier.texts; fresh.productIds = carrier.productIds
-        fresh.ids = carrier.ids
         carrier = OrdersTable()
         sinks[0].table = OrdersTable()
-        fresh.ids.reserve(sinks.dropFirst().reduce(0) { $0 + $1.table.ids.count },
-                          bytes: sinks.dropFirst().reduce(0) { $0 + $1.table.ids.byteCount })
         for (c, s) in sinks.enumerated().dropFirst() {
             let t = s.table
             s.table = OrdersTable()
             let (rm, tm, im) = fresh.maps(from: t)
             fresh.remapReferences(rows: written[c], regions: rm, texts: tm, productIds: im)
-            fresh.ids.appendDeferred(t.ids)
         }
+        fresh.ids.closeRows(written, bytes: sinks.enumerated().map { c, s in idRanges[c].lowerBound..<s.idWriter!.byte })
         fresh.closeRows(written, overflow: sinks.map { $0.writer!.overflow })
         if snap.orders.count == 0 { snap.orders = fresh } else { snap.orders.appendUnindexed(fresh) }
         fresh = OrdersTable()

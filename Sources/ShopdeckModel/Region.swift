@@ -120,7 +120,7 @@ public struct Region: Hashable, Sendable, CustomStringConvertible {
 /// Layout for the hit path (the common case: a repeated region or product name): a slot holds
 /// a 32-bit tag of the hash and the arena offset of its entry, and an entry is its index and
 /// length followed by its bytes, so a hit reads one slot and one run of the arena.
-public struct ByteInterner {
+public struct ByteInterner: Sendable {
     /// Entries: [index: UInt32][length: UInt32][bytes].
     private var arena: [UInt8] = []
     /// Arena offset of each entry, by index.

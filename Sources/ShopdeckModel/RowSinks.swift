@@ -133,6 +133,7 @@ final class OrdersSink: RowSink {
     /// When set, rows go straight into another table's row range (parallel loads); the ids
     /// still go to this sink's table, as do the regions and texts the rows refer to.
     var writer: RowWriter?
+    var idWriter: IdWriter?
     /// The writer's range was too small for this chunk.
     private(set) var overflowed = false
 
@@ -172,11 +173,6 @@ final class OrdersSink: RowSink {
         if !deferIds { t.finishLoading() } // a no-op (and no copy) on a finished table
         self.stored = t
         self.deferIds = deferIds
-        if deferIds {
-            staged.reserveCapacity(OrdersSink.block)
-            stagedIds.reserveCapacity(OrdersSink.block * 32)
-            stagedIdEnds.reserveCapacity(OrdersSink.block)
-        }
         fen = map.header["amount"].map { Schemas.key($0) == "totalfee" } ?? false
         itemType = map.header["flash_sale"].map { Schemas.key($0) == "itemtype" } ?? false
         pickup = map["picked_up_at"] != nil
@@ -305,10 +301,11 @@ final class OrdersSink: RowSink {
         let id = UnsafeRawBufferPointer(rebasing: idb[lo..<hi])
         if deferIds {
             if writer != nil {
-                if !writer!.write(row) { overflowed = true; return }
-            } else {
-                staged.append(row)
+                if !writer!.write(row) || !idWriter!.write(id) { overflowed = true; return }
+                rows += 1
+                return
             }
+            staged.append(row)
             stagedIds.append(contentsOf: id)
             stagedIdEnds.append(UInt32(stagedIds.count))
             if stagedIdEnds.count == OrdersSink.block { flush() }

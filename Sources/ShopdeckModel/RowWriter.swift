@@ -103,3 +103,58 @@ extension OrdersTable {
         for (k, list) in overflow.enumerated() { applyOverflow(list, shift: moves[k].from - moves[k].to) }
     }
 }
+
+/// Raw write access to a range of rows' ids and a range of the id arena, for the same
+/// parallel loads: a chunk stores its ids in place, unindexed (`OrderIds.buildIndex` follows).
+struct IdWriter {
+    let bytes: UnsafeMutablePointer<UInt8>
+    let ends: UnsafeMutablePointer<UInt32>
+    var row: Int
+    let rowEnd: Int
+    var byte: Int
+    let byteEnd: Int
+
+    /// Stores `b` as the next row's id; false when either range is full.
+    @inline(__always)
+    mutating func write(_ b: UnsafeRawBufferPointer) -> Bool {
+        guard row < rowEnd, byte + b.count <= byteEnd else { return false }
+        if b.count > 0 { UnsafeMutableRawPointer(bytes + byte).copyMemory(from: b.baseAddress!, byteCount: b.count) }
+        byte += b.count
+        ends[row] = UInt32(byte)
+        row += 1
+        return true
+    }
+
+    func range(rows: Range<Int>, bytes range: Range<Int>) -> IdWriter {
+        IdWriter(bytes: bytes, ends: ends, row: rows.lowerBound, rowEnd: rows.upperBound, byte: range.lowerBound, byteEnd: range.upperBound)
+    }
+}
+
+extension OrderIds {
+    /// Makes room for `n` ids in `b` bytes, not yet set (the table must have no ids), and
+    /// returns a writer for them all; `closeRows` packs what the chunks wrote.
+    mutating func openRows(_ n: Int, bytes b: Int) -> IdWriter {
+        precondition(count == 0)
+        let e = ends.unsafeRows(n), a = bytes.unsafeRows(b)
+        return IdWriter(bytes: a, ends: e, row: 0, rowEnd: n, byte: 0, byteEnd: b)
+    }
+
+    /// Packs the written ranges (ascending) to the front, in order, and drops the rest; the
+    /// ids stay unindexed.
+    mutating func closeRows(_ rows: [Range<Int>], bytes written: [Range<Int>]) {
+        var rowCursor = 0, byteCursor = 0
+        for (r, b) in zip(rows, written) {
+            bytes.moveRows(from: b.lowerBound, to: byteCursor, count: b.count)
+            ends.moveRows(from: r.lowerBound, to: rowCursor, count: r.count)
+            let shift = UInt32(b.lowerBound - byteCursor)
+            if shift > 0 {
+                ends.makeUnique()
+                let e = ends.storage.base
+                for i in rowCursor..<(rowCursor + r.count) { e[i] -= shift }
+            }
+            rowCursor += r.count; byteCursor += b.count
+        }
+        ends.truncate(rowCursor)
+        bytes.truncate(byteCursor)
+    }
+}

@@ -26,7 +26,7 @@ public struct OrderFlags: OptionSet, Sendable, BitwiseCopyable {
 }
 
 /// Regions seen in a table, interned: each distinct cell text is parsed once.
-public struct RegionPool {
+public struct RegionPool: Sendable {
     public private(set) var texts = ByteInterner(capacity: 256)
     public private(set) var regions: [Region] = []
 
@@ -52,7 +52,7 @@ public struct RegionPool {
 ///
 /// A bulk load appends every row as new (`OrderIds.appendDeferred`) and then calls
 /// `finishLoading`, which folds each repeated id into its first row.
-public struct OrdersTable {
+public struct OrdersTable: Sendable {
     public var ids = OrderIds()
     public var paid = TimeColumn()
     public var promised = TimeColumn()

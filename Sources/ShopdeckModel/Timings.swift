@@ -11,8 +11,8 @@ public enum Timings {
         guard enabled else { return }
         let now = DispatchTime.now().uptimeNanoseconds
         if last == 0 { last = now }
-        FileHandle.standardError.write(Data(String(format: "%-28@ %8.1f ms  rss %4d MB  peak %4d MB\n", phase as NSString,
-                                                   Double(now - last) / 1e6, memory("VmRSS"), memory("VmHWM")).utf8))
+        FileHandle.standardError.write(Data(String(format: "%-28@ %8.1f ms  rss %4d MB  peak %4d MB  anon %4d  file %4d\n", phase as NSString,
+                                                   Double(now - last) / 1e6, memory("VmRSS"), memory("VmHWM"), memory("RssAnon"), memory("RssFile")).utf8))
         last = now
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import ShopdeckModel
 
 /// rules.md §1 (shipping) and the logistics half of §4 (epidemic adjustments).
@@ -54,64 +55,27 @@ enum ShippingRules {
         guard first != .max else { return out }
         let firstWeek = CST.weekStart(first)
         let nWeeks = Int((lastWeek - firstWeek) / CST.week) + 1
-        var paid = [Int](repeating: 0, count: nWeeks), spots = paid, due = paid, onTime = paid
-        var excluded = paid, checked = paid, anomalies = paid
 
-        for r in 0..<n {
-            let paidAt = t.paid[r]
-            if paidAt > T { continue } // does not exist yet
-            let wp = Int((CST.weekStart(paidAt) - firstWeek) / CST.week)
-            paid[wp] += 1
-            let h = Int(t.promiseHours[r])
-            let flags = t.flags[r]
-            if h >= 0 && h < 1024 && spot[h] && !flags.contains(.flashSale) { spots[wp] += 1 }
-
-            let deadline = t.deadline(r)
-            let shippedAt = t.shipped[r]
-            let shipped = shippedAt != .absent && shippedAt <= T
-            let closedAt = t.closed[r]
-            // Closed as of T (rules.md §10).
-            let closed = (closedAt != .absent && closedAt <= T) || (closedAt == .absent && t.status[r] == .closed)
-            let closedBeforeDue = !shipped && ((closedAt != .absent && closedAt <= T && closedAt < deadline)
-                                               || (t.status[r] == .closed && closedAt == .absent))
-            let exempt = isExempt(t, r, adj, regionMatch)
-            if exempt {
-                out.protected.append(ref(t, r, deadline, T))
-            }
-            if deadline <= T {
-                if !closedBeforeDue {
-                    let wd = Int((CST.weekStart(deadline) - firstWeek) / CST.week)
-                    if exempt {
-                        excluded[wd] += 1
-                    } else {
-                        due[wd] += 1
-                        if shipped {
-                            if shippedAt <= deadline { onTime[wd] += 1 }
-                            if flags.contains(.pickupKnown) {
-                                let pick = t.pickedUp[r]
-                                let picked = pick != .absent && pick <= T
-                                if picked || T > shippedAt + pickupSecs {
-                                    checked[wd] += 1
-                                    if !picked || pick > shippedAt + pickupSecs { anomalies[wd] += 1 }
-                                }
-                            }
-                        }
-                    }
-                }
-                if !shipped && !closed && !exempt { out.lateUnshipped.append(ref(t, r, deadline, T)) }
-            } else if !shipped && !closed && deadline <= horizon {
-                out.atRisk.append(ref(t, r, deadline, T))
-            }
-            // Delay report needed (seed 001): no ship-from, unshipped, open, promise in a counted
-            // logistics window whose area matches the shop's default ship-from.
-            if let home = c.defaultShipFrom, !shipped, !closed, t.shipFrom[r] < 0,
-               !flags.contains(.delayReported), t.delayed[r] == .absent {
-                let p = t.promised[r]
-                if adj.contains(where: { $0.contains(p) && $0.area.matches(home) }) {
-                    out.delayReportNeeded.append(ref(t, r, deadline, T))
-                }
-            }
+        // Pass 2, on both cores for a big table: each share of the rows counts on its own,
+        // then the counts are summed and the lists joined (they are sorted below).
+        let shares = n >= 200_000 && ProcessInfo.processInfo.activeProcessorCount > 1 ? 2 : 1
+        final class Partials: @unchecked Sendable { var parts: [Partial] = [] }
+        let partials = Partials()
+        partials.parts = Array(repeating: Partial(weeks: nWeeks), count: shares)
+        let home = c.defaultShipFrom, spotHours = spot
+        DispatchQueue.concurrentPerform(iterations: shares) { k in
+            var p = Partial(weeks: nWeeks)
+            let rows = (n * k / shares)..<(n * (k + 1) / shares)
+            p.count(t, rows: rows, asOf: T, firstWeek: firstWeek, spot: spotHours, pickupSecs: pickupSecs, horizon: horizon,
+                    adjustments: adj, regionMatch: regionMatch, home: home)
+            partials.parts[k] = p
         }
+        var total = partials.parts[0]
+        for p in partials.parts.dropFirst() { total.add(p) }
+        out.protected = total.protected; out.lateUnshipped = total.lateUnshipped
+        out.atRisk = total.atRisk; out.delayReportNeeded = total.delayReportNeeded
+        let paid = total.paid, spots = total.spots, due = total.due, onTime = total.onTime
+        let excluded = total.excluded, checked = total.checked, anomalies = total.anomalies
         let byDeadline: (OrderRef, OrderRef) -> Bool = { $0.deadline != $1.deadline ? $0.deadline < $1.deadline : $0.orderId < $1.orderId }
         out.atRisk.sort(by: byDeadline)
         out.lateUnshipped.sort(by: byDeadline)
@@ -145,5 +109,83 @@ enum ShippingRules {
     static func ref(_ t: OrdersTable, _ r: Int, _ deadline: Instant, _ T: Instant) -> OrderRef {
         OrderRef(orderId: t.id(r), deadline: deadline, hoursLeft: Double(deadline - T) / 3600,
                  productName: t.text(t.productName[r]), shipTo: t.regions.text(t.shipTo[r]))
+    }
+}
+
+/// One share of the shipping pass (rules.md §1): weekly counts and live lists for some rows.
+struct Partial {
+    var paid: [Int], spots: [Int], due: [Int], onTime: [Int], excluded: [Int], checked: [Int], anomalies: [Int]
+    var protected: [OrderRef] = [], lateUnshipped: [OrderRef] = [], atRisk: [OrderRef] = [], delayReportNeeded: [OrderRef] = []
+
+    init(weeks: Int) {
+        paid = [Int](repeating: 0, count: weeks)
+        spots = paid; due = paid; onTime = paid; excluded = paid; checked = paid; anomalies = paid
+    }
+
+    mutating func add(_ o: Partial) {
+        for i in paid.indices {
+            paid[i] += o.paid[i]; spots[i] += o.spots[i]; due[i] += o.due[i]; onTime[i] += o.onTime[i]
+            excluded[i] += o.excluded[i]; checked[i] += o.checked[i]; anomalies[i] += o.anomalies[i]
+        }
+        protected += o.protected; lateUnshipped += o.lateUnshipped; atRisk += o.atRisk; delayReportNeeded += o.delayReportNeeded
+    }
+
+    mutating func count(_ t: OrdersTable, rows: Range<Int>, asOf T: Instant, firstWeek: Instant, spot: [Bool], pickupSecs: Int64,
+                        horizon: Instant, adjustments adj: [Adjustment], regionMatch: [[Bool]], home: Region?) {
+        for r in rows {
+            let paidAt = t.paid[r]
+            if paidAt > T { continue } // does not exist yet
+            let wp = Int((CST.weekStart(paidAt) - firstWeek) / CST.week)
+            paid[wp] += 1
+            let h = Int(t.promiseHours[r])
+            let flags = t.flags[r]
+            if h >= 0 && h < 1024 && spot[h] && !flags.contains(.flashSale) { spots[wp] += 1 }
+
+            let deadline = t.deadline(r)
+            let shippedAt = t.shipped[r]
+            let shipped = shippedAt != .absent && shippedAt <= T
+            let closedAt = t.closed[r]
+            // Closed as of T (rules.md §10).
+            let closed = (closedAt != .absent && closedAt <= T) || (closedAt == .absent && t.status[r] == .closed)
+            let closedBeforeDue = !shipped && ((closedAt != .absent && closedAt <= T && closedAt < deadline)
+                                               || (t.status[r] == .closed && closedAt == .absent))
+            let exempt = ShippingRules.isExempt(t, r, adj, regionMatch)
+            if exempt {
+                protected.append(ShippingRules.ref(t, r, deadline, T))
+            }
+            if deadline <= T {
+                if !closedBeforeDue {
+                    let wd = Int((CST.weekStart(deadline) - firstWeek) / CST.week)
+                    if exempt {
+                        excluded[wd] += 1
+                    } else {
+                        due[wd] += 1
+                        if shipped {
+                            if shippedAt <= deadline { onTime[wd] += 1 }
+                            if flags.contains(.pickupKnown) {
+                                let pick = t.pickedUp[r]
+                                let picked = pick != .absent && pick <= T
+                                if picked || T > shippedAt + pickupSecs {
+                                    checked[wd] += 1
+                                    if !picked || pick > shippedAt + pickupSecs { anomalies[wd] += 1 }
+                                }
+                            }
+                        }
+                    }
+                }
+                if !shipped && !closed && !exempt { lateUnshipped.append(ShippingRules.ref(t, r, deadline, T)) }
+            } else if !shipped && !closed && deadline <= horizon {
+                atRisk.append(ShippingRules.ref(t, r, deadline, T))
+            }
+            // Delay report needed (seed 001): no ship-from, unshipped, open, promise in a counted
+            // logistics window whose area matches the shop's default ship-from.
+            if let home, !shipped, !closed, t.shipFrom[r] < 0,
+               !flags.contains(.delayReported), t.delayed[r] == .absent {
+                let p = t.promised[r]
+                if adj.contains(where: { $0.contains(p) && $0.area.matches(home) }) {
+                    delayReportNeeded.append(ShippingRules.ref(t, r, deadline, T))
+                }
+            }
+        }
     }
 }
