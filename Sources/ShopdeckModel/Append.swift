@@ -37,6 +37,7 @@ extension DataLoader {
                 plans.append((f.name, nil))
             }
         }
+        Timings.mark("append: plan")
         var parts = Parts()
         for (name, prev) in plans {
             let path = folder + "/" + name
@@ -54,6 +55,7 @@ extension DataLoader {
             _ = try? FileReader.streamRange(path, from: prev.bytes, to: size, parser: &parser, final: true) { rec, b in
                 sink.accept(rec, UnsafeRawBufferPointer(b))
             }
+            Timings.mark("append: typed")
             snap.orders = sink.table
             sink.table = OrdersTable()
             snap.errors += sink.errors
@@ -68,6 +70,7 @@ extension DataLoader {
         }
         snap.orders.finishLoading()
         snap.files.sort { $0.path < $1.path }
+        Timings.mark("append: done")
         return true
     }
 }

@@ -142,6 +142,7 @@ extension CST {
         while hi > lo, b[hi - 1] == 0x20 || b[hi - 1] == 0x09 || b[hi - 1] == 0x0D { hi -= 1 }
         let n = hi - lo
         if n == 0 { return .absent }
+        if n == 19, let t = canonical(b, lo) { return .value(t) }
         if Cell.isAbsentMarker(b, lo, hi) { return .absent }
         @inline(__always) func dig(_ i: Int) -> Int {
             let c = Int(b[lo + i]) - 48
@@ -206,6 +207,24 @@ extension CST {
             }
         }
         return .value(result)
+    }
+
+    /// The exports' own spelling, `YYYY-MM-DD HH:MM:SS` at `lo`, read straight; nil for
+    /// anything else (the general reader then decides, with the same result for this form).
+    @inline(__always)
+    static func canonical(_ b: UnsafeRawBufferPointer, _ lo: Int) -> Instant? {
+        guard b[lo + 4] == 0x2D, b[lo + 7] == 0x2D, b[lo + 10] == 0x20, b[lo + 13] == 0x3A, b[lo + 16] == 0x3A else { return nil }
+        // A byte below '0' wraps past 9 too.
+        @inline(__always) func d(_ i: Int) -> Int { Int(b[lo + i] &- 0x30) }
+        let y0 = d(0), y1 = d(1), y2 = d(2), y3 = d(3), m0 = d(5), m1 = d(6), d0 = d(8), d1 = d(9)
+        let h0 = d(11), h1 = d(12), n0 = d(14), n1 = d(15), s0 = d(17), s1 = d(18)
+        guard y0 <= 9, y1 <= 9, y2 <= 9, y3 <= 9, m0 <= 9, m1 <= 9, d0 <= 9, d1 <= 9,
+              h0 <= 9, h1 <= 9, n0 <= 9, n1 <= 9, s0 <= 9, s1 <= 9 else { return nil }
+        let year = y0 * 1000 + y1 * 100 + y2 * 10 + y3, month = m0 * 10 + m1, day = d0 * 10 + d1
+        let hour = h0 * 10 + h1, minute = n0 * 10 + n1, second = s0 * 10 + s1
+        guard year > 0, month >= 1, month <= 12, day >= 1, day <= daysIn(month: month, year: year),
+              hour <= 23, minute <= 59, second <= 59 else { return nil }
+        return instant(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
     }
 
     static func daysIn(month: Int, year: Int) -> Int {

@@ -54,6 +54,7 @@ public struct Column<Element: BitwiseCopyable & Equatable>: Equatable, @unchecke
         }
         set {
             precondition(UInt(bitPattern: i) < UInt(bitPattern: storage.count), "Column index out of range")
+            if storage.mask == 0 && storage.base[0] == newValue { return }
             makeUnique()
             storage.base[i] = newValue
         }
@@ -86,6 +87,7 @@ public struct Column<Element: BitwiseCopyable & Equatable>: Equatable, @unchecke
 
     @inline(__always)
     public mutating func append(_ v: Element) {
+        if isUniform && v == storage.base[0] { self = .uniform(v, count: count + 1); return }
         makeUnique()
         if storage.count == storage.capacity { storage = storage.copy(capacity: storage.capacity * 2 + 16) }
         storage.base[storage.count] = v

@@ -60,7 +60,9 @@ public struct OrderIds: Sendable {
     @inline(__always)
     public mutating func intern(_ b: UnsafeRawBufferPointer) -> (index: Int32, isNew: Bool) {
         precondition(indexed == count, "OrderIds.intern with rows not yet indexed")
-        if (count + 1) * 3 >= slots.count * 2 { rehash(minimum: count + 1) }
+        // A bulk build leaves the index two thirds full; appends may take it to three quarters
+        // before it grows (so a live append to a big shop does not rebuild the index).
+        if (count + 1) * 4 >= slots.count * 3 { rehash(minimum: count + 1) }
         let h = UInt64(bitPattern: Int64(ByteInterner.hash(b)))
         let size = slots.count
         var i = OrderIds.home(h, size)
@@ -164,6 +166,66 @@ public struct OrderIds: Sendable {
         return found.dups[0].sorted { $0.dup < $1.dup }
     }
 
+    /// Whether the rows not yet indexed are few next to the indexed ones (a live append):
+    /// then `indexTail` adds them one by one instead of rebuilding.
+    public var tailIsSmall: Bool { indexed > 0 && !slots.isEmpty && (count - indexed) * 8 < indexed }
+
+    /// Indexes rows `indexed..<count` one at a time, in order, and returns those whose id an
+    /// earlier row has (not put in the index), as `buildIndex` does.
+    public mutating func indexTail() -> [(first: Int, dup: Int)] {
+        if count * 4 >= slots.count * 3 { rehash(minimum: count) }
+        var dups: [(first: Int, dup: Int)] = []
+        let size = slots.count
+        for r in indexed..<count {
+            let (s0, e0) = bounds(r)
+            let h = bytes.withUnsafeBytes { UInt64(bitPattern: Int64(ByteInterner.hash(UnsafeRawBufferPointer(rebasing: $0[s0..<e0])))) }
+            var i = OrderIds.home(h, size)
+            let t = OrderIds.tag(h)
+            while true {
+                let s = slots[i]
+                if s == 0 { slots[i] = t | UInt64(r + 1); break }
+                let other = Int(s & 0xFFFF_FFFF) - 1
+                if s & 0xFFFF_FFFF_0000_0000 == t, bytes.withUnsafeBytes({ all in equals(other, UnsafeRawBufferPointer(rebasing: all[s0..<e0])) }) {
+                    dups.append((other, r)); break
+                }
+                i = i + 1 == size ? 0 : i + 1
+            }
+        }
+        indexed = count
+        return dups
+    }
+
+    /// Removes rows that `indexTail` reported (ascending, distinct, all in the tail it
+    /// indexed): the later tail rows move down and their slots are renumbered.
+    public mutating func removeTailRows(_ gone: [Int]) {
+        guard let first = gone.first else { return }
+        let size = slots.count
+        var k = 0, w = first
+        var newEnds: [UInt32] = [], newBytes: [UInt8] = []
+        var cursor = first == 0 ? 0 : Int(ends[first - 1])
+        for r in first..<count {
+            if k < gone.count && gone[k] == r { k += 1; continue }
+            let (s0, e0) = bounds(r)
+            bytes.withUnsafeBytes { all in
+                let b = UnsafeRawBufferPointer(rebasing: all[s0..<e0])
+                // Renumber r's slot to w.
+                let h = UInt64(bitPattern: Int64(ByteInterner.hash(b)))
+                var i = OrderIds.home(h, size)
+                while Int(slots[i] & 0xFFFF_FFFF) != r + 1 { i = i + 1 == size ? 0 : i + 1 }
+                slots[i] = (slots[i] & 0xFFFF_FFFF_0000_0000) | UInt64(w + 1)
+                newBytes.append(contentsOf: b)
+            }
+            cursor += e0 - s0
+            newEnds.append(UInt32(cursor))
+            w += 1
+        }
+        bytes.truncate(first == 0 ? 0 : Int(ends[first - 1]))
+        newBytes.withUnsafeBytes { bytes.append(bytes: $0) }
+        ends.truncate(first)
+        ends.append(contentsOf: newEnds)
+        indexed = count
+    }
+
     /// Removes the given rows (ascending, distinct) and rebuilds the index.
     public mutating func removeRows(_ rows: [Int]) {
         guard !rows.isEmpty else { return }
@@ -185,7 +247,7 @@ public struct OrderIds: Sendable {
         _ = buildIndex()
     }
 
-    /// Grows the index to hold at least `minimum` rows at two thirds full (and room to grow).
+    /// Grows the index to at least twice its size (at most a third full afterwards).
     private mutating func rehash(minimum: Int) {
         let size = Swift.max(OrderIds.slotCount(minimum) * 2, slots.count * 2) & ~1
         slots = [UInt64](repeating: 0, count: size)

@@ -158,7 +158,9 @@ public struct OrdersTable: Sendable {
     /// that row (its values replace the earlier ones; the later row is removed).
     public mutating func finishLoading() {
         guard ids.indexed < ids.count else { return }
-        let dups = ids.buildIndex()
+        // A few rows on a big indexed table (a live append): index just those.
+        let tail = ids.tailIsSmall
+        let dups = tail ? ids.indexTail() : ids.buildIndex()
         guard !dups.isEmpty else { return }
         for (first, dup) in dups { copyRow(dup, to: first) }
         let gone = dups.map(\.dup)
@@ -167,7 +169,7 @@ public struct OrdersTable: Sendable {
         promiseHours.remove(rows: gone); status.remove(rows: gone); flags.remove(rows: gone)
         shipFrom.remove(rows: gone); shipTo.remove(rows: gone); productId.remove(rows: gone)
         productName.remove(rows: gone); officialEvent.remove(rows: gone); amount.remove(rows: gone)
-        ids.removeRows(gone)
+        if tail { ids.removeTailRows(gone) } else { ids.removeRows(gone) }
     }
 
     /// Row `from`'s values into row `to` (the id stays).

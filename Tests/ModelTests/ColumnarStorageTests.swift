@@ -161,4 +161,35 @@ struct ColumnarStorageTests {
         #expect(CST.format(s.orders.deadline(1)) == "2023-03-02 10:00:00")
         #expect(s.orders.officialEvent[1] == -1)
     }
+
+    @Test func aFewRowsOnABigIndexedTableAreIndexedOneByOne() {
+        var ids = OrderIds()
+        for i in 0..<2000 { _ = ids.intern("B\(i)") }
+        // The tail: new ids, repeats of indexed rows, and a repeat inside the tail.
+        let tail = ["N1", "B7", "N2", "N1", "B1999", "N3"]
+        for t in tail { t.withBytes { ids.appendDeferred($0) } }
+        #expect(ids.tailIsSmall)
+        let dups = ids.indexTail()
+        #expect(dups.map(\.first) == [7, 2000, 1999] && dups.map(\.dup) == [2001, 2003, 2004])
+        ids.removeTailRows(dups.map(\.dup))
+        #expect(ids.count == 2003)
+        #expect((2000..<2003).map { ids.string(Int32($0)) } == ["N1", "N2", "N3"])
+        #expect(ids.find("N3") == 2002 && ids.find("N2") == 2001 && ids.find("B7") == 7 && ids.find("B1999") == 1999)
+        #expect(ids.intern("N4") == 2003)
+
+        // The same through a table: the later values land in the earlier rows.
+        var t = OrdersTable()
+        var base: [OrdersTable.Row] = []
+        for i in 0..<2000 {
+            _ = t.ids.intern("B\(i)")
+            base.append(OrdersTable.Row(paid: Instant(i), promised: 0, promiseHours: 24, status: .awaiting, flags: []))
+        }
+        t.append(base)
+        for (k, id) in ["B5", "N1", "N1"].enumerated() {
+            id.withBytes { t.ids.appendDeferred($0) }
+            t.append([OrdersTable.Row(paid: Instant(10_000 + k), promised: 0, promiseHours: 24, status: .shipped, flags: [])])
+        }
+        t.finishLoading()
+        #expect(t.count == 2001 && t.paid[5] == 10_000 && t.status[5] == .shipped && t.paid[2000] == 10_002 && t.id(2000) == "N1")
+    }
 }
