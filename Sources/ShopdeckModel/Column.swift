@@ -62,7 +62,7 @@ public struct Column<Element: BitwiseCopyable & Equatable>: Equatable, @unchecke
 
     /// `n` rows of `value`, stored once.
     public static func uniform(_ value: Element, count n: Int) -> Column {
-        var c = Column()
+        let c = Column()
         c.storage.base[0] = value
         c.storage.count = n
         c.storage.mask = 0

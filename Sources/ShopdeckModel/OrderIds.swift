@@ -64,39 +64,35 @@ public struct OrderIds: Sendable {
         // before it grows (so a live append to a big shop does not rebuild the index).
         if (count + 1) * 4 >= slots.count * 3 { rehash(minimum: count + 1) }
         let h = UInt64(bitPattern: Int64(ByteInterner.hash(b)))
+        let (i, found) = probe(b, h)
+        if let found { return (found, false) }
+        let row = count
+        bytes.append(bytes: b)
+        ends.append(UInt32(bytes.count))
+        slots[i] = OrderIds.tag(h) | UInt64(row + 1)
+        indexed = count
+        return (Int32(row), true)
+    }
+
+    /// The slot holding `b` (hash `h`) and its row, or the empty slot where it would go.
+    @inline(__always)
+    private func probe(_ b: UnsafeRawBufferPointer, _ h: UInt64) -> (slot: Int, row: Int32?) {
         let size = slots.count
         var i = OrderIds.home(h, size)
         let t = OrderIds.tag(h)
         while true {
             let s = slots[i]
-            if s == 0 { break }
-            if s & 0xFFFF_FFFF_0000_0000 == t, equals(Int(s & 0xFFFF_FFFF) - 1, b) { return (Int32(s & 0xFFFF_FFFF) - 1, false) }
+            if s == 0 { return (i, nil) }
+            if s & 0xFFFF_FFFF_0000_0000 == t, equals(Int(s & 0xFFFF_FFFF) - 1, b) { return (i, Int32(s & 0xFFFF_FFFF) - 1) }
             i = i + 1 == size ? 0 : i + 1
         }
-        let row = count
-        bytes.append(bytes: b)
-        ends.append(UInt32(bytes.count))
-        slots[i] = t | UInt64(row + 1)
-        indexed = count
-        return (Int32(row), true)
     }
 
     public mutating func intern(_ s: String) -> Int32 { s.withBytes { intern($0).index } }
 
     /// The row of `b`, if present (rows not yet indexed are searched one by one).
     public func find(_ b: UnsafeRawBufferPointer) -> Int32? {
-        if !slots.isEmpty {
-            let h = UInt64(bitPattern: Int64(ByteInterner.hash(b)))
-            let size = slots.count
-            var i = OrderIds.home(h, size)
-            let t = OrderIds.tag(h)
-            while true {
-                let s = slots[i]
-                if s == 0 { break }
-                if s & 0xFFFF_FFFF_0000_0000 == t, equals(Int(s & 0xFFFF_FFFF) - 1, b) { return Int32(s & 0xFFFF_FFFF) - 1 }
-                i = i + 1 == size ? 0 : i + 1
-            }
-        }
+        if !slots.isEmpty, let row = probe(b, UInt64(bitPattern: Int64(ByteInterner.hash(b)))).row { return row }
         for r in indexed..<count where equals(r, b) { return Int32(r) }
         return nil
     }

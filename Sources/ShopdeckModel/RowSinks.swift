@@ -316,24 +316,26 @@ final class OrdersSink: RowSink {
         rows += 1
     }
 
+    /// Column `col`'s text trimmed, or nil when the column is missing or the cell absent.
+    @inline(__always)
+    func trimmedCell(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ col: Int) -> UnsafeRawBufferPointer? {
+        guard col >= 0 else { return nil }
+        let b = at(rec, buf, col)
+        let (l, h) = Cell.trimmed(b)
+        if Cell.isAbsentMarker(b, l, h) { return nil }
+        return UnsafeRawBufferPointer(rebasing: b[l..<h])
+    }
+
     @inline(__always)
     func productId(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer) -> Int32 {
-        guard cProductId >= 0 else { return -1 }
-        let b = at(rec, buf, cProductId)
-        let (l, h) = Cell.trimmed(b)
-        if Cell.isAbsentMarker(b, l, h) { return -1 }
-        return stored.productIds.intern(UnsafeRawBufferPointer(rebasing: b[l..<h])).index
+        trimmedCell(rec, buf, cProductId).map { stored.productIds.intern($0).index } ?? -1
     }
 
     /// A product's name is nearly always the one its id had on the row before: that entry is
     /// compared first, and the name pool searched only when it differs.
     @inline(__always)
     func productName(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ pid: Int32) -> Int32 {
-        guard cProductName >= 0 else { return -1 }
-        let b = at(rec, buf, cProductName)
-        let (l, h) = Cell.trimmed(b)
-        if Cell.isAbsentMarker(b, l, h) { return -1 }
-        let cell = UnsafeRawBufferPointer(rebasing: b[l..<h])
+        guard let cell = trimmedCell(rec, buf, cProductName) else { return -1 }
         if pid >= 0, Int(pid) < lastName.count {
             let last = lastName[Int(pid)]
             if last >= 0 && stored.texts.matches(last, cell) { return last }
@@ -348,11 +350,7 @@ final class OrdersSink: RowSink {
 
     @inline(__always)
     func internText(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ col: Int) -> Int32 {
-        guard col >= 0 else { return -1 }
-        let b = at(rec, buf, col)
-        let (l, h) = Cell.trimmed(b)
-        if Cell.isAbsentMarker(b, l, h) { return -1 }
-        return stored.texts.intern(UnsafeRawBufferPointer(rebasing: b[l..<h])).index
+        trimmedCell(rec, buf, col).map { stored.texts.intern($0).index } ?? -1
     }
 }
 
