@@ -37,7 +37,7 @@ extension DataLoader {
                 plans.append((f.name, nil))
             }
         }
-        Timings.mark("append: plan")
+        Timings.reset()
         var parts = Parts()
         for (name, prev) in plans {
             let path = folder + "/" + name

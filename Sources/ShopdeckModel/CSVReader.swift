@@ -21,8 +21,8 @@ public struct FieldOffsets {
 
     @inline(__always)
     public subscript(i: Int) -> Int {
-        get { precondition(i < count); return storage.base[i] }
-        nonmutating set { precondition(i < count); storage.base[i] = newValue }
+        get { precondition(UInt(bitPattern: i) < UInt(bitPattern: count)); return storage.base[i] }
+        nonmutating set { precondition(UInt(bitPattern: i) < UInt(bitPattern: count)); storage.base[i] = newValue }
     }
 
     @inline(__always)

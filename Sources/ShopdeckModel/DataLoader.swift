@@ -51,6 +51,7 @@ public enum DataLoader {
     /// name names no table is always read).
     public static func load(folder: String, only: Set<TableKind>? = nil) -> Snapshot {
         let started = DispatchTime.now().uptimeNanoseconds
+        Timings.reset()
         var snap = Snapshot()
         if !FileReader.isDirectory(folder) {
             snap.errors.append(LoadError(file: folder, reason: "data folder not found or not a folder"))

@@ -1,11 +1,12 @@
 import Foundation
 
 /// A large orders file read on every core: the data after the header is split at line ends
-/// into chunks, the chunks are typed at once into their own tables (ids unindexed), and the
-/// tables are concatenated in file order; `finishLoading` then indexes the ids and folds
-/// repeated ones, exactly as for one pass. The split is speculative: every chunk but the last
-/// must end exactly on a record end, otherwise (a quoted field spanning a split) the file is
-/// read in one pass.
+/// into chunks, typed at once, each chunk writing its own row range of one table and its own
+/// range of one id arena (ids unindexed); the ranges are then packed in file order, and
+/// `finishLoading` indexes the ids and folds repeated ones, exactly as for one pass. The
+/// split is speculative: every chunk but the last must end exactly on a record end, otherwise
+/// (a quoted field spanning a split) the file is read in one pass, as it is when a chunk holds
+/// far more rows or id bytes than the head's sizes suggested.
 extension DataLoader {
     /// Files at least this large take the parallel path (tests lower it).
     nonisolated(unsafe) public static var parallelThreshold = 32 << 20

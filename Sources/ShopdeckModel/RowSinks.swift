@@ -130,8 +130,8 @@ final class OrdersSink: RowSink {
     private var stagedIds: [UInt8] = []
     private var stagedIdEnds: [UInt32] = []
     static let block = 8192
-    /// When set, rows go straight into another table's row range (parallel loads); the ids
-    /// still go to this sink's table, as do the regions and texts the rows refer to.
+    /// When set (parallel loads), rows and ids go straight into a shared table's row range and
+    /// id arena; the regions and texts the rows refer to stay in this sink's table.
     var writer: RowWriter?
     var idWriter: IdWriter?
     /// The writer's range was too small for this chunk.

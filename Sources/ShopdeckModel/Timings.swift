@@ -16,6 +16,12 @@ public enum Timings {
         last = now
     }
 
+    /// Starts the clock for the next mark (a load or an append in a long-running dashboard).
+    public static func reset() {
+        guard enabled else { return }
+        last = DispatchTime.now().uptimeNanoseconds
+    }
+
     /// A `/proc/self/status` figure in MB (0 where there is none).
     static func memory(_ key: String) -> Int {
         guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
