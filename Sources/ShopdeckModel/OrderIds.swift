@@ -144,22 +144,23 @@ public struct OrderIds: Sendable {
         while (size >> pbits) > 32_768 { pbits += 1 }
         let partitionBits = pbits
         let halves = n >= 65_536 && ProcessInfo.processInfo.activeProcessorCount > 1 ? 2 : 1
-        let found = IndexHalves(halves)
+        let found = (0..<halves).map { _ in IndexHalf() }
+        var result: [(first: Int, dup: Int)] = []
         slots.withUnsafeMutableBufferPointer { sb in
             bytes.withUnsafeBytes { all in ends.withUnsafeBufferPointer { ep in
                 let b = IndexBuilder(slots: sb, arena: all, ends: ep)
                 DispatchQueue.concurrentPerform(iterations: halves) { k in
                     var d: [(first: Int, dup: Int)] = [], sp: [(Int, UInt64)] = []
                     b.insertHalf(k, of: halves, rows: n, partitionBits: partitionBits, dups: &d, spills: &sp)
-                    found.dups[k] = d; found.spills[k] = sp
+                    found[k].dups = d; found[k].spills = sp
                 }
-                var dups = found.dups.flatMap { $0 }
+                var dups = found.flatMap(\.dups)
                 var unused: [(Int, UInt64)] = []
-                for (r, h) in found.spills.flatMap({ $0 }) { b.insert(r, h, limit: Int.max, dups: &dups, spills: &unused) }
-                found.dups = [dups]
+                for (r, h) in found.flatMap(\.spills) { b.insert(r, h, limit: Int.max, dups: &dups, spills: &unused) }
+                result = dups
             } }
         }
-        return found.dups[0].sorted { $0.dup < $1.dup }
+        return result.sorted { $0.dup < $1.dup }
     }
 
     /// Whether the rows not yet indexed are few next to the indexed ones (a live append):
@@ -293,11 +294,10 @@ struct IndexBuilder: @unchecked Sendable {
     }
 }
 
-/// What each half of an index build found.
-final class IndexHalves: @unchecked Sendable {
-    var dups: [[(first: Int, dup: Int)]]
-    var spills: [[(Int, UInt64)]]
-    init(_ n: Int) { dups = Array(repeating: [], count: n); spills = Array(repeating: [], count: n) }
+/// What one half of an index build found (each worker writes only its own).
+final class IndexHalf: @unchecked Sendable {
+    var dups: [(first: Int, dup: Int)] = []
+    var spills: [(Int, UInt64)] = []
 }
 
 extension IndexBuilder {

@@ -59,19 +59,19 @@ enum ShippingRules {
         // Pass 2, on both cores for a big table: each share of the rows counts on its own,
         // then the counts are summed and the lists joined (they are sorted below).
         let shares = n >= 200_000 && ProcessInfo.processInfo.activeProcessorCount > 1 ? 2 : 1
-        final class Partials: @unchecked Sendable { var parts: [Partial] = [] }
-        let partials = Partials()
-        partials.parts = Array(repeating: Partial(weeks: nWeeks), count: shares)
+        /// One box a share: each worker writes only its own.
+        final class Box: @unchecked Sendable { var part: Partial; init(_ p: Partial) { part = p } }
+        let boxes = (0..<shares).map { _ in Box(Partial(weeks: 0)) }
         let home = c.defaultShipFrom, spotHours = spot
         DispatchQueue.concurrentPerform(iterations: shares) { k in
             var p = Partial(weeks: nWeeks)
             let rows = (n * k / shares)..<(n * (k + 1) / shares)
             p.count(t, rows: rows, asOf: T, firstWeek: firstWeek, spot: spotHours, pickupSecs: pickupSecs, horizon: horizon,
                     adjustments: adj, regionMatch: regionMatch, home: home)
-            partials.parts[k] = p
+            boxes[k].part = p
         }
-        var total = partials.parts[0]
-        for p in partials.parts.dropFirst() { total.add(p) }
+        var total = boxes[0].part
+        for b in boxes.dropFirst() { total.add(b.part) }
         out.protected = total.protected; out.lateUnshipped = total.lateUnshipped
         out.atRisk = total.atRisk; out.delayReportNeeded = total.delayReportNeeded
         let paid = total.paid, spots = total.spots, due = total.due, onTime = total.onTime
