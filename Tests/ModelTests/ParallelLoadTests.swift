@@ -52,4 +52,17 @@ struct ParallelLoadTests {
         same(load(dir, parallel: false), load(dir, parallel: true))
         #expect(load(dir, parallel: true).orders.count == 2)
     }
+
+    @Test func rowsMuchShorterThanTheHeadsFallBackToOnePass() {
+        // The first megabyte holds long rows; the rest are short, so later chunks hold far
+        // more rows than their bytes suggest: the load must still give the one-pass table.
+        let long = String(repeating: "很长的商品名称", count: 60)
+        var text = "order_id,paid_at,promised_ship_at,status,product_name\n"
+        for i in 0..<900 { text += "L\(i),2023-03-01 10:00:00,2023-03-02 10:00:00,待发货,\(long)\n" }
+        for i in 0..<30_000 { text += "S\(i),2023-03-01 10:00:00,2023-03-02 10:00:00,已发货,x\n" }
+        let dir = makeFolder(["orders.csv": text])
+        let one = load(dir, parallel: false), two = load(dir, parallel: true)
+        #expect(one.orders.count == 30_900)
+        same(one, two)
+    }
 }
