@@ -52,7 +52,7 @@ extension DataLoader {
         let headers = rows[idx].1
         // One table for the whole file; chunk c writes rows ranges[c] of it, sized from the
         // head's bytes per order with an eighth to spare (untouched rows cost no memory).
-        let perOrder = estimatedBytesPerOrder(head, from: dataStart - bom)
+        let perOrder = estimatedBytesPerOrder(head, from: dataStart)
         var ranges: [Range<Int>] = []
         var capacity = 0
         for c in 0..<chunks {
