@@ -87,7 +87,10 @@ public struct Column<Element: BitwiseCopyable & Equatable>: Equatable, @unchecke
 
     @inline(__always)
     public mutating func append(_ v: Element) {
-        if isUniform && v == storage.base[0] { self = .uniform(v, count: count + 1); return }
+        if isUniform && v == storage.base[0] {
+            if isKnownUniquelyReferenced(&storage) { storage.count += 1 } else { self = .uniform(v, count: count + 1) }
+            return
+        }
         makeUnique()
         if storage.count == storage.capacity { storage = storage.copy(capacity: storage.capacity * 2 + 16) }
         storage.base[storage.count] = v
@@ -166,11 +169,13 @@ public struct Column<Element: BitwiseCopyable & Equatable>: Equatable, @unchecke
     mutating func moveRows(from: Int, to: Int, count n: Int) {
         precondition(to <= from && from + n <= storage.count)
         if isUniform { return }
+        makeUnique()
         if to != from && n > 0 { (storage.base + to).update(from: storage.base + from, count: n) }
         release(Swift.max(to + n, from), from + n)
     }
 
-    /// Returns the whole pages inside rows `lo..<hi` to the system (their values are lost).
+    /// Returns the whole pages inside rows `lo..<hi` to the system (their values are lost;
+    /// the storage must be this column's alone).
     mutating func release(_ lo: Int, _ hi: Int) {
         let stride = MemoryLayout<Element>.stride
         let page = 4096
@@ -184,6 +189,7 @@ public struct Column<Element: BitwiseCopyable & Equatable>: Equatable, @unchecke
     mutating func truncate(_ n: Int) {
         precondition(n <= storage.count)
         if isUniform { self = .uniform(storage.base[0], count: n); return }
+        makeUnique() // never shrink (or give back pages of) storage another copy still reads
         release(n, storage.count)
         storage.count = n
     }

@@ -192,4 +192,27 @@ struct ColumnarStorageTests {
         t.finishLoading()
         #expect(t.count == 2001 && t.paid[5] == 10_000 && t.status[5] == .shipped && t.paid[2000] == 10_002 && t.id(2000) == "N1")
     }
+
+    @Test func packingAndTruncatingNeverTouchACopy() {
+        // A table kept by someone else (the snapshot on screen) while a live append folds
+        // repeated ids out of the tail must not change.
+        var ids = OrderIds()
+        for i in 0..<40_000 { _ = ids.intern("K\(i)") }
+        for t in ["K1", "NEW", "K2"] { t.withBytes { ids.appendDeferred($0) } }
+        let kept = ids
+        var live = ids
+        let dups = live.indexTail()
+        live.removeTailRows(dups.map(\.dup))
+        #expect(live.count == 40_001 && live.string(40_000) == "NEW")
+        #expect(kept.count == 40_003 && kept.string(40_002) == "K2" && kept.string(39_999) == "K39999")
+        var c = Column<Int32>((0..<100_000).map(Int32.init))
+        let copy = c
+        c.truncate(10)
+        c.moveRows(from: 5, to: 0, count: 5)
+        #expect(c.array == [5, 6, 7, 8, 9, 5, 6, 7, 8, 9] && copy.count == 100_000 && copy[99_999] == 99_999 && copy[50_000] == 50_000)
+        var u = Column<Int32>.uniform(-1, count: 3)
+        let v = u
+        u.append(-1)
+        #expect(u.count == 4 && v.count == 3)
+    }
 }
