@@ -110,8 +110,15 @@ extension DataLoader {
             let (rm, tm, im) = fresh.maps(from: t)
             fresh.remapReferences(rows: written[c], regions: rm, texts: tm, productIds: im)
         }
-        fresh.ids.closeRows(written, bytes: sinks.enumerated().map { c, s in idRanges[c].lowerBound..<s.idWriter!.byte })
-        fresh.closeRows(written, overflow: sinks.map { $0.writer!.overflow })
+        // The ids are packed alongside the columns, by another worker.
+        final class IdsBox: @unchecked Sendable { var ids: OrderIds; init(_ i: OrderIds) { ids = i } }
+        let idsBox = IdsBox(fresh.ids)
+        fresh.ids = OrderIds()
+        let idBytesWritten = sinks.enumerated().map { c, s in idRanges[c].lowerBound..<s.idWriter!.byte }
+        fresh.closeRows(written, overflow: sinks.map { $0.writer!.overflow },
+                        also: PackJob { idsBox.ids.closeRows(written, bytes: idBytesWritten) })
+        fresh.ids = idsBox.ids
+        idsBox.ids = OrderIds()
         if snap.orders.count == 0 { snap.orders = fresh } else { snap.orders.appendUnindexed(fresh) }
         fresh = OrdersTable()
         Timings.mark("load: chunks packed")

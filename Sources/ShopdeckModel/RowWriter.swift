@@ -1,3 +1,5 @@
+import Foundation
+
 /// Raw write access to a range of rows of a table's columns, so that several cores can type
 /// disjoint row ranges of one table at once (ParallelOrders.swift). It holds pointers into the
 /// columns' storage: valid while the table is neither resized nor copied.
@@ -87,21 +89,48 @@ extension OrdersTable {
     }
 
     /// Packs the written row ranges (`ranges[k] = start..<end`, ascending) to the front, in
-    /// order, applies the writers' out-of-range instants, and drops the unwritten rows.
-    mutating func closeRows(_ ranges: [Range<Int>], overflow: [[(row: Int, column: Int, value: Instant)]]) {
+    /// order, applies the writers' out-of-range instants, and drops the unwritten rows. The
+    /// columns are independent: each is taken out of the table and packed by one worker, on
+    /// every core, with `also` (the ids) alongside.
+    mutating func closeRows(_ ranges: [Range<Int>], overflow: [[(row: Int, column: Int, value: Instant)]], also: PackJob? = nil) {
         var cursor = 0
         var moves: [(from: Int, to: Int, n: Int)] = []
         for r in ranges { moves.append((r.lowerBound, cursor, r.count)); cursor += r.count }
-        func pack<T>(_ c: inout Column<T>) {
-            for m in moves { c.moveRows(from: m.from, to: m.to, count: m.n) }
-            c.truncate(cursor)
+        let plan = moves, total = cursor
+        func take<T>(_ c: inout Column<T>) -> ColumnBox<T> { let b = ColumnBox(c); c = Column(); return b }
+        func job<T>(_ b: ColumnBox<T>) -> PackJob {
+            PackJob {
+                for m in plan { b.column.moveRows(from: m.from, to: m.to, count: m.n) }
+                b.column.truncate(total)
+            }
         }
-        pack(&paid.codes); pack(&promised.codes); pack(&delayed.codes)
-        pack(&shipped.codes); pack(&pickedUp.codes); pack(&closed.codes)
-        pack(&promiseHours); pack(&status); pack(&flags)
-        pack(&shipFrom); pack(&shipTo); pack(&productId); pack(&productName); pack(&officialEvent); pack(&amount)
+        let t0 = take(&paid.codes), t1 = take(&promised.codes), t2 = take(&delayed.codes)
+        let t3 = take(&shipped.codes), t4 = take(&pickedUp.codes), t5 = take(&closed.codes)
+        let h = take(&promiseHours), st = take(&status), fl = take(&flags), am = take(&amount)
+        let r0 = take(&shipFrom), r1 = take(&shipTo), r2 = take(&productId), r3 = take(&productName), r4 = take(&officialEvent)
+        var jobs = [job(t0), job(t1), job(t2), job(t3), job(t4), job(t5), job(h), job(st), job(fl), job(am),
+                    job(r0), job(r1), job(r2), job(r3), job(r4)]
+        if let also { jobs.insert(also, at: 0) }
+        let work = jobs
+        DispatchQueue.concurrentPerform(iterations: work.count) { work[$0].run() }
+        paid.codes = t0.column; promised.codes = t1.column; delayed.codes = t2.column
+        shipped.codes = t3.column; pickedUp.codes = t4.column; closed.codes = t5.column
+        promiseHours = h.column; status = st.column; flags = fl.column; amount = am.column
+        shipFrom = r0.column; shipTo = r1.column; productId = r2.column; productName = r3.column; officialEvent = r4.column
         for (k, list) in overflow.enumerated() { applyOverflow(list, shift: moves[k].from - moves[k].to) }
     }
+}
+
+/// A column taken out of its table for one worker (ParallelOrders.swift packing).
+final class ColumnBox<T: BitwiseCopyable & Equatable>: @unchecked Sendable {
+    var column: Column<T>
+    init(_ c: Column<T>) { column = c }
+}
+
+/// One piece of work for a worker; each touches only what it was given.
+final class PackJob: @unchecked Sendable {
+    let run: () -> Void
+    init(_ run: @escaping () -> Void) { self.run = run }
 }
 
 /// Raw write access to a range of rows' ids and a range of the id arena, for the same
