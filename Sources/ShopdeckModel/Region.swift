@@ -151,8 +151,13 @@ public struct ByteInterner: Sendable {
             i += 8
         }
         var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < n { tail |= UInt64(base.load(fromByteOffset: i, as: UInt8.self)) << shift; shift += 8; i += 1 }
+        if i < n && n >= 8 {
+            // The last n - i bytes, by one load of the last eight (they overlap bytes mixed above).
+            tail = base.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) >> UInt64((8 - (n - i)) * 8)
+        } else {
+            var shift: UInt64 = 0
+            while i < n { tail |= UInt64(base.load(fromByteOffset: i, as: UInt8.self)) << shift; shift += 8; i += 1 }
+        }
         h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
         h ^= h >> 29
         return Int(truncatingIfNeeded: h)
