@@ -39,9 +39,6 @@ public struct OrderIds: Sendable {
         bytes.reserveCapacity(bytes.count + b)
     }
 
-    /// The bytes of all ids.
-    public var byteCount: Int { bytes.count }
-
     @inline(__always)
     static func tag(_ h: UInt64) -> UInt64 { h << 32 }
 
@@ -98,6 +95,13 @@ public struct OrderIds: Sendable {
     }
 
     public func find(_ s: String) -> Int32? { s.withBytes { find($0) } }
+
+    /// The hash of row `r`'s id.
+    @inline(__always)
+    func rowHash(_ r: Int) -> UInt64 {
+        let (s, e) = bounds(r)
+        return bytes.withUnsafeBytes { UInt64(bitPattern: Int64(ByteInterner.hash(UnsafeRawBufferPointer(rebasing: $0[s..<e])))) }
+    }
 
     @inline(__always)
     func equals(_ r: Int, _ b: UnsafeRawBufferPointer) -> Bool {
@@ -172,21 +176,11 @@ public struct OrderIds: Sendable {
     public mutating func indexTail() -> [(first: Int, dup: Int)] {
         if count * 4 >= slots.count * 3 { rehash(minimum: count) }
         var dups: [(first: Int, dup: Int)] = []
-        let size = slots.count
         for r in indexed..<count {
+            let h = rowHash(r)
             let (s0, e0) = bounds(r)
-            let h = bytes.withUnsafeBytes { UInt64(bitPattern: Int64(ByteInterner.hash(UnsafeRawBufferPointer(rebasing: $0[s0..<e0])))) }
-            var i = OrderIds.home(h, size)
-            let t = OrderIds.tag(h)
-            while true {
-                let s = slots[i]
-                if s == 0 { slots[i] = t | UInt64(r + 1); break }
-                let other = Int(s & 0xFFFF_FFFF) - 1
-                if s & 0xFFFF_FFFF_0000_0000 == t, bytes.withUnsafeBytes({ all in equals(other, UnsafeRawBufferPointer(rebasing: all[s0..<e0])) }) {
-                    dups.append((other, r)); break
-                }
-                i = i + 1 == size ? 0 : i + 1
-            }
+            let (slot, found) = bytes.withUnsafeBytes { probe(UnsafeRawBufferPointer(rebasing: $0[s0..<e0]), h) }
+            if let found { dups.append((Int(found), r)) } else { slots[slot] = OrderIds.tag(h) | UInt64(r + 1) }
         }
         indexed = count
         return dups
@@ -203,15 +197,11 @@ public struct OrderIds: Sendable {
         for r in first..<count {
             if k < gone.count && gone[k] == r { k += 1; continue }
             let (s0, e0) = bounds(r)
-            bytes.withUnsafeBytes { all in
-                let b = UnsafeRawBufferPointer(rebasing: all[s0..<e0])
-                // Renumber r's slot to w.
-                let h = UInt64(bitPattern: Int64(ByteInterner.hash(b)))
-                var i = OrderIds.home(h, size)
-                while Int(slots[i] & 0xFFFF_FFFF) != r + 1 { i = i + 1 == size ? 0 : i + 1 }
-                slots[i] = (slots[i] & 0xFFFF_FFFF_0000_0000) | UInt64(w + 1)
-                newBytes.append(contentsOf: b)
-            }
+            // Renumber r's slot to w.
+            var i = OrderIds.home(rowHash(r), size)
+            while Int(slots[i] & 0xFFFF_FFFF) != r + 1 { i = i + 1 == size ? 0 : i + 1 }
+            slots[i] = (slots[i] & 0xFFFF_FFFF_0000_0000) | UInt64(w + 1)
+            bytes.withUnsafeBytes { newBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[s0..<e0])) }
             cursor += e0 - s0
             newEnds.append(UInt32(cursor))
             w += 1
@@ -248,14 +238,11 @@ public struct OrderIds: Sendable {
     private mutating func rehash(minimum: Int) {
         let size = Swift.max(OrderIds.slotCount(minimum) * 2, slots.count * 2) & ~1
         slots = [UInt64](repeating: 0, count: size)
-        bytes.withUnsafeBytes { all in
-            for r in 0..<indexed {
-                let (s, e) = bounds(r)
-                let h = UInt64(bitPattern: Int64(ByteInterner.hash(UnsafeRawBufferPointer(rebasing: all[s..<e]))))
-                var i = OrderIds.home(h, size)
-                while slots[i] != 0 { i = i + 1 == size ? 0 : i + 1 }
-                slots[i] = OrderIds.tag(h) | UInt64(r + 1)
-            }
+        for r in 0..<indexed {
+            let h = rowHash(r)
+            var i = OrderIds.home(h, size)
+            while slots[i] != 0 { i = i + 1 == size ? 0 : i + 1 }
+            slots[i] = OrderIds.tag(h) | UInt64(r + 1)
         }
     }
 }

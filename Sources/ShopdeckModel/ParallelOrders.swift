@@ -97,28 +97,17 @@ extension DataLoader {
             // suggested): read the file in one pass.
             return false
         }
-        // Regions and texts: the first chunk's pools are the table's; the others' references
-        // are rewritten into them.
+        // Regions and texts: each chunk's references are rewritten into the table's pools (the
+        // first chunk's map is the identity, which is skipped).
         let written = sinks.enumerated().map { c, s in ranges[c].lowerBound..<s.writer!.next }
-        var carrier = sinks[0].table
-        fresh.regions = carrier.regions; fresh.texts = carrier.texts; fresh.productIds = carrier.productIds
-        carrier = OrdersTable()
-        sinks[0].table = OrdersTable()
-        for (c, s) in sinks.enumerated().dropFirst() {
+        for (c, s) in sinks.enumerated() {
             let t = s.table
             s.table = OrdersTable()
             let (rm, tm, im) = fresh.maps(from: t)
             fresh.remapReferences(rows: written[c], regions: rm, texts: tm, productIds: im)
         }
-        // The ids are packed alongside the columns, by another worker.
-        final class IdsBox: @unchecked Sendable { var ids: OrderIds; init(_ i: OrderIds) { ids = i } }
-        let idsBox = IdsBox(fresh.ids)
-        fresh.ids = OrderIds()
-        let idBytesWritten = sinks.enumerated().map { c, s in idRanges[c].lowerBound..<s.idWriter!.byte }
-        fresh.closeRows(written, overflow: sinks.map { $0.writer!.overflow },
-                        also: PackJob { idsBox.ids.closeRows(written, bytes: idBytesWritten) })
-        fresh.ids = idsBox.ids
-        idsBox.ids = OrderIds()
+        fresh.closeRows(written, idBytes: sinks.enumerated().map { c, s in idRanges[c].lowerBound..<s.idWriter!.byte },
+                        overflow: sinks.map { $0.writer!.overflow })
         if snap.orders.count == 0 { snap.orders = fresh } else { snap.orders.appendUnindexed(fresh) }
         fresh = OrdersTable()
         Timings.mark("load: chunks packed")

@@ -88,11 +88,11 @@ extension OrdersTable {
                          next: 0, end: n)
     }
 
-    /// Packs the written row ranges (`ranges[k] = start..<end`, ascending) to the front, in
-    /// order, applies the writers' out-of-range instants, and drops the unwritten rows. The
-    /// columns are independent: each is taken out of the table and packed by one worker, on
-    /// every core, with `also` (the ids) alongside.
-    mutating func closeRows(_ ranges: [Range<Int>], overflow: [[(row: Int, column: Int, value: Instant)]], also: PackJob? = nil) {
+    /// Packs the written row ranges (`ranges[k] = start..<end`, ascending) and the ids they
+    /// wrote (`idBytes[k]` of the arena) to the front, in order, applies the writers'
+    /// out-of-range instants, and drops the unwritten rows. The columns are independent: each
+    /// (and the ids) is taken out of the table and packed by one worker, on every core.
+    mutating func closeRows(_ ranges: [Range<Int>], idBytes: [Range<Int>], overflow: [[(row: Int, column: Int, value: Instant)]]) {
         var cursor = 0
         var moves: [(from: Int, to: Int, n: Int)] = []
         for r in ranges { moves.append((r.lowerBound, cursor, r.count)); cursor += r.count }
@@ -108,11 +108,13 @@ extension OrdersTable {
         let t3 = take(&shipped.codes), t4 = take(&pickedUp.codes), t5 = take(&closed.codes)
         let h = take(&promiseHours), st = take(&status), fl = take(&flags), am = take(&amount)
         let r0 = take(&shipFrom), r1 = take(&shipTo), r2 = take(&productId), r3 = take(&productName), r4 = take(&officialEvent)
-        var jobs = [job(t0), job(t1), job(t2), job(t3), job(t4), job(t5), job(h), job(st), job(fl), job(am),
+        let idBox = IdsBox(ids)
+        ids = OrderIds()
+        let work = [PackJob { idBox.ids.closeRows(ranges, bytes: idBytes) },
+                    job(t0), job(t1), job(t2), job(t3), job(t4), job(t5), job(h), job(st), job(fl), job(am),
                     job(r0), job(r1), job(r2), job(r3), job(r4)]
-        if let also { jobs.insert(also, at: 0) }
-        let work = jobs
         DispatchQueue.concurrentPerform(iterations: work.count) { work[$0].run() }
+        ids = idBox.ids
         paid.codes = t0.column; promised.codes = t1.column; delayed.codes = t2.column
         shipped.codes = t3.column; pickedUp.codes = t4.column; closed.codes = t5.column
         promiseHours = h.column; status = st.column; flags = fl.column; amount = am.column
@@ -125,6 +127,12 @@ extension OrdersTable {
 final class ColumnBox<T: BitwiseCopyable & Equatable>: @unchecked Sendable {
     var column: Column<T>
     init(_ c: Column<T>) { column = c }
+}
+
+/// A table's ids taken out for one worker.
+final class IdsBox: @unchecked Sendable {
+    var ids: OrderIds
+    init(_ i: OrderIds) { ids = i }
 }
 
 /// One piece of work for a worker; each touches only what it was given.

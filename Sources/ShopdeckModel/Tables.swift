@@ -96,6 +96,13 @@ public struct OrdersTable: Sendable {
         public var promiseHours: Int16, status: OrderStatus, flags: OrderFlags
     }
 
+    /// Row `r`'s values.
+    func row(_ r: Int) -> Row {
+        Row(paid: paid[r], promised: promised[r], delayed: delayed[r], shipped: shipped[r], pickedUp: pickedUp[r], closed: closed[r],
+            amount: amount[r], shipFrom: shipFrom[r], shipTo: shipTo[r], productId: productId[r], productName: productName[r],
+            officialEvent: officialEvent[r], promiseHours: promiseHours[r], status: status[r], flags: flags[r])
+    }
+
     /// Row `i` takes `v`'s values.
     mutating func set(_ i: Int, _ v: Row) {
         paid[i] = v.paid; promised[i] = v.promised; delayed[i] = v.delayed
@@ -173,13 +180,7 @@ public struct OrdersTable: Sendable {
     }
 
     /// Row `from`'s values into row `to` (the id stays).
-    mutating func copyRow(_ from: Int, to i: Int) {
-        paid[i] = paid[from]; promised[i] = promised[from]; delayed[i] = delayed[from]
-        shipped[i] = shipped[from]; pickedUp[i] = pickedUp[from]; closed[i] = closed[from]
-        promiseHours[i] = promiseHours[from]; status[i] = status[from]; flags[i] = flags[from]
-        shipFrom[i] = shipFrom[from]; shipTo[i] = shipTo[from]; productId[i] = productId[from]
-        productName[i] = productName[from]; officialEvent[i] = officialEvent[from]; amount[i] = amount[from]
-    }
+    mutating func copyRow(_ from: Int, to i: Int) { set(i, row(from)) }
 
     /// Makes room for `n` more rows at once (no doubling as rows arrive).
     public mutating func reserve(_ n: Int) {

@@ -11,8 +11,9 @@ public enum Timings {
         guard enabled else { return }
         let now = DispatchTime.now().uptimeNanoseconds
         if last == 0 { last = now }
+        let m = memory()
         FileHandle.standardError.write(Data(String(format: "%-28@ %8.1f ms  rss %4d MB  peak %4d MB  anon %4d  file %4d\n", phase as NSString,
-                                                   Double(now - last) / 1e6, memory("VmRSS"), memory("VmHWM"), memory("RssAnon"), memory("RssFile")).utf8))
+                                                   Double(now - last) / 1e6, m["VmRSS"] ?? 0, m["VmHWM"] ?? 0, m["RssAnon"] ?? 0, m["RssFile"] ?? 0).utf8))
         last = now
     }
 
@@ -22,10 +23,14 @@ public enum Timings {
         last = DispatchTime.now().uptimeNanoseconds
     }
 
-    /// A `/proc/self/status` figure in MB (0 where there is none).
-    static func memory(_ key: String) -> Int {
-        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix(key + ":") }) else { return 0 }
-        return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) / 1024
+    /// The memory figures of `/proc/self/status` in MB, by name (none where there is no file).
+    static func memory() -> [String: Int] {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return [:] }
+        var out: [String: Int] = [:]
+        for line in text.split(separator: "\n") where line.hasSuffix(" kB") {
+            let parts = line.split(separator: ":")
+            if parts.count == 2, let kb = Int(parts[1].dropLast(3).trimmingCharacters(in: .whitespaces)) { out[String(parts[0])] = kb / 1024 }
+        }
+        return out
     }
 }

@@ -74,8 +74,6 @@ enum ShippingRules {
         for b in boxes.dropFirst() { total.add(b.part) }
         out.protected = total.protected; out.lateUnshipped = total.lateUnshipped
         out.atRisk = total.atRisk; out.delayReportNeeded = total.delayReportNeeded
-        let paid = total.paid, spots = total.spots, due = total.due, onTime = total.onTime
-        let excluded = total.excluded, checked = total.checked, anomalies = total.anomalies
         let byDeadline: (OrderRef, OrderRef) -> Bool = { $0.deadline != $1.deadline ? $0.deadline < $1.deadline : $0.orderId < $1.orderId }
         out.atRisk.sort(by: byDeadline)
         out.lateUnshipped.sort(by: byDeadline)
@@ -89,8 +87,8 @@ enum ShippingRules {
         }
         out.weeks = (0..<nWeeks).map { i in
             var w = ShippingWeek(weekStart: firstWeek + Int64(i) * CST.week)
-            w.paidOrders = paid[i]; w.spotOrders = spots[i]; w.dueOrders = due[i]; w.onTimeOrders = onTime[i]
-            w.excludedOrders = excluded[i]; w.pickupChecked = checked[i]; w.pickupAnomalies = anomalies[i]
+            w.paidOrders = total.paid[i]; w.spotOrders = total.spots[i]; w.dueOrders = total.due[i]; w.onTimeOrders = total.onTime[i]
+            w.excludedOrders = total.excluded[i]; w.pickupChecked = total.checked[i]; w.pickupAnomalies = total.anomalies[i]
             w.pendingPlatformRefresh = pending[i]
             return w
         }
