@@ -84,7 +84,9 @@ public enum CST {
     @inline(__always) static func floorMod(_ a: Int64, _ b: Int64) -> Int64 { a - floorDiv(a, b) * b }
 
     /// `YYYY-MM-DD HH:MM:SS` in CST (report-json.md conventions).
+    /// An instant no export can hold (far outside 1970 … 2099, `.absent` included) is "-".
     public static func format(_ t: Instant) -> String {
+        guard t > -(1 << 50), t < 1 << 50 else { return "-" }
         let local = t + offset
         let d = floorDiv(local, day)
         let s = Int(local - d * day)
@@ -94,6 +96,7 @@ public enum CST {
 
     /// `YYYY-MM-DD` of the CST day holding `t`: how a week is named (by its Monday).
     public static func formatDate(_ t: Instant) -> String {
+        guard t > -(1 << 50), t < 1 << 50 else { return "-" }
         let c = civil(days: floorDiv(t + offset, day))
         return "\(pad4(c.year))-\(pad2(c.month))-\(pad2(c.day))"
     }
@@ -128,13 +131,22 @@ public enum TimeParse: Equatable, Sendable {
 }
 
 extension CST {
-    /// Parses a time cell from UTF-8 bytes (already trimmed of Excel-proofing by the caller,
-    /// or not: surrounding spaces are skipped here).
+    /// The earliest and latest readable instants: 1970-01-01 00:00:00 … 2099-12-31 23:59:59 CST
+    /// (data-formats.md "Times"). Anything outside is unreadable, so no report spans absurd weeks.
+    public static let earliest: Instant = instant(year: 1970, month: 1, day: 1)
+    public static let latest: Instant = instant(year: 2099, month: 12, day: 31, hour: 23, minute: 59, second: 59)
+
+    @inline(__always)
+    static func inRange(_ t: Instant) -> TimeParse { t >= earliest && t <= latest ? .value(t) : .invalid }
+
+    /// Parses a time cell from UTF-8 bytes (surrounding spaces are skipped here).
     ///
     /// Accepted (data-formats.md "Times"): `YYYY-MM-DD HH:MM:SS`, `YYYY/MM/DD HH:MM:SS`,
     /// `YYYY-MM-DD HH:MM`, `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM:SS` with an optional `+08:00`/`Z`
-    /// offset, epoch milliseconds (13 digits) or seconds (10 digits). Empty, `-`, `--`, `—`,
-    /// `/` and `0` are absent.
+    /// offset, epoch milliseconds (13 digits) or seconds (10 digits), and what Excel writes back
+    /// when it re-saves a CSV: month, day and hour without zero padding, seconds optional
+    /// (`2025/3/6 15:43`, `2025-3-6 9:05:07`). Empty, `-`, `--`, `—`, `/` and `0` are absent.
+    /// A time outside 1970 … 2099 is `.invalid`.
     @inline(__always)
     public static func parse(_ b: UnsafeRawBufferPointer) -> TimeParse {
         var lo = 0, hi = b.count
@@ -142,71 +154,82 @@ extension CST {
         while hi > lo, b[hi - 1] == 0x20 || b[hi - 1] == 0x09 || b[hi - 1] == 0x0D { hi -= 1 }
         let n = hi - lo
         if n == 0 { return .absent }
-        if n == 19, let t = canonical(b, lo) { return .value(t) }
+        if n == 19, let t = canonical(b, lo) { return inRange(t) }
         if Cell.isAbsentMarker(b, lo, hi) { return .absent }
-        @inline(__always) func dig(_ i: Int) -> Int {
-            let c = Int(b[lo + i]) - 48
-            return (c >= 0 && c <= 9) ? c : -1_000_000
-        }
         // All digits: epoch seconds / milliseconds, or 0.
         var allDigits = true
-        for i in 0..<n where b[lo + i] < 0x30 || b[lo + i] > 0x39 { allDigits = false; break }
+        for i in lo..<hi where b[i] < 0x30 || b[i] > 0x39 { allDigits = false; break }
         if allDigits {
+            if n > 13 { return .invalid }
             var v: Int64 = 0
-            for i in 0..<n { v = v &* 10 &+ Int64(b[lo + i] - 0x30) }
+            for i in lo..<hi { v = v * 10 + Int64(b[i] - 0x30) }
             if v == 0 { return .absent }
-            if n == 13 { return .value(v / 1000) }
-            if n == 10 { return .value(v) }
+            if n == 13 { return inRange(v / 1000) }
+            if n == 10 { return inRange(v) }
             return .invalid
         }
-        guard n >= 10 else { return .invalid }
-        let sep = b[lo + 4]
-        guard (sep == 0x2D || sep == 0x2F), b[lo + 7] == sep else { return .invalid }
-        let year = dig(0) * 1000 + dig(1) * 100 + dig(2) * 10 + dig(3)
-        let month = dig(5) * 10 + dig(6)
-        let dayV = dig(8) * 10 + dig(9)
-        guard year > 0, (1...12).contains(month), dayV >= 1, dayV <= daysIn(month: month, year: year) else { return .invalid }
+        return general(b, lo, hi)
+    }
+
+    /// The calendar forms: `Y{4}` sep `M{1,2}` sep `D{1,2}`, then optionally (space or `T`)
+    /// `H{1,2}:MM[:SS[.fff]]` and an offset (`Z`, `±HH:MM`, `±HHMM`).
+    static func general(_ b: UnsafeRawBufferPointer, _ lo: Int, _ hi: Int) -> TimeParse {
+        var i = lo
+        /// Reads 1…`most` digits at `i`; nil when there are none or too many.
+        func number(_ least: Int, _ most: Int) -> Int? {
+            var v = 0, k = 0
+            while i < hi, k < most + 1, b[i] >= 0x30, b[i] <= 0x39 { v = v * 10 + Int(b[i] - 0x30); i += 1; k += 1 }
+            return k >= least && k <= most ? v : nil
+        }
+        guard let year = number(4, 4), i < hi else { return .invalid }
+        let sep = b[i]
+        guard sep == 0x2D || sep == 0x2F else { return .invalid }
+        i += 1
+        guard let month = number(1, 2), i < hi, b[i] == sep else { return .invalid }
+        i += 1
+        guard let dayV = number(1, 2) else { return .invalid }
+        guard (1...12).contains(month), dayV >= 1, dayV <= daysIn(month: month, year: year) else { return .invalid }
         var hour = 0, minute = 0, second = 0
-        var i = 10
-        if n > 10 {
-            let t = b[lo + 10]
+        if i < hi {
+            let t = b[i]
             guard t == 0x20 || t == 0x54 else { return .invalid } // ' ' or 'T'
-            guard n >= 16, b[lo + 13] == 0x3A else { return .invalid }
-            hour = dig(11) * 10 + dig(12)
-            minute = dig(14) * 10 + dig(15)
-            i = 16
-            if n >= 19, b[lo + 16] == 0x3A {
-                second = dig(17) * 10 + dig(18)
-                i = 19
-                // fractional seconds are dropped
-                if i < n, b[lo + i] == 0x2E {
+            i += 1
+            while i < hi, b[i] == 0x20 { i += 1 }
+            guard let h = number(1, 2), i < hi, b[i] == 0x3A else { return .invalid }
+            i += 1
+            guard let m = number(2, 2) else { return .invalid }
+            hour = h; minute = m
+            if i < hi, b[i] == 0x3A {
+                i += 1
+                guard let s = number(2, 2) else { return .invalid }
+                second = s
+                if i < hi, b[i] == 0x2E { // fractional seconds are dropped
                     i += 1
-                    while i < n, b[lo + i] >= 0x30, b[lo + i] <= 0x39 { i += 1 }
+                    while i < hi, b[i] >= 0x30, b[i] <= 0x39 { i += 1 }
                 }
             }
-            guard (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second) else { return .invalid }
+            guard hour <= 23, minute <= 59, second <= 59 else { return .invalid }
         }
         var result = instant(year: year, month: month, day: dayV, hour: hour, minute: minute, second: second)
-        if i < n {
+        if i < hi {
             // An explicit offset: Z or ±HH:MM / ±HHMM.
-            let c = b[lo + i]
-            if c == 0x5A && i + 1 == n { // Z = UTC
+            let c = b[i]
+            if c == 0x5A && i + 1 == hi { // Z = UTC
                 result += offset
-            } else if (c == 0x2B || c == 0x2D) {
-                var j = i + 1
-                guard j + 2 <= n else { return .invalid }
-                let oh = dig(j) * 10 + dig(j + 1); j += 2
-                if j < n, b[lo + j] == 0x3A { j += 1 }
+            } else if c == 0x2B || c == 0x2D {
+                i += 1
+                guard let oh = number(2, 2) else { return .invalid }
+                if i < hi, b[i] == 0x3A { i += 1 }
                 var om = 0
-                if j + 2 <= n { om = dig(j) * 10 + dig(j + 1); j += 2 }
-                guard j == n, (0...14).contains(oh), (0...59).contains(om) else { return .invalid }
+                if i < hi { guard let m = number(2, 2) else { return .invalid }; om = m }
+                guard i == hi, oh <= 14, om <= 59 else { return .invalid }
                 let off = Int64(oh * 3600 + om * 60) * (c == 0x2B ? 1 : -1)
                 result += offset - off
             } else {
                 return .invalid
             }
         }
-        return .value(result)
+        return inRange(result)
     }
 
     /// The exports' own spelling, `YYYY-MM-DD HH:MM:SS` at `lo`, read straight; nil for

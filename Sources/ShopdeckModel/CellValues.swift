@@ -89,7 +89,8 @@ public enum Cell {
     }
 
     /// Money in fen (integer cents). Yuan text (`59.90`, `¥59.90`, `￥1,299.90`), or fen when
-    /// `fen` is set (open-platform fields). Nil when absent, `.invalid` when unreadable.
+    /// `fen` is set (open-platform fields). Range `0 <= x < 10^12` yuan (data-formats.md
+    /// "Text"): a negative, non-finite or larger amount is `.invalid`, never a wrapped value.
     public static func money(_ b: UnsafeRawBufferPointer, fen: Bool = false) -> MoneyParse {
         var (lo, hi) = trimmed(b)
         if isAbsentMarker(b, lo, hi) { return .absent }
@@ -97,56 +98,95 @@ public enum Cell {
         if hi - lo >= 2, b[lo] == 0xC2, b[lo + 1] == 0xA5 { lo += 2 }
         else if hi - lo >= 3, b[lo] == 0xEF, b[lo + 1] == 0xBF, b[lo + 2] == 0xA5 { lo += 3 }
         while lo < hi, b[lo] == 0x20 { lo += 1 }
-        var neg = false
-        if lo < hi, b[lo] == 0x2D { neg = true; lo += 1 }
+        // 元 after the number
+        if hi - lo >= 3, b[hi - 3] == 0xE5, b[hi - 2] == 0x85, b[hi - 1] == 0x83 { hi -= 3 }
+        let wholeLimit: Int64 = fen ? maxMoneyFen : maxMoneyFen / 100
         var whole: Int64 = 0, frac: Int64 = 0, fracDigits = 0, seenDot = false, digits = 0
         for i in lo..<hi {
             let c = b[i]
-            if c == 0x2C { continue }
+            if c == 0x2C && !seenDot { continue }
             if c == 0x2E { if seenDot { return .invalid }; seenDot = true; continue }
-            guard c >= 0x30 && c <= 0x39 else {
-                if c == 0xE5 && i + 2 < hi && b[i + 1] == 0x85 && b[i + 2] == 0x83 && i + 3 == hi { break } // 元
-                return .invalid
-            }
+            guard c >= 0x30 && c <= 0x39 else { return .invalid }
             digits += 1
-            if seenDot { if fracDigits < 2 { frac = frac * 10 + Int64(c - 48); fracDigits += 1 } }
-            else { whole = whole &* 10 &+ Int64(c - 48) }
+            if seenDot {
+                if fracDigits < 2 { frac = frac * 10 + Int64(c - 48); fracDigits += 1 }
+            } else {
+                whole = whole * 10 + Int64(c - 48)
+                if whole >= wholeLimit { return .invalid }
+            }
         }
         if digits == 0 { return .invalid }
-        if fen { return .value(neg ? -whole : whole) }
+        if fen { return .value(whole) }
         if fracDigits == 1 { frac *= 10 }
-        let v = whole * 100 + frac
-        return .value(neg ? -v : v)
+        return .value(whole * 100 + frac)
     }
 
-    /// A non-negative whole number (`3`, `3.0`). Nil when absent.
+    /// 10^12 yuan in fen: the first amount that is out of range.
+    public static let maxMoneyFen: Int64 = 100_000_000_000_000
+    /// The largest whole number a count cell may hold (points, appeals used, quantity).
+    public static let maxInteger = 1_000_000_000
+    /// Promise hours must lie in 1 … 8760 (one year).
+    public static let promiseHoursRange = 1...8760
+
+    /// A whole number in `0 … 10^9` (`3`, `3.0`). Nil when absent; a negative, fractional,
+    /// non-finite or larger value is `.invalid`.
     public static func integer(_ b: UnsafeRawBufferPointer) -> IntParse {
         let (lo, hi) = trimmed(b)
         if isAbsentMarker(b, lo, hi) { return .absent }
-        var v = 0, i = lo, neg = false
-        if b[i] == 0x2D { neg = true; i += 1 }
+        var v = 0, i = lo
         var any = false
-        while i < hi, b[i] >= 0x30, b[i] <= 0x39 { v = v &* 10 &+ Int(b[i] - 48); i += 1; any = true }
+        while i < hi, b[i] >= 0x30, b[i] <= 0x39 {
+            v = v * 10 + Int(b[i] - 48); i += 1; any = true
+            if v > maxInteger { return .invalid }
+        }
         if i < hi, b[i] == 0x2E { i += 1; while i < hi, b[i] == 0x30 { i += 1 } }
         guard any, i == hi else { return .invalid }
-        return .value(neg ? -v : v)
+        return .value(v)
     }
 
-    /// Promise hours: `24`, `48h`, `24小时`, `3天`, `2d`. Nil when absent.
+    /// Promise hours: `24`, `48h`, `24小时`, `3天`, `2d`, in 1 … 8760. Nil when absent.
     public static func hours(_ b: UnsafeRawBufferPointer) -> IntParse {
         let (lo, hi) = trimmed(b)
         if isAbsentMarker(b, lo, hi) { return .absent }
         var v = 0, i = lo, any = false
-        while i < hi, b[i] >= 0x30, b[i] <= 0x39 { v = v &* 10 &+ Int(b[i] - 48); i += 1; any = true }
+        while i < hi, b[i] >= 0x30, b[i] <= 0x39 {
+            v = v * 10 + Int(b[i] - 48); i += 1; any = true
+            if v > promiseHoursRange.upperBound { return .invalid }
+        }
         guard any else { return .invalid }
         while i < hi, b[i] == 0x20 { i += 1 }
         let rest = Array(UnsafeRawBufferPointer(rebasing: b[i..<hi]))
+        let h: Int
         switch rest {
-        case [], Array("h".utf8), Array("H".utf8), Array("小时".utf8), Array("hours".utf8), Array("hour".utf8): return .value(v)
-        case Array("天".utf8), Array("d".utf8), Array("D".utf8), Array("days".utf8), Array("day".utf8): return .value(v * 24)
+        case [], Array("h".utf8), Array("H".utf8), Array("小时".utf8), Array("hours".utf8), Array("hour".utf8): h = v
+        case Array("天".utf8), Array("d".utf8), Array("D".utf8), Array("days".utf8), Array("day".utf8): h = v * 24
         default: return .invalid
         }
+        return promiseHoursRange.contains(h) ? .value(h) : .invalid
     }
+
+    /// An id in scientific notation (`2.50306E+15`, `3E+18`): what Excel writes back for a
+    /// long number in a General cell. Its digits are lost, so it can never be used as an id
+    /// (data-formats.md "Text"). Checked on the bounds `idBounds` returned.
+    @inline(__always)
+    public static func isScientific(_ b: UnsafeRawBufferPointer, _ lo: Int, _ hi: Int) -> Bool {
+        guard hi - lo >= 4, b[lo] >= 0x30, b[lo] <= 0x39 else { return false }
+        let second = b[lo + 1]
+        guard second == 0x2E || second == 0x45 || second == 0x65 || (second >= 0x30 && second <= 0x39) else { return false }
+        var i = lo
+        while i < hi, b[i] >= 0x30, b[i] <= 0x39 { i += 1 }
+        if i < hi, b[i] == 0x2E { i += 1; while i < hi, b[i] >= 0x30, b[i] <= 0x39 { i += 1 } }
+        guard i < hi, b[i] == 0x45 || b[i] == 0x65 else { return false }
+        i += 1
+        guard i < hi, b[i] == 0x2B || b[i] == 0x2D else { return false }
+        i += 1
+        let expStart = i
+        while i < hi, b[i] >= 0x30, b[i] <= 0x39 { i += 1 }
+        return i == hi && i > expStart
+    }
+
+    /// Why a scientific-notation id cannot be used, with the fix.
+    public static let scientificIdReason = "is in scientific notation: a spreadsheet has rounded this long number and its digits are lost, so the row cannot be matched to its order; re-export the file from the backend, or format the column as text (Excel: select the column › Format Cells › Text) before saving"
 }
 
 public enum MoneyParse: Equatable { case absent, value(Int64), invalid }

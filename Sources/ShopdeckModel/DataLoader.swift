@@ -23,28 +23,55 @@ public struct Inspection: Sendable {
 public enum DataLoader {
     public static let maxHeaderSearchRows = 20
 
-    /// The table a file name says, if any (`orders*.csv`, `订单…`).
+    /// The table a file name says, if any (`orders*.csv`, `订单…`), also after a
+    /// `SHOP-PLATFORM-` prefix (`店铺A-快手-运单表.xlsx`).
     public static func recognise(name: String) -> TableKind? {
         let lower = name.lowercased()
         for kind in TableKind.allCases where kind.namePrefixes.contains(where: { lower.hasPrefix($0) }) { return kind }
+        // SHOP-PLATFORM-TABLE…: the third dash-separated part names the table.
+        let parts = lower.split(separator: "-", maxSplits: 2, omittingEmptySubsequences: false)
+        if parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty {
+            let rest = parts[2]
+            for kind in TableKind.allCases where kind.namePrefixes.contains(where: { rest.hasPrefix($0) }) { return kind }
+        }
         return nil
     }
 
-    public static func isExport(name: String) -> Bool {
+    /// A name a download or an editor gives a file still being written, or a hidden file
+    /// (data-formats.md "Files and tables"): never read.
+    public static func isTemporary(name: String) -> Bool {
         let lower = name.lowercased()
-        if lower.hasPrefix(".") || lower.hasPrefix("~$") { return false }
+        if lower.hasPrefix(".") || lower.hasPrefix("~$") || lower.hasPrefix(".~lock") { return true }
+        return [".part", ".crdownload", ".download", ".tmp"].contains { lower.hasSuffix($0) }
+    }
+
+    public static func isExport(name: String) -> Bool {
+        if isTemporary(name: name) { return false }
+        let lower = name.lowercased()
         return lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") || lower.hasSuffix(".xlsx") || lower.hasSuffix(".txt") && recognise(name: name) != nil
     }
 
     /// The export files of a folder in merge order: oldest modification first, then by name,
-    /// so a later file overrides an earlier one (rules.md §10).
+    /// so a later file overrides an earlier one (rules.md §10). Entries that are not regular
+    /// files (a FIFO, socket, device or folder with an export's name, or a link to one) are
+    /// left out and named in `skipped`: nothing ever opens them.
     public static func exportFiles(in folder: String) -> [(name: String, mtime: Int64)] {
-        guard let names = FileReader.list(folder) else { return [] }
-        return names.filter(isExport).compactMap { name -> (String, Int64)? in
+        exportEntries(in: folder).files
+    }
+
+    public static func exportEntries(in folder: String) -> (files: [(name: String, mtime: Int64)], skipped: [(name: String, kind: String)]) {
+        guard let names = FileReader.list(folder) else { return ([], []) }
+        var files: [(String, Int64)] = [], skipped: [(String, String)] = []
+        for name in names where isExport(name: name) {
             let path = folder + "/" + name
-            guard !FileReader.isDirectory(path), let m = FileReader.modificationTime(path) else { return nil }
-            return (name, m)
-        }.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
+            switch FileReader.entryKind(path) {
+            case .regular(let m): files.append((name, m))
+            case .missing: continue
+            case .other(let what): skipped.append((name, what))
+            }
+        }
+        files.sort { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
+        return (files, skipped.sorted { $0.0 < $1.0 })
     }
 
     /// Loads every export of `folder` (with `only`, the files of those tables; a file whose
@@ -59,7 +86,11 @@ public enum DataLoader {
             return snap
         }
         var parts = Parts()
-        let files = exportFiles(in: folder).filter { f in !(only.map { o in recognise(name: f.name).map { !o.contains($0) } ?? false } ?? false) }
+        let entries = exportEntries(in: folder)
+        for (name, what) in entries.skipped where only.map({ o in recognise(name: name).map(o.contains) ?? true }) ?? true {
+            snap.warnings.append(LoadError(file: name, reason: "skipped: this is \(what), not a regular file; only regular files are read"))
+        }
+        let files = entries.files.filter { f in !(only.map { o in recognise(name: f.name).map { !o.contains($0) } ?? false } ?? false) }
         LoadProgress.shared.begin(files: files.count, bytes: files.reduce(0) { $0 + Int(FileReader.fileSize(folder + "/" + $1.name) ?? 0) })
         for (name, _) in files {
             loadFile(path: folder + "/" + name, name: name, snap: &snap, parts: &parts, inspection: nil)
@@ -117,12 +148,32 @@ public enum DataLoader {
 
     /// The header row among `rows` (the first rows of a file or sheet): the first row that
     /// holds every required column of `kind` (or, when the name said nothing, of any table).
+    /// Nil as well when a row before it is another platform's or an ERP's header row
+    /// (`foreignExport`): such a file is refused, never half-read.
     static func locateHeader(_ rows: [(Int, [String])], kind: TableKind?) -> (index: Int, kind: TableKind, map: HeaderMap)? {
         for (idx, (_, row)) in rows.enumerated() {
+            if foreignExport(row) != nil { return nil }
             for k in kind.map({ [$0] }) ?? TableKind.allCases {
-                let map = HeaderMap(headers: row, kind: k)
+                let map = HeaderMap(headers: row, kind: k, namedAs: kind != nil)
                 if map.missing.isEmpty { return (idx, k, map) }
             }
+        }
+        return nil
+    }
+
+    /// A header row of an export that is not the Kuaishou backend's: the reason it is
+    /// refused and what to download instead (data-formats.md, orders).
+    static func foreignExport(_ row: [String]) -> String? {
+        let keys = Set(row.map(Schemas.key))
+        func has(_ h: String) -> Bool { keys.contains(Schemas.key(h)) }
+        if Schemas.douyinMarkers.filter(has).count >= 2 {
+            return "this is a Douyin (抖店) order export (headers 主订单编号/子订单编号/订单提交时间), not a Kuaishou one: download the order export from the Kuaishou shop backend (订单管理 › 批量导出)"
+        }
+        if has("售后单号") && (has("商品单号") || keys.contains { $0.hasSuffix("(元)") }) {
+            return "this is a Douyin (抖店) after-sales export (商品单号 beside 售后单号, amounts in （元）), not a Kuaishou one: download the after-sales export from the Kuaishou shop backend (售后管理 › 批量导出)"
+        }
+        if has("线上订单号") && (has("内部订单号") || has("订单号") || has("付款日期")) {
+            return "this is an ERP's order export (聚水潭: 线上订单号, 内部订单号, 付款日期, 店铺): its statuses and dates are the ERP's own, not the platform's; download the order export from the Kuaishou shop backend instead (订单管理 › 批量导出)"
         }
         return nil
     }
@@ -130,10 +181,8 @@ public enum DataLoader {
     /// Why no header row was found: another platform's export, an empty file, missing
     /// columns (naming the accepted headers), or an unrecognised file.
     static func headerFailure(_ rows: [(Int, [String])], kind: TableKind?, file: String) -> LoadError {
-        let first = rows.first?.1 ?? []
-        let keys = Set(first.map(Schemas.key))
-        if Schemas.douyinMarkers.filter({ keys.contains(Schemas.key($0)) }).count >= 2 {
-            return LoadError(file: file, line: rows.first?.0, reason: "this is a Douyin (抖店) export (headers 主订单编号/子订单编号/订单提交时间), not a Kuaishou one: download the order export from the Kuaishou shop backend (订单管理 › 批量导出)")
+        for (line, row) in rows {
+            if let why = foreignExport(row) { return LoadError(file: file, line: line, reason: why) }
         }
         if rows.isEmpty { return LoadError(file: file, line: nil, reason: "the file is empty: no header row") }
         if let k = kind {
@@ -172,12 +221,13 @@ public enum DataLoader {
             let size = Int(FileReader.fileSize(path) ?? 0)
             if size > 1 << 20 { t.reserve(size / 200) }
             return OrdersSink(file: file, map: map, headers: hs, table: t, deferIds: true)
-        case .aftersales: return RefundSink(file: file, map: map)
-        case .violations: return ViolationSink(file: file, map: map)
-        case .coupons: return CouponSink(file: file, map: map)
-        case .products: return ProductSink(file: file, map: map)
-        case .reports: return ReportSink(file: file, map: map)
-        case .adjustments: return AdjustmentSink(file: file, map: map)
+        case .aftersales: return RefundSink(file: file, map: map, kind: .aftersales)
+        case .violations: return ViolationSink(file: file, map: map, kind: .violations)
+        case .coupons: return CouponSink(file: file, map: map, kind: .coupons)
+        case .products: return ProductSink(file: file, map: map, kind: .products)
+        case .reports: return ReportSink(file: file, map: map, kind: .reports)
+        case .adjustments: return AdjustmentSink(file: file, map: map, kind: .adjustments)
+        case .waybills: return WaybillSink(file: file, map: map, kind: .waybills)
         }
     }
 
@@ -196,6 +246,7 @@ public enum DataLoader {
         case let p as ProductSink: parts.products += p.out
         case let r as ReportSink: parts.reports += r.out
         case let a as AdjustmentSink: snap.adjustments += a.out
+        case let w as WaybillSink: snap.waybills += w.out
         default: break
         }
     }
@@ -208,10 +259,12 @@ public enum DataLoader {
             return
         }
         if ins == nil && loadOrdersInParallel(path: path, name: name, snap: &snap) { return }
-        let separator: UInt8 = name.lowercased().hasSuffix(".tsv") ? 0x09 : 0x2C
+        let lowerName = name.lowercased()
+        let separator: UInt8 = lowerName.hasSuffix(".tsv") || lowerName.hasSuffix(".txt") ? 0x09 : 0x2C
         var kind = recognise(name: name)
         var parser = CSVParser(separator: separator)
         var encoding = TextEncoding.utf8
+        var decoding = FileReader.Decoding()
         var pending: [(Int, [String])] = []
         var sink: RowSink? = nil
         var fileError: LoadError? = nil
@@ -241,7 +294,8 @@ public enum DataLoader {
                 for (l, cells) in rest { feedStrings(l, cells) }
                 return
             }
-            guard final || pending.count >= maxHeaderSearchRows else { return }
+            let foreign = pending.contains { foreignExport($0.1) != nil }
+            guard final || foreign || pending.count >= maxHeaderSearchRows else { return }
             fileError = headerFailure(pending, kind: kind, file: name)
             ins?.headerLine = pending.first?.0
             // `inspect` still shows the rows of a file it could not take for a table.
@@ -258,13 +312,18 @@ public enum DataLoader {
         }
 
         do {
-            let size = try FileReader.stream(path, parser: &parser, onEncoding: { encoding = $0 }) { rec, buf in
+            let size = try FileReader.stream(path, parser: &parser, onDecoding: { decoding = $0; encoding = $0.encoding }) { rec, buf in
                 if fileError != nil {
                     if ins != nil { ins!.rows.append(strings(rec, buf)); ins!.rowLines.append(rec.line) }
                     return
                 }
                 if let s = sink {
                     if ins != nil { ins!.rows.append(strings(rec, buf)); ins!.rowLines.append(rec.line) }
+                    if decoding.invalidSequences > 0 {
+                        var r = rec
+                        if s.screen(&r, UnsafeRawBufferPointer(buf)) { s.accept(r, UnsafeRawBufferPointer(buf)) }
+                        return
+                    }
                     s.accept(rec, UnsafeRawBufferPointer(buf))
                     return
                 }
@@ -285,8 +344,16 @@ public enum DataLoader {
                 return
             }
             guard let s = sink, let k = kind else { return }
+            if decoding.droppedLastLine {
+                s.warnings.append(LoadError(file: name, line: parser.line, reason: "the file ends inside a character (it was cut while being written or copied): its last, incomplete line was not read"))
+            } else if !decoding.endsWithLineEnd {
+                s.warnings.append(LoadError(file: name, line: max(1, parser.line - 1), reason: "the last line has no line end: the file may still be being written; its last row was read as it is"))
+            }
             var load = FileLoad(path: name, table: k, rows: s.rows, badRows: s.bad, encoding: encoding, bytes: size)
-            if encoding != .gb18030 { load.headers = headers; load.nextLine = parser.line; load.tailHash = tailHash(path, size) }
+            load.endsWithLineEnd = decoding.endsWithLineEnd && !decoding.droppedLastLine
+            if (encoding == .utf8 || encoding == .utf8BOM) && decoding.invalidSequences == 0 && !decoding.droppedLastLine {
+                load.headers = headers; load.nextLine = parser.line; load.tailHash = tailHash(path, size)
+            }
             collect(s, into: &snap, parts: &parts, load: &load)
             snap.files.append(load)
         } catch {

@@ -13,39 +13,142 @@ public enum FileReader {
         public let description: String
     }
 
-    /// Whole file contents (small files, tests, GB18030 conversion).
-    public static func readAll(_ path: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw Failure(description: "cannot open: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var out: [UInt8] = []
-        var st = stat()
-        if fstat(fd, &st) == 0 { out.reserveCapacity(Int(st.st_size)) }
-        var buf = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; throw Failure(description: "read failed: \(String(cString: strerror(errno)))") }
-            if n == 0 { break }
-            out.append(contentsOf: buf[0..<n])
-        }
-        return out
+    /// What a directory entry is, following a symbolic link.
+    public enum EntryKind: Equatable {
+        case regular(mtime: Int64)
+        case missing
+        /// Not a regular file: "a FIFO", "a device", "a folder", "a socket".
+        case other(String)
     }
 
-    /// Streams `path` through `parser`. The encoding is detected from the first bytes
-    /// (`TextEncoding.sniff`) and handed to `onEncoding`; a GB18030 file is read whole and
-    /// converted to UTF-8 before parsing. Returns the file's size in bytes.
-    public static func stream(_ path: String, parser: inout CSVParser, chunkSize: Int = FileReader.chunkSize,
-                              onEncoding: (TextEncoding) -> Void,
-                              emit: (CSVRecord, UnsafeMutableRawBufferPointer) throws -> Void) throws -> Int {
-        let fd = open(path, O_RDONLY)
+    public static func entryKind(_ path: String) -> EntryKind {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return .missing }
+        return kind(of: st)
+    }
+
+    static func kind(of st: stat) -> EntryKind {
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: return .regular(mtime: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec))
+        case S_IFIFO: return .other("a FIFO (named pipe)")
+        case S_IFCHR, S_IFBLK: return .other("a device")
+        case S_IFDIR: return .other("a folder")
+        case S_IFSOCK: return .other("a socket")
+        default: return .other("not a file")
+        }
+    }
+
+    /// Opens a regular file for reading and never blocks: the file is opened non-blocking
+    /// (a FIFO would otherwise wait for a writer) and refused unless `fstat` says regular.
+    public static func openRegular(_ path: String) throws -> Int32 {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw Failure(description: "cannot open: \(String(cString: strerror(errno)))") }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { close(fd); throw Failure(description: "cannot read its status: \(String(cString: strerror(errno)))") }
+        if case .other(let what) = kind(of: st) {
+            close(fd)
+            throw Failure(description: "this is \(what), not a regular file; only regular files are read")
+        }
+        // Reads of a regular file never block anyway; clear the flag for ordinary semantics.
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        return fd
+    }
+
+    /// Whole file contents (small files, tests, GB18030 conversion). Regular files only.
+    public static func readAll(_ path: String) throws -> [UInt8] {
+        let fd = try openRegular(path)
+        defer { close(fd) }
+        return try readAll(fd)
+    }
+
+    /// How a file's text was decoded: its encoding decided on the whole file, the invalid
+    /// sequences found (their cells are unreadable), whether its last line was dropped for
+    /// ending inside a character, and whether its last record ends with a line end.
+    public struct Decoding: Sendable {
+        public var encoding: TextEncoding = .utf8
+        public var invalidSequences = 0
+        public var droppedLastLine = false
+        public var endsWithLineEnd = true
+    }
+
+    /// Reads the whole of an open file in blocks, for the encoding decision: strict UTF-8
+    /// counts, the offset just past the last line end, and the last byte.
+    static func scanUTF8(_ fd: Int32, size: Int) throws -> (scan: UTF8Scan, lastLineEnd: Int, lastByte: UInt8?) {
+        var scan = UTF8Scan()
+        var block = [UInt8](repeating: 0, count: 1 << 20)
+        var offset = 0, lastLF = 0
+        var last: UInt8? = nil
+        while true {
+            let n = block.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(offset)) }
+            if n < 0 { if errno == EINTR { continue }; throw Failure(description: "read failed: \(String(cString: strerror(errno)))") }
+            if n == 0 { break }
+            block.withUnsafeBytes { b in
+                scan.feed(UnsafeRawBufferPointer(rebasing: b[0..<n]))
+                if let lf = b[0..<n].lastIndex(of: 0x0A) { lastLF = offset + lf + 1 }
+            }
+            last = block[n - 1]
+            offset += n
+        }
+        return (scan, lastLF, last)
+    }
+
+    /// Streams `path` through `parser`. The encoding is decided on the whole file (a BOM, else
+    /// strict UTF-8 over every byte, else GB18030) and handed to `onDecoding`; a GB18030 or
+    /// UTF-16 file is decoded whole to UTF-8 before parsing. A file that ends inside a
+    /// character loses only its last line. Returns the file's size in bytes.
+    public static func stream(_ path: String, parser: inout CSVParser, chunkSize: Int = FileReader.chunkSize,
+                              onDecoding: (Decoding) -> Void,
+                              emit: (CSVRecord, UnsafeMutableRawBufferPointer) throws -> Void) throws -> Int {
+        let fd = try openRegular(path)
         defer { close(fd) }
         var st = stat()
         let size = fstat(fd, &st) == 0 ? Int(st.st_size) : 0
+        var decoding = Decoding()
+        var head = [UInt8](repeating: 0, count: 4)
+        let headCount = head.withUnsafeMutableBytes { max(0, pread(fd, $0.baseAddress, 4, 0)) }
+        let bomUTF16 = headCount >= 2 && ((head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF))
+        func parseWhole(_ text: inout [UInt8]) throws {
+            let count = text.count
+            decoding.endsWithLineEnd = text.last.map { $0 == 0x0A } ?? true
+            onDecoding(decoding)
+            try text.withUnsafeMutableBytes { _ = try parser.parse($0, count: count, final: true, emit: emit) }
+        }
+        if bomUTF16 {
+            let d = Decoder.utf16(try readAll(fd))
+            decoding.encoding = .utf16; decoding.invalidSequences = d.invalid; decoding.droppedLastLine = d.droppedLastLine
+            var text = d.text
+            try parseWhole(&text)
+            return size
+        }
+        let (scan, lastLineEnd, lastByte) = try scanUTF8(fd, size: size)
+        if !scan.looksLikeUTF8 {
+            guard let d = Decoder.gb18030(try readAll(fd)) else {
+                throw Failure(description: "the text is neither UTF-8 nor GB18030/GBK: save it as UTF-8 CSV")
+            }
+            decoding.encoding = .gb18030; decoding.invalidSequences = d.invalid; decoding.droppedLastLine = d.droppedLastLine
+            var text = d.text
+            try parseWhole(&text)
+            return size
+        }
+        let bom = headCount >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF
+        decoding.encoding = bom ? .utf8BOM : .utf8
+        decoding.invalidSequences = scan.invalid
+        // A character cut by the end of the file: read up to the last line end only.
+        let limit = scan.pending > 0 ? lastLineEnd : size
+        decoding.droppedLastLine = scan.pending > 0
+        decoding.endsWithLineEnd = scan.pending > 0 || lastByte == nil || lastByte == 0x0A
+        onDecoding(decoding)
+        _ = try streamUTF8(fd, size: limit, skip: bom ? 3 : 0, parser: &parser, chunkSize: chunkSize, emit: emit)
+        return size
+    }
+
+    /// Streams the first `size` bytes of an open UTF-8 file through `parser`, from `skip`.
+    static func streamUTF8(_ fd: Int32, size: Int, skip: Int, parser: inout CSVParser, chunkSize: Int,
+                           emit: (CSVRecord, UnsafeMutableRawBufferPointer) throws -> Void) throws -> Int {
         let cap = max(4096, min(chunkSize, size + 1))
         var storage = UnsafeMutableRawBufferPointer.allocate(byteCount: cap, alignment: 16)
         defer { storage.deallocate() }
-        var filled = 0, total = 0, firstChunk = true, eof = false
+        var filled = 0, offset = min(skip, size), eof = false
         var capacity = cap
         while !eof {
             if filled == capacity { // one record larger than the buffer: grow
@@ -54,46 +157,35 @@ public enum FileReader {
                 storage.deallocate()
                 storage = bigger; capacity *= 2
             }
-            let n = read(fd, storage.baseAddress! + filled, capacity - filled)
+            let want = min(capacity - filled, size - offset)
+            let n = want > 0 ? pread(fd, storage.baseAddress! + filled, want, off_t(offset)) : 0
             if n < 0 { if errno == EINTR { continue }; throw Failure(description: "read failed: \(String(cString: strerror(errno)))") }
             if n == 0 { eof = true }
-            filled += n; total += n
-            var start = 0
-            if firstChunk {
-                if filled < min(65536, capacity) && !eof { continue }
-                firstChunk = false
-                let encoding = TextEncoding.sniff(UnsafeRawBufferPointer(rebasing: storage[0..<filled]), isWhole: eof)
-                onEncoding(encoding)
-                if encoding == .gb18030 {
-                    var all = Array(UnsafeRawBufferPointer(rebasing: storage[0..<filled]))
-                    var tmp = [UInt8](repeating: 0, count: 1 << 20)
-                    while !eof {
-                        let m = tmp.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                        if m < 0 { if errno == EINTR { continue }; break }
-                        if m == 0 { break }
-                        all.append(contentsOf: tmp[0..<m]); total += m
-                    }
-                    guard var utf8 = TextEncoding.decodeGB18030(all) else {
-                        throw Failure(description: "the text is neither UTF-8 nor GB18030/GBK: save it as UTF-8 CSV")
-                    }
-                    let count = utf8.count
-                    try utf8.withUnsafeMutableBytes { _ = try parser.parse($0, count: count, final: true, emit: emit) }
-                    return total
-                }
-                // Skip a UTF-8 BOM.
-                if filled >= 3, storage[0] == 0xEF, storage[1] == 0xBB, storage[2] == 0xBF { start = 3 }
-            }
-            let region = UnsafeMutableRawBufferPointer(rebasing: storage[start..<filled])
+            filled += n; offset += n
             var records = 0
-            let used = try parser.parse(region, count: filled - start, final: eof) { rec, b in records += 1; try emit(rec, b) }
+            let used = try parser.parse(UnsafeMutableRawBufferPointer(rebasing: storage[0..<filled]), count: filled, final: eof) { rec, b in records += 1; try emit(rec, b) }
             LoadProgress.shared.add(bytes: n, rows: records)
-            let left = filled - start - used
-            if left > 0 && !eof {
-                memmove(storage.baseAddress!, storage.baseAddress! + start + used, left)
-            }
+            let left = filled - used
+            if left > 0 && !eof { memmove(storage.baseAddress!, storage.baseAddress! + used, left) }
             filled = eof ? 0 : left
         }
-        return total
+        return offset
+    }
+
+    /// The whole of an open file.
+    static func readAll(_ fd: Int32) throws -> [UInt8] {
+        var out: [UInt8] = []
+        var st = stat()
+        if fstat(fd, &st) == 0 { out.reserveCapacity(Int(st.st_size)) }
+        var buf = [UInt8](repeating: 0, count: 1 << 20)
+        var offset = 0
+        while true {
+            let n = buf.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(offset)) }
+            if n < 0 { if errno == EINTR { continue }; throw Failure(description: "read failed: \(String(cString: strerror(errno)))") }
+            if n == 0 { break }
+            out.append(contentsOf: buf[0..<n]); offset += n
+        }
+        return out
     }
 
     /// Modification time in nanoseconds, or nil when the file is gone.
@@ -133,10 +225,11 @@ public enum FileReader {
 extension FileReader {
     /// Streams the byte range `[from, to)` of a file through `parser` with `pread`, in chunks.
     /// Returns the bytes left unconsumed at the end (0 when the range ends on a record end).
+    /// Every byte read is also fed to `scan` (strict UTF-8 counts) before it is parsed.
     public static func streamRange(_ path: String, from: Int, to: Int, parser: inout CSVParser, final: Bool, chunkSize: Int = FileReader.chunkSize,
+                                   scan: UnsafeMutablePointer<UTF8Scan>? = nil,
                                    emit: (CSVRecord, UnsafeMutableRawBufferPointer) throws -> Void) throws -> Int {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw Failure(description: "cannot open: \(String(cString: strerror(errno)))") }
+        let fd = try openRegular(path)
         defer { close(fd) }
         var capacity = max(4096, min(chunkSize, to - from + 1))
         var storage = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
@@ -151,6 +244,7 @@ extension FileReader {
             let want = min(capacity - filled, to - offset)
             let n = want > 0 ? pread(fd, storage.baseAddress! + filled, want, off_t(offset)) : 0
             if n < 0 { if errno == EINTR { continue }; throw Failure(description: "read failed: \(String(cString: strerror(errno)))") }
+            if n > 0, let scan { scan.pointee.feed(UnsafeRawBufferPointer(start: storage.baseAddress! + filled, count: n)) }
             offset += n; filled += n
             let end = offset >= to || n == 0
             var records = 0

@@ -27,6 +27,8 @@ public struct FileLoad: Sendable, Equatable {
     public var encoding: TextEncoding
     public var bytes: Int
     public var hasPickupColumn = false
+    /// The last record ended with a line end (otherwise the file may still be being written).
+    public var endsWithLineEnd = true
     /// For an appended-to CSV: its header row, the line after its last record, and a hash of
     /// the bytes before `bytes` (to tell an append from a rewrite).
     public var headers: [String] = []
@@ -43,6 +45,8 @@ public struct Snapshot {
     public var products: [Product] = []
     public var reports: [CustomerReport] = []
     public var adjustments: [Adjustment] = []
+    /// Waybill rows, in file order (several per order are allowed: the earliest pickup wins).
+    public var waybills: [Waybill] = []
     public var files: [FileLoad] = []
     public var errors: [LoadError] = []
     /// Unreadable optional cells: kept as absent, reported here.

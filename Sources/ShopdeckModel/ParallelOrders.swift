@@ -19,7 +19,7 @@ extension DataLoader {
               let size = FileReader.fileSize(path).map(Int.init), size >= parallelThreshold,
               let head = try? FileReader.readHead(path, bytes: 1 << 20) else { return false }
         let encoding = head.withUnsafeBytes { TextEncoding.sniff($0, isWhole: false) }
-        guard encoding != .gb18030 else { return false }
+        guard encoding == .utf8 || encoding == .utf8BOM else { return false }
         let bom = encoding == .utf8BOM ? 3 : 0
         let separator: UInt8 = name.lowercased().hasSuffix(".tsv") ? 0x09 : 0x2C
         // The header among the first records of the head.
@@ -63,7 +63,7 @@ extension DataLoader {
         let writer = fresh.openRows(capacity, delayedColumn: map["delayed_promise_at"] != nil, eventColumn: map["official_event"] != nil)
         /// Each chunk's sink and outcome; each worker touches only its own.
         final class Chunk: @unchecked Sendable {
-            let sink: OrdersSink; var left = 0; var lines = 0; var failed = false
+            let sink: OrdersSink; var left = 0; var lines = 0; var failed = false; var scan = UTF8Scan()
             init(_ s: OrdersSink) { sink = s }
         }
         // The ids go to one arena the same way: chunk c writes idRanges[c] of it, sized from
@@ -84,7 +84,8 @@ extension DataLoader {
             let h = parts[c]
             var p = CSVParser(separator: separator, line: 1)
             do {
-                h.left = try FileReader.streamRange(path, from: bounds[c], to: bounds[c + 1], parser: &p, final: c == chunks - 1, chunkSize: 1 << 18) { rec, b in
+                h.left = try FileReader.streamRange(path, from: bounds[c], to: bounds[c + 1], parser: &p, final: c == chunks - 1, chunkSize: 1 << 18,
+                                                    scan: &h.scan) { rec, b in
                     h.sink.accept(rec, UnsafeRawBufferPointer(b))
                 }
                 h.lines = p.line - 1
@@ -92,9 +93,11 @@ extension DataLoader {
         }
         Timings.mark("load: typed \(chunks) chunks")
         let sinks = parts.map(\.sink)
-        if parts.contains(where: { $0.failed }) || parts.dropLast().contains(where: { $0.left != 0 }) || sinks.contains(where: \.overflowed) {
+        if parts.contains(where: { $0.failed }) || parts.dropLast().contains(where: { $0.left != 0 }) || sinks.contains(where: \.overflowed)
+            || parts.contains(where: { $0.scan.invalid > 0 || $0.scan.pending > 0 }) {
             // A split fell inside a quoted field (or a chunk had far more rows than its bytes
-            // suggested): read the file in one pass.
+            // suggested, or the text is not all valid UTF-8, which the one pass decides on the
+            // whole file): read the file in one pass.
             return false
         }
         // Regions and texts: each chunk's references are rewritten into the table's pools (the
@@ -122,6 +125,10 @@ extension DataLoader {
             shift += parts[c].lines
         }
         load.hasPickupColumn = sinks[0].pickup
+        if let last = try? FileReader.readRange(path, from: size - 1, count: 1), last != [0x0A] {
+            load.endsWithLineEnd = false
+            snap.warnings.append(LoadError(file: name, line: shift, reason: "the last line has no line end: the file may still be being written; its last row was read as it is"))
+        }
         load.headers = headers; load.nextLine = shift + 1; load.tailHash = tailHash(path, size)
         snap.files.append(load)
         snap.totalBytes += size
@@ -139,8 +146,7 @@ extension DataLoader {
 extension FileReader {
     /// `count` bytes from `from` (fewer at the end of the file).
     public static func readRange(_ path: String, from: Int, count: Int) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw Failure(description: "cannot open") }
+        let fd = try openRegular(path)
         defer { close(fd) }
         var out = [UInt8](repeating: 0, count: count)
         let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, off_t(from)) }

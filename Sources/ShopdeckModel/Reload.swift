@@ -60,6 +60,7 @@ extension DataLoader {
             case .products: out.products = fresh.products
             case .reports: out.reports = fresh.reports
             case .adjustments: out.adjustments = fresh.adjustments
+            case .waybills: out.waybills = fresh.waybills
             }
         }
         out.files.sort { $0.path < $1.path }

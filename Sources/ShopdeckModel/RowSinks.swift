@@ -2,12 +2,13 @@
 class RowSink {
     let file: String
     let map: HeaderMap
+    let kind: TableKind
     var rows = 0
     var bad = 0
     var errors: [LoadError] = []
     var warnings: [LoadError] = []
 
-    init(file: String, map: HeaderMap) { self.file = file; self.map = map }
+    init(file: String, map: HeaderMap, kind: TableKind) { self.file = file; self.map = map; self.kind = kind }
 
     func accept(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer) {}
 
@@ -19,6 +20,25 @@ class RowSink {
         rec.line = line
         for c in cells { rec.starts.append(bytes.count); bytes.append(contentsOf: c.utf8); rec.ends.append(bytes.count) }
         bytes.withUnsafeBytes { accept(rec, $0) }
+    }
+
+    /// For a file with invalid byte sequences (data-formats.md "Text"): a cell that is not
+    /// valid UTF-8 after decoding is unreadable. In a required column the row is bad (false);
+    /// in another column the cell is read as empty, with a warning naming line and column.
+    final func screen(_ rec: inout CSVRecord, _ buf: UnsafeRawBufferPointer) -> Bool {
+        var required: [Int: String] = [:]
+        for spec in kind.required { if let i = map[spec.name] { required[i] = spec.name } }
+        for c in 0..<rec.count {
+            let b = UnsafeRawBufferPointer(rebasing: buf[rec.starts[c]..<rec.ends[c]])
+            guard !TextEncoding.isValidUTF8(b, allowTruncatedEnd: false) else { continue }
+            let why = "holds bytes that are not valid in the file's encoding (the file is damaged or mixes encodings): re-export it, or save it again as UTF-8"
+            if let name = required[c] { fail(rec, name, why); return false }
+            let name = map.index.first { $0.value == c }?.key
+            if let name { warn(rec, name, why) }
+            else { warnings.append(LoadError(file: file, line: rec.line, column: c + 1, reason: "column \(c + 1) \(why); read as absent")) }
+            rec.ends[c] = rec.starts[c]
+        }
+        return true
     }
 
     /// The bytes of column `col` in `rec` (empty when the record is short).
@@ -40,11 +60,13 @@ class RowSink {
         warnings.append(LoadError(file: file, line: rec.line, column: col, reason: "\(column): \(why); read as absent"))
     }
 
-    static let timeFormats = "YYYY-MM-DD HH:MM:SS, YYYY/MM/DD HH:MM:SS, YYYY-MM-DD HH:MM, ISO 8601 with offset, epoch ms (13 digits) or s (10 digits)"
+    static let timeFormats = "YYYY-MM-DD HH:MM:SS, YYYY/MM/DD HH:MM:SS, YYYY-MM-DD HH:MM, Excel's 2025/3/6 15:43, ISO 8601 with offset, epoch ms (13 digits) or s (10 digits), between 1970 and 2099"
 
-    final func show(_ b: UnsafeRawBufferPointer) -> String {
-        let s = String(decoding: b, as: UTF8.self)
-        return "'" + (s.count > 40 ? String(s.prefix(40)) + "…" : s) + "'"
+    final func show(_ b: UnsafeRawBufferPointer) -> String { show(String(decoding: b, as: UTF8.self)) }
+
+    /// A cell's text quoted for a message, cut at 40 characters.
+    final func show(_ s: String) -> String {
+        "'" + (s.count > 40 ? String(s.prefix(40)) + "…" : s) + "'"
     }
 
     /// A required time, or nil after reporting the row.
@@ -72,8 +94,40 @@ class RowSink {
 
     final func requiredText(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: String, id: Bool = false) -> String? {
         let b = cell(rec, buf, map[column])
+        if id, let (lo, hi) = Cell.idBounds(b), Cell.isScientific(b, lo, hi) {
+            fail(rec, column, "the id \(show(b)) \(Cell.scientificIdReason)")
+            return nil
+        }
         if let s = id ? Cell.id(b) : Cell.text(b) { return s }
         fail(rec, column, "required cell is empty")
+        return nil
+    }
+
+    /// An optional id: absent when empty; a scientific-notation id is warned about and absent.
+    final func optionalId(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: String) -> String? {
+        guard let col = map[column] else { return nil }
+        let b = cell(rec, buf, col)
+        if let (lo, hi) = Cell.idBounds(b), Cell.isScientific(b, lo, hi) {
+            warn(rec, column, "the id \(show(b)) \(Cell.scientificIdReason)")
+            return nil
+        }
+        return Cell.id(b)
+    }
+
+    /// A required cell that must be one of `accepted`, or nil after reporting the row.
+    final func requiredChoice(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: String, _ accepted: [String], what: String) -> String? {
+        guard let s = requiredText(rec, buf, column) else { return nil }
+        if accepted.contains(s) { return s }
+        fail(rec, column, "unknown \(what) \(show(s)); accepted: \(accepted.joined(separator: ", "))")
+        return nil
+    }
+
+    /// An optional cell that must be one of `accepted`: nil when absent; any other value is
+    /// warned about and read as absent.
+    final func optionalChoice(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: String, _ accepted: [String], what: String) -> String? {
+        guard let s = optionalText(rec, buf, column) else { return nil }
+        if accepted.contains(s) { return s }
+        warn(rec, column, "unknown \(what) \(show(s)); accepted: \(accepted.joined(separator: ", "))")
         return nil
     }
 
@@ -95,7 +149,7 @@ class RowSink {
         switch Cell.money(b) {
         case .value(let v): return v
         case .absent: fail(rec, column, "required amount is empty"); return nil
-        case .invalid: fail(rec, column, "cannot read \(show(b)) as money; accepted: 59.90, ¥59.90, ￥1,299.90"); return nil
+        case .invalid: fail(rec, column, "cannot read \(show(b)) as money; accepted: 59.90, ¥59.90, ￥1,299.90, from 0 to below 10^12 yuan"); return nil
         }
     }
 
@@ -105,7 +159,7 @@ class RowSink {
         switch Cell.money(b) {
         case .value(let v): return v
         case .absent: return nil
-        case .invalid: warn(rec, column, "cannot read \(show(b)) as money"); return nil
+        case .invalid: warn(rec, column, "cannot read \(show(b)) as money (0 to below 10^12 yuan)"); return nil
         }
     }
 
@@ -115,7 +169,7 @@ class RowSink {
         switch Cell.integer(b) {
         case .value(let v): return v
         case .absent: return nil
-        case .invalid: warn(rec, column, "cannot read \(show(b)) as a whole number"); return nil
+        case .invalid: warn(rec, column, "cannot read \(show(b)) as a whole number from 0 to 1,000,000,000"); return nil
         }
     }
 }
@@ -189,7 +243,7 @@ final class OrdersSink: RowSink {
         cDelayed = i("delayed_promise_at"); cFlash = i("flash_sale"); cShipped = i("shipped_at"); cPicked = i("picked_up_at")
         cClosed = i("closed_at"); cFrom = i("ship_from"); cProductId = i("product_id"); cProductName = i("product_name")
         cAmount = i("amount"); cEvent = i("official_event"); cReported = i("delay_reported")
-        super.init(file: file, map: map)
+        super.init(file: file, map: map, kind: .orders)
     }
 
     @inline(__always)
@@ -241,11 +295,15 @@ final class OrdersSink: RowSink {
         guard let status = parsed else { return }
         let idb = at(rec, buf, cId)
         guard let (lo, hi) = Cell.idBounds(idb) else { fail(rec, "order_id", "required cell is empty"); return }
+        if Cell.isScientific(idb, lo, hi) { fail(rec, "order_id", "the id \(show(idb)) \(Cell.scientificIdReason)"); return }
         let paidCell = at(rec, buf, cPaid)
         let paid: Instant
         switch CST.parse(paidCell) {
         case .value(let t): paid = t
-        case .absent: fail(rec, "paid_at", "required time is empty"); return
+        case .absent:
+            // A closed order never paid (交易关闭 with no pay time) is unpaid: ignored, not bad.
+            if status == .closed { return }
+            fail(rec, "paid_at", "required time is empty"); return
         case .invalid: fail(rec, "paid_at", "cannot read \(show(paidCell)) as a time; accepted: \(RowSink.timeFormats)"); return
         }
         let promiseCell = at(rec, buf, cPromised)
@@ -259,7 +317,7 @@ final class OrdersSink: RowSink {
         switch cHours >= 0 ? Cell.hours(at(rec, buf, cHours)) : .absent {
         case .value(let h): hours = h
         case .invalid:
-            warn(rec, "promise_hours", "cannot read \(show(at(rec, buf, cHours))) as hours (24, 48h, 24小时, 3天)")
+            warn(rec, "promise_hours", "cannot read \(show(at(rec, buf, cHours))) as hours (24, 48h, 24小时, 3天; 1 to 8760 hours)")
             fallthrough
         case .absent:
             let d = promised - paid
@@ -297,7 +355,13 @@ final class OrdersSink: RowSink {
         row.productId = productId(rec, buf)
         row.productName = productName(rec, buf, row.productId)
         row.officialEvent = internText(rec, buf, cEvent)
-        if cAmount >= 0, case .value(let v) = Cell.money(at(rec, buf, cAmount), fen: fen) { row.amount = v }
+        if cAmount >= 0 {
+            switch Cell.money(at(rec, buf, cAmount), fen: fen) {
+            case .value(let v): row.amount = v
+            case .absent: break
+            case .invalid: warn(rec, "amount", "cannot read \(show(at(rec, buf, cAmount))) as money (0 to below 10^12 yuan)")
+            }
+        }
         let id = UnsafeRawBufferPointer(rebasing: idb[lo..<hi])
         if deferIds {
             if writer != nil {
@@ -357,24 +421,30 @@ final class OrdersSink: RowSink {
 /// The small tables: one typed struct a row, merged later by id.
 final class RefundSink: RowSink {
     var out: [Refund] = []
+    var warnedSynthetic = false
     override func accept(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer) {
-        guard let id = requiredText(rec, buf, "refund_id", id: true),
+        if map.syntheticRefundIds && !warnedSynthetic {
+            warnedSynthetic = true
+            warnings.append(LoadError(file: file, reason: "an older after-sales export without 售后单号: each row's id is ORDER_ID@APPLIED_AT (order id and application time)"))
+        }
+        guard let givenId = map.syntheticRefundIds ? "" : requiredText(rec, buf, "refund_id", id: true),
               let order = requiredText(rec, buf, "order_id", id: true),
               let kindText = requiredText(rec, buf, "kind") else { return }
         guard let kind = RefundKind.parse(kindText) else {
-            fail(rec, "kind", "unknown after-sales kind '\(kindText)'; accepted: 仅退款, 退货退款, 换货 (handlingWay 10, 1, 3)"); return
+            fail(rec, "kind", "unknown after-sales kind \(show(kindText)); accepted: 仅退款, 退货退款, 换货 (handlingWay 10, 1, 3)"); return
         }
         guard let applied = requiredTime(rec, buf, "applied_at") else { return }
+        let id = map.syntheticRefundIds ? order + "@" + CST.format(applied) : givenId
         var r = Refund(refundId: id, orderId: order, kind: kind, appliedAt: applied)
         r.handledAt = optionalTime(rec, buf, "handled_at")
-        r.decision = optionalText(rec, buf, "decision")
+        r.decision = optionalChoice(rec, buf, "decision", Enumerations.refundDecision, what: "merchant decision")
         r.returnAgreedAt = optionalTime(rec, buf, "return_agreed_at")
         r.returnShippedAt = optionalTime(rec, buf, "return_shipped_at")
         r.returnReceivedAt = optionalTime(rec, buf, "return_received_at")
         r.completedAt = optionalTime(rec, buf, "completed_at")
         let statusText = optionalText(rec, buf, "status")
         guard let st = RefundStatus.parse(statusText) else {
-            fail(rec, "status", "unknown after-sales status '\(statusText ?? "")'; accepted: 处理中/售后处理中, 已完结/退款成功, 已关闭/售后关闭/售后失败/退款失败, or open-platform codes"); return
+            fail(rec, "status", "unknown after-sales status \(show(statusText ?? "")); accepted: 处理中/售后处理中, 已完结/退款成功/售后成功, 已关闭/售后关闭/售后失败/退款失败, or open-platform codes"); return
         }
         r.status = st
         r.platformIntervened = optionalBool(rec, buf, "platform_intervened") || ["20", "21", "22"].contains(statusText ?? "")
@@ -391,14 +461,14 @@ final class ViolationSink: RowSink {
         guard let id = requiredText(rec, buf, "violation_id", id: true),
               let notified = requiredTime(rec, buf, "notified_at"),
               let rule = requiredText(rec, buf, "rule"),
-              let status = requiredText(rec, buf, "status") else { return }
+              let status = requiredChoice(rec, buf, "status", Enumerations.violationStatus, what: "violation status") else { return }
         var v = Violation(violationId: id, notifiedAt: notified, rule: rule, status: status)
-        if let s = optionalText(rec, buf, "subject") { v.subject = s }
+        if let s = optionalChoice(rec, buf, "subject", Enumerations.violationSubject, what: "penalised party") { v.subject = s }
         if let c = map["points"] {
             switch Cell.integer(cell(rec, buf, c)) {
             case .value(let p): v.points = p
             case .absent: break
-            case .invalid: fail(rec, "points", "cannot read \(show(cell(rec, buf, c))) as whole points"); return
+            case .invalid: fail(rec, "points", "cannot read \(show(cell(rec, buf, c))) as whole points from 0 to 1,000,000,000"); return
             }
         }
         if let m = optionalText(rec, buf, "measures") {
@@ -416,7 +486,7 @@ final class CouponSink: RowSink {
     var out: [Coupon] = []
     override func accept(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer) {
         guard let id = requiredText(rec, buf, "activity_id", id: true),
-              let type = requiredText(rec, buf, "coupon_type"),
+              let type = requiredChoice(rec, buf, "coupon_type", Enumerations.couponType, what: "coupon type"),
               let threshold = requiredMoney(rec, buf, "threshold"),
               let face = requiredMoney(rec, buf, "face_value"),
               let issue = requiredTime(rec, buf, "issue_at") else { return }
@@ -424,7 +494,7 @@ final class CouponSink: RowSink {
         c.name = optionalText(rec, buf, "name")
         c.quantity = optionalInt(rec, buf, "quantity")
         c.livePlan = optionalText(rec, buf, "live_plan")
-        c.status = optionalText(rec, buf, "status")
+        c.status = optionalChoice(rec, buf, "status", Enumerations.couponStatus, what: "activity status")
         c.line = rec.line; c.file = file
         out.append(c); rows += 1
     }
@@ -438,7 +508,7 @@ final class ProductSink: RowSink {
               let price = requiredMoney(rec, buf, "price") else { return }
         var p = Product(productId: id, name: name, price: price)
         p.commission = optionalMoney(rec, buf, "commission") ?? 0
-        if let s = optionalText(rec, buf, "source") { p.source = s }
+        if let s = optionalChoice(rec, buf, "source", Enumerations.productSource, what: "product source") { p.source = s }
         p.category = optionalText(rec, buf, "category")
         p.officialEvent = optionalText(rec, buf, "official_event")
         p.trustPurchase = optionalBool(rec, buf, "trust_purchase")
@@ -453,9 +523,9 @@ final class ReportSink: RowSink {
         guard let id = requiredText(rec, buf, "report_id", id: true),
               let user = requiredText(rec, buf, "user_id", id: true),
               let at = requiredTime(rec, buf, "reported_at"),
-              let result = requiredText(rec, buf, "result") else { return }
+              let result = requiredChoice(rec, buf, "result", Enumerations.reportResult, what: "report result") else { return }
         var r = CustomerReport(reportId: id, userId: user, reportedAt: at, result: result)
-        r.shopId = map["shop_id"].flatMap { Cell.id(cell(rec, buf, $0)) }
+        r.shopId = optionalId(rec, buf, "shop_id")
         r.line = rec.line; r.file = file
         out.append(r); rows += 1
     }
@@ -476,5 +546,23 @@ final class AdjustmentSink: RowSink {
         a.source = optionalText(rec, buf, "source")
         a.line = rec.line; a.file = file
         out.append(a); rows += 1
+    }
+}
+
+/// Waybills: the courier's pickup scans (data-formats.md "waybills").
+final class WaybillSink: RowSink {
+    var out: [Waybill] = []
+    override func accept(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer) {
+        guard let order = requiredText(rec, buf, "order_id", id: true) else { return }
+        let b = cell(rec, buf, map["picked_up_at"])
+        let picked: Instant
+        switch CST.parse(b) {
+        case .value(let t): picked = t
+        case .absent: picked = .absent // no pickup scan yet
+        case .invalid: fail(rec, "picked_up_at", "cannot read \(show(b)) as a time; accepted: \(RowSink.timeFormats)"); return
+        }
+        var w = Waybill(orderId: order, waybillNo: optionalId(rec, buf, "waybill_no"), pickedUpAt: picked)
+        w.line = rec.line; w.file = file
+        out.append(w); rows += 1
     }
 }

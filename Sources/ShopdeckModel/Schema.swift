@@ -1,6 +1,6 @@
 /// The tables an operator loads (data-formats.md "Files and tables").
 public enum TableKind: String, CaseIterable, Sendable, Codable {
-    case orders, aftersales, violations, coupons, products, reports, adjustments
+    case orders, aftersales, violations, coupons, products, reports, adjustments, waybills
 
     /// File-name prefixes that name the table: canonical English, then Chinese.
     public var namePrefixes: [String] {
@@ -12,6 +12,7 @@ public enum TableKind: String, CaseIterable, Sendable, Codable {
         case .products: return ["products", "商品"]
         case .reports: return ["reports", "举报"]
         case .adjustments: return ["adjustments", "疫情", "调整"]
+        case .waybills: return ["waybills", "运单", "物流"]
         }
     }
 
@@ -45,6 +46,7 @@ public enum Schemas {
         case .products: return products
         case .reports: return reports
         case .adjustments: return adjustments
+        case .waybills: return waybills
         }
     }
 
@@ -136,6 +138,16 @@ public enum Schemas {
         ColumnSpec("source", ["来源"]),
     ]
 
+    /// The backend's waybill export puts the pickup scan in this column.
+    public static let waybillScanColumn = "发货/揽收/末条中转/派件/待取件/签收时间"
+    /// 发货时间 is the pickup scan only in a file named as waybills (data-formats.md).
+    public static let waybillShippedAlias = "发货时间"
+    static let waybills: [ColumnSpec] = [
+        ColumnSpec("order_id", ["订单编号", "订单号"], required: true),
+        ColumnSpec("waybill_no", ["物流单号", "快递单号", "运单号"]),
+        ColumnSpec("picked_up_at", ["揽收时间", waybillScanColumn, waybillShippedAlias], required: true),
+    ]
+
     /// Headers that mark another platform's export (a Douyin 抖店 order file).
     public static let douyinMarkers = ["主订单编号", "子订单编号", "订单提交时间", "订单应付金额", "是否安心购"]
 
@@ -156,10 +168,13 @@ public struct HeaderMap: Sendable {
     /// Required columns not found.
     public var missing: [ColumnSpec] = []
 
-    public init(headers: [String], kind: TableKind) {
+    /// `namedAs`: the file's name says it is this table (only then is 发货时间 a waybill's
+    /// pickup scan).
+    public init(headers: [String], kind: TableKind, namedAs: Bool = true) {
         let keys = headers.map(Schemas.key)
         for spec in kind.schema {
             for name in spec.accepted {
+                if kind == .waybills && !namedAs && name == Schemas.waybillShippedAlias { continue }
                 if let i = keys.firstIndex(of: Schemas.key(name)) {
                     index[spec.name] = i
                     header[spec.name] = headers[i]
@@ -168,14 +183,27 @@ public struct HeaderMap: Sendable {
             }
             if index[spec.name] == nil && spec.required { missing.append(spec) }
         }
+        // The older after-sales export has no refund id at all (data-formats.md, aftersales):
+        // its rows get ORDER_ID@APPLIED_AT.
+        if kind == .aftersales, missing.count == 1, missing[0].name == "refund_id" {
+            missing = []
+            syntheticRefundIds = true
+        }
     }
+
+    /// An after-sales file without a refund id column: ids are made from order and time.
+    public private(set) var syntheticRefundIds = false
 
     public subscript(_ column: String) -> Int? { index[column] }
 
     /// How many of the table's required columns the headers hold.
-    public static func requiredHits(headers: [String], kind: TableKind) -> Int {
+    public static func requiredHits(headers: [String], kind: TableKind, namedAs: Bool = true) -> Int {
         let keys = Set(headers.map(Schemas.key))
-        return kind.required.filter { spec in spec.accepted.contains { keys.contains(Schemas.key($0)) } }.count
+        return kind.required.filter { spec in
+            spec.accepted.contains { name in
+                !(kind == .waybills && !namedAs && name == Schemas.waybillShippedAlias) && keys.contains(Schemas.key(name))
+            }
+        }.count
     }
 }
 

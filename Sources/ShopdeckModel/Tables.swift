@@ -5,11 +5,11 @@ public enum OrderStatus: UInt8, Sendable, BitwiseCopyable {
     /// Text labels and the open platform's numeric codes. `.some(nil)` is 待付款 (skipped).
     public static func parse(_ text: String) -> OrderStatus?? {
         switch text {
-        case "待付款", "10", "未付款": return .some(nil)
-        case "待发货", "已付款", "30", "部分发货": return .awaiting
-        case "已发货", "40", "待收货": return .shipped
-        case "已签收", "已收货", "交易成功", "50", "70", "订单成功", "已完成": return .completed
-        case "已关闭", "交易关闭", "已取消", "订单失败", "80", "关闭", "取消": return .closed
+        case "待付款", "10": return .some(nil)
+        case "待发货", "已付款", "30": return .awaiting
+        case "已发货", "40": return .shipped
+        case "已签收", "已收货", "交易成功", "50", "70": return .completed
+        case "已关闭", "交易关闭", "已取消", "订单失败", "80": return .closed
         default: return nil
         }
     }
@@ -197,8 +197,8 @@ public struct OrdersTable: Sendable {
 public enum RefundKind: String, Sendable { case refundOnly = "仅退款", returnRefund = "退货退款", exchange = "换货"
     public static func parse(_ s: String) -> RefundKind? {
         switch s {
-        case "仅退款", "10", "退款": return .refundOnly
-        case "退货退款", "1", "退货": return .returnRefund
+        case "仅退款", "10": return .refundOnly
+        case "退货退款", "1": return .returnRefund
         case "换货", "3": return .exchange
         default: return nil
         }
@@ -209,11 +209,12 @@ public enum RefundStatus: String, Sendable { case open, completed, closed
     public static func parse(_ s: String?) -> RefundStatus? {
         guard let s else { return .open }
         switch s {
-        case "处理中", "售后处理中", "待处理", "退款中": return .open
-        case "已完结", "退款成功", "60", "已完成", "售后成功": return .completed
-        case "已关闭", "售后关闭", "售后失败", "退款失败", "70", "退款关闭": return .closed
+        case "处理中", "售后处理中": return .open
+        case "已完结", "退款成功", "售后成功", "60": return .completed
+        case "已关闭", "售后关闭", "售后失败", "退款失败", "70": return .closed
         default:
-            if Int(s) != nil { return .open } // other open-platform codes
+            // Other open-platform codes are open: a short whole number, nothing else.
+            if s.count <= 4, s.allSatisfy({ $0.isASCII && $0.isNumber }) { return .open }
             return nil
         }
     }
@@ -297,7 +298,7 @@ public struct CustomerReport: Sendable {
 public enum AdjustmentScope: String, Sendable { case logistics, aftersales
     public static func parse(_ s: String) -> AdjustmentScope? {
         switch s.lowercased() {
-        case "物流", "logistics", "发货", "揽收": return .logistics
+        case "物流", "logistics": return .logistics
         case "售后", "aftersales", "after-sales", "after_sales": return .aftersales
         default: return nil
         }
@@ -317,4 +318,34 @@ public struct Adjustment: Sendable {
     public var file: String = ""
 
     public func contains(_ t: Instant) -> Bool { t != .absent && t >= start && t <= end }
+}
+
+/// One waybill row (data-formats.md "waybills"): the courier's pickup scan of an order.
+public struct Waybill: Sendable {
+    public var orderId: String
+    public var waybillNo: String?
+    /// `.absent`: no pickup scan yet.
+    public var pickedUpAt: Instant
+    public var line: Int = 0
+    public var file: String = ""
+}
+
+extension OrdersTable {
+    /// Applies waybill pickups (data-formats.md "waybills"): an order whose own file had no
+    /// pickup column takes the earliest pickup of its waybill rows and counts as having one
+    /// (rules.md §1, pickup). Rows whose order is not loaded are ignored.
+    public mutating func applyWaybills(_ waybills: [Waybill]) {
+        guard !waybills.isEmpty else { return }
+        var earliest: [Int32: Instant] = [:]
+        for w in waybills {
+            guard let r = w.orderId.withBytes({ ids.find($0) }), !flags[Int(r)].contains(.pickupKnown) || earliest[r] != nil else { continue }
+            let t = w.pickedUpAt
+            if let e = earliest[r] { if t != .absent && (e == .absent || t < e) { earliest[r] = t } } else { earliest[r] = t }
+        }
+        for (r, t) in earliest {
+            let i = Int(r)
+            var f = flags[i]; f.insert(.pickupKnown); flags[i] = f
+            pickedUp[i] = t
+        }
+    }
 }

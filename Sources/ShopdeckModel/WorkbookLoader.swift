@@ -19,6 +19,7 @@ extension DataLoader {
             var pending: [(Int, [String])] = []
             var sink: RowSink? = nil
             var failure: LoadError? = nil
+            var headerWidth = 0
             var sheetIns = Inspection(file: label, separator: "xlsx")
             sheetIns.encoding = .utf8
             func feed(_ s: RowSink, _ n: Int, _ cells: [String]) {
@@ -26,7 +27,10 @@ extension DataLoader {
                 s.accept(line: n, cells: cells)
             }
             do {
-                try book.rows(of: sheet) { n, cells in
+                // Before the header: a sheet's full width; after it, the header's; after a
+                // failure, nothing (the rows are only skipped).
+                let width = { sink != nil ? headerWidth : (failure != nil ? 0 : XLSXReader.maxColumns) }
+                try book.rows(of: sheet, width: width) { n, cells in
                     if failure != nil { return }
                     if let s = sink { if !cells.allSatisfy(\.isEmpty) { feed(s, n, cells) }; return }
                     if cells.allSatisfy({ $0.trimmingSpaces().isEmpty }) { return }
@@ -34,13 +38,14 @@ extension DataLoader {
                     if let (idx, k, map) = locateHeader(pending, kind: kind) {
                         kind = k
                         let header = pending[idx].1
+                        headerWidth = header.count
                         sheetIns.table = k; sheetIns.headers = header; sheetIns.headerLine = pending[idx].0
                         sheetIns.mapped = mapping(header, map, k)
                         let s = makeSink(k, header, map, file: label, path: path, snap: &snap)
                         sink = s
                         for (l, c) in pending[(idx + 1)...] { feed(s, l, c) }
                         pending.removeAll()
-                    } else if pending.count >= maxHeaderSearchRows {
+                    } else if pending.count >= maxHeaderSearchRows || foreignExport(cells) != nil {
                         failure = headerFailure(pending, kind: kind, file: label)
                     }
                 }

@@ -26,8 +26,11 @@ public struct XLSXReader {
     let dateStyles: [Bool]
 
     public init(path: String) throws {
+        // Only a regular file is opened (a FIFO would block the zip reader).
+        let head: [UInt8]
+        do { head = try FileReader.readHead(path, bytes: 8) } catch { throw Failure.notAWorkbook("\(error)") }
         // An encrypted workbook is an OLE compound file holding "EncryptedPackage".
-        if let head = try? FileReader.readHead(path, bytes: 8), head == [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] {
+        if head == [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] {
             throw Failure.encrypted
         }
         do { archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read) }
@@ -132,24 +135,33 @@ public struct XLSXReader {
         return l.contains("yy") || l.contains("d") && l.contains("m") || l.contains("h") && (l.contains("mm") || l.contains("ss"))
     }
 
+    /// The largest column (XFD) and row a worksheet may have.
+    public static let maxColumns = 16_384
+    public static let maxRows = 1_048_576
+
     /// Streams the rows of a sheet: `row(number, cells)` with cell texts by column, gaps
-    /// filled with "". Dates become `YYYY-MM-DD HH:MM:SS` (CST wall clock).
-    public func rows(of sheet: Sheet, _ rowBody: (Int, [String]) throws -> Void) throws {
-        try withoutActuallyEscaping(rowBody) { row in try streamRows(sheet, row) }
+    /// filled with "". Dates become `YYYY-MM-DD HH:MM:SS` (CST wall clock). A row is given at
+    /// most `width(rowNumber)` columns (the header's width once it is known), so memory follows
+    /// the cells present, never the references; a reference past XFD1048576 is an error.
+    public func rows(of sheet: Sheet, width: @escaping () -> Int = { XLSXReader.maxColumns },
+                     _ rowBody: (Int, [String]) throws -> Void) throws {
+        try withoutActuallyEscaping(rowBody) { row in try streamRows(sheet, width, row) }
     }
 
-    private func streamRows(_ sheet: Sheet, _ row: @escaping (Int, [String]) throws -> Void) throws {
+    private func streamRows(_ sheet: Sheet, _ width: @escaping () -> Int, _ row: @escaping (Int, [String]) throws -> Void) throws {
         var x = XMLScanner()
-        var cells: [String] = []
+        /// The row's cells as (column, text), in document order.
+        var sparse: [(Int, String)] = []
         var rowNumber = 0
         var col = 0, type: [UInt8] = [], style = -1
         var value: [UInt8] = []
         var inValue = false, inInline = false, inT = false
         var hasValue = false
         func finishCell() {
+            defer { col += 1 }
+            guard hasValue else { return }
             var text: String
-            if !hasValue { text = "" }
-            else if type == XLSXReader.typeShared {
+            if type == XLSXReader.typeShared {
                 let i = XLSXReader.int(value[...]) ?? -1
                 text = i >= 0 && i < sharedStrings.count ? sharedStrings[i] : ""
             } else if type == XLSXReader.typeInline || type == XLSXReader.typeStr {
@@ -160,15 +172,22 @@ public struct XLSXReader {
                 text = ""
             } else {
                 text = String(decoding: value, as: UTF8.self)
-                if style >= 0 && style < dateStyles.count && dateStyles[style], let serial = Double(text) {
-                    text = XLSXReader.serialToCST(serial)
+                if style >= 0 && style < dateStyles.count && dateStyles[style], let serial = Double(text),
+                   let date = XLSXReader.serialToCST(serial) {
+                    text = date
                 } else {
                     text = XLSXReader.plainNumber(text)
                 }
             }
-            while cells.count < col { cells.append("") }
-            if cells.count == col { cells.append(text) } else { cells[col] = text }
-            col += 1
+            if !text.isEmpty { sparse.append((col, text)) }
+        }
+        func emitRow() throws {
+            let w = min(width(), XLSXReader.maxColumns)
+            var last = -1
+            for (c, _) in sparse where c < w { last = max(last, c) }
+            var cells = [String](repeating: "", count: last + 1)
+            for (c, t) in sparse where c < w { cells[c] = t }
+            try row(rowNumber, cells)
         }
         guard let entry = archive[sheet.path] else { throw Failure.broken("sheet \(sheet.name) is missing (\(sheet.path))") }
         let feed: (UnsafeRawBufferPointer, Bool) throws -> Void = { b, final in
@@ -176,7 +195,15 @@ public struct XLSXReader {
                 let T = XLSXReader.self
                 if name.elementsEqual(T.tagC) {
                     if kind == .end { finishCell(); return }
-                    col = XMLScanner.attribute(attrs, T.attrR).map(XLSXReader.column) ?? col
+                    if let ref = XMLScanner.attribute(attrs, T.attrR) {
+                        guard let c = XLSXReader.column(ref) else {
+                            throw Failure.broken("sheet \(sheet.name), row \(rowNumber): the cell reference '\(String(decoding: ref.prefix(40), as: UTF8.self))' lies beyond XFD\(T.maxRows), the largest a worksheet can have")
+                        }
+                        col = c
+                    }
+                    guard col < T.maxColumns else {
+                        throw Failure.broken("sheet \(sheet.name), row \(rowNumber): more than \(T.maxColumns) columns, more than a worksheet can have")
+                    }
                     type = XMLScanner.attribute(attrs, T.attrT).map(Array.init) ?? []
                     style = XMLScanner.attribute(attrs, T.attrS).flatMap { T.int($0) } ?? -1
                     value.removeAll(keepingCapacity: true); hasValue = false
@@ -184,9 +211,17 @@ public struct XLSXReader {
                 } else if name.elementsEqual(T.tagV) {
                     inValue = kind == .start; if kind == .start { hasValue = true }
                 } else if name.elementsEqual(T.tagRow) {
-                    if kind == .end { try row(rowNumber, cells); return }
-                    rowNumber = XMLScanner.attribute(attrs, T.attrR).flatMap { T.int($0) } ?? rowNumber + 1
-                    cells.removeAll(keepingCapacity: true); col = 0
+                    if kind == .end { try emitRow(); return }
+                    if let r = XMLScanner.attribute(attrs, T.attrR) {
+                        guard let n = T.int(r), n >= 1, n <= T.maxRows else {
+                            throw Failure.broken("sheet \(sheet.name): the row number '\(String(decoding: r.prefix(40), as: UTF8.self))' is not between 1 and \(T.maxRows)")
+                        }
+                        rowNumber = n
+                    } else {
+                        rowNumber += 1
+                        guard rowNumber <= T.maxRows else { throw Failure.broken("sheet \(sheet.name): more than \(T.maxRows) rows") }
+                    }
+                    sparse.removeAll(keepingCapacity: true); col = 0
                     if kind == .empty { try row(rowNumber, []) }
                 } else if name.elementsEqual(T.tagIs) {
                     inInline = kind == .start; if kind == .start { hasValue = true }
@@ -204,23 +239,34 @@ public struct XLSXReader {
     static let typeShared = Array("s".utf8), typeInline = Array("inlineStr".utf8), typeStr = Array("str".utf8)
     static let typeBool = Array("b".utf8), typeError = Array("e".utf8)
 
+    /// A decimal number of at most 18 digits, nil otherwise (never overflows).
     static func int(_ b: ArraySlice<UInt8>) -> Int? {
+        guard !b.isEmpty, b.count <= 18 else { return nil }
         var v = 0
         for c in b { guard c >= 0x30 && c <= 0x39 else { return nil }; v = v * 10 + Int(c - 0x30) }
-        return b.isEmpty ? nil : v
+        return v
     }
 
-    /// "AB12" -> 27 (0-based column).
-    static func column(_ ref: ArraySlice<UInt8>) -> Int {
+    /// "AB12" -> 27 (0-based column); nil past XFD (16,384 columns) or a row past 1,048,576.
+    static func column(_ ref: ArraySlice<UInt8>) -> Int? {
         var n = 0
-        for c in ref {
+        var i = ref.startIndex
+        while i < ref.endIndex {
+            let c = ref[i]
             if c >= 0x41 && c <= 0x5A { n = n * 26 + Int(c - 0x40) } else if c >= 0x61 && c <= 0x7A { n = n * 26 + Int(c - 0x60) } else { break }
+            if n > maxColumns { return nil }
+            i += 1
         }
+        if i < ref.endIndex, let r = int(ref[i...]), r > maxRows { return nil }
         return max(0, n - 1)
     }
 
-    /// An Excel serial date (days since 1899-12-30, 1900 system) as a CST wall-clock string.
-    static func serialToCST(_ serial: Double) -> String {
+    /// An Excel serial date (days since 1899-12-30, 1900 system) as a CST wall-clock string;
+    /// nil when the number is not finite or not a date between 1970 and 2099 (the cell then
+    /// keeps its number, which no time column reads).
+    static func serialToCST(_ serial: Double) -> String? {
+        // 25,569 is 1970-01-01 and 73,051 is 2100-01-01 in the 1900 date system.
+        guard serial.isFinite, serial >= 25_569, serial < 73_051 else { return nil }
         let seconds = Int64((serial * 86_400).rounded())
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secs = Int(seconds - days * 86_400)
@@ -230,8 +276,12 @@ public struct XLSXReader {
 
     /// A number as a spreadsheet shows it: `3.245001234567E+18` spelled out, `12.0` as is
     /// (the id cleanup drops a trailing `.0`).
+    ///
+    /// From 10^15 on a spreadsheet number has lost digits (Excel keeps 15), so it stays in
+    /// scientific notation, which no id column accepts (data-formats.md "Text").
     static func plainNumber(_ s: String) -> String {
-        guard s.contains("E") || s.contains("e"), let d = Decimal(string: s) else { return s }
+        guard s.contains("E") || s.contains("e") else { return s }
+        guard let v = Double(s), v.isFinite, abs(v) < 1e15, let d = Decimal(string: s) else { return s }
         return "\(d)"
     }
 }

@@ -12,7 +12,9 @@ public enum Engine {
         let ctx = ShippingRules.Context(asOf: T, rulebook: rb, horizonHours: config.riskHorizonHours ?? rb.riskHorizonHours,
                                         defaultShipFrom: config.defaultShipFrom, adjustments: logistics)
         report.riskHorizonHours = ctx.horizonHours
-        report.shipping = ShippingRules.run(s.orders, ctx)
+        var orders = s.orders
+        orders.applyWaybills(s.waybills)
+        report.shipping = ShippingRules.run(orders, ctx)
         report.exemption = ExemptionRules.run(weeks: report.shipping.weeks, violations: s.violations, asOf: T, rulebook: rb)
         report.aftersales = AftersalesRules.run(s.refunds, orders: s.orders, adjustments: s.adjustments, asOf: T, rulebook: rb)
         (report.violations, report.points) = ViolationRules.run(s.violations, journal: journal, token: report.exemption.tokenUsedBy, asOf: T, rulebook: rb)

@@ -73,7 +73,7 @@ struct AppealEndToEndTests {
         #expect(check.stdout == "ok\nwal\n")
     }
 
-    @Test func fileAnAppealByKeystrokesAndFindItEverywhere() throws {
+    @Test(Tools.needsTmux) func fileAnAppealByKeystrokesAndFindItEverywhere() throws {
         let data = try Harness.demo(perWeek: 200)
         let tmux = try Tmux(width: 120, height: 40, command: "\(Harness.binary) --data \(Tmux.quote(data)) --as-of '2026-11-24 16:00:00'")
         try tmux.waitForDashboard()
@@ -97,7 +97,7 @@ struct AppealEndToEndTests {
         #expect(v["not_appealable_reason"] as? String == "in_progress" && v["appeals_used"] as? Int == 1)
     }
 
-    @Test func readOnlyModeRefuses() throws {
+    @Test(Tools.needsTmux) func readOnlyModeRefuses() throws {
         let data = try Harness.demo(perWeek: 200)
         let tmux = try Tmux(command: "\(Harness.binary) --data \(Tmux.quote(data)) --read-only --as-of '2026-11-24 16:00:00'")
         try tmux.waitFor("READ-ONLY")

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite("End to end: the real binary in tmux", .serialized)
+@Suite("End to end: the real binary in tmux", .serialized, Tools.needsTmux)
 struct DashboardEndToEndTests {
     @Test func demoDashboardShowsThePanesAFigureHelpAndQuits() throws {
         let data = try Harness.demo()
@@ -91,7 +91,7 @@ struct CommandEndToEndTests {
     }
 }
 
-@Suite("End to end: live data", .serialized)
+@Suite("End to end: live data", .serialized, Tools.needsTmux)
 struct LiveEndToEndTests {
     @Test func aChangedExportUpdatesTheScreenInPlace() throws {
         let data = try Harness.demo(perWeek: 200)

@@ -93,7 +93,7 @@ final class Tmux {
         // The trap keeps the shell alive when C-c reaches the whole foreground group.
         let shell = "trap 'true' INT; env \(envs) \(command); echo EXIT=$?; sleep 60"
         let r = try Harness.run(["tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", shell], detached: true)
-        precondition(r.status == 0, "tmux failed: \(r.stderr)")
+        guard r.status == 0 else { throw Failure(description: "tmux failed: \(r.stderr)") }
     }
 
     deinit { _ = try? Harness.run(["tmux", "-L", socket, "kill-server"], detached: true) }

@@ -10,7 +10,7 @@ final class SSHServer {
         try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
         for key in ["host", "client"] {
             let r = try Harness.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", "\(dir)/\(key)"])
-            precondition(r.status == 0, r.stderr)
+            guard r.status == 0 else { throw Tmux.Failure(description: r.stderr) }
         }
         try FileManager.default.copyItem(atPath: "\(dir)/client.pub", toPath: "\(dir)/authorized_keys")
         let user = ProcessInfo.processInfo.environment["USER"] ?? "root"
@@ -30,7 +30,7 @@ final class SSHServer {
         PrintLastLog no
         """.write(toFile: "\(dir)/sshd_config", atomically: true, encoding: .utf8)
         // sshd detaches itself (no -D) and writes its pid file.
-        precondition(Harness.spawnAndWait(["/usr/sbin/sshd", "-f", "\(dir)/sshd_config"]) == 0, "sshd did not start")
+        guard Harness.spawnAndWait(["/usr/sbin/sshd", "-f", "\(dir)/sshd_config"]) == 0 else { throw Tmux.Failure(description: "sshd did not start") }
         // Ready when a login works.
         let end = Date().addingTimeInterval(10)
         while Date() < end {
@@ -55,7 +55,7 @@ final class SSHServer {
     func command(_ remote: String) -> String { ssh(tty: true).map(Tmux.quote).joined(separator: " ") + " " + Tmux.quote(remote) }
 }
 
-@Suite("End to end: over SSH", .serialized)
+@Suite("End to end: over SSH", .serialized, Tools.needsSSH)
 struct SSHEndToEndTests {
     @Test func dashboardOverSSHAndTwoSessionsFilingAtOnce() throws {
         let server = try SSHServer()

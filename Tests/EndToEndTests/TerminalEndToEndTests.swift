@@ -3,7 +3,7 @@ import Testing
 import ShopdeckScreen
 
 /// Terminals: TERM variants with CJK lining up, NO_COLOR, a C locale, a broken theme.
-@Suite("End to end: any terminal", .serialized)
+@Suite("End to end: any terminal", .serialized, Tools.needsTmux)
 struct TerminalEndToEndTests {
     static let data = try! Harness.demo(perWeek: 200)
 

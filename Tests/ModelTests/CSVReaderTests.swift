@@ -93,7 +93,7 @@ struct FastReaderParityTests {
     func streamed(_ path: String, chunk: Int) throws -> [[String]] {
         var parser = CSVParser()
         var out: [[String]] = []
-        _ = try FileReader.stream(path, parser: &parser, chunkSize: chunk, onEncoding: { _ in }) { rec, b in
+        _ = try FileReader.stream(path, parser: &parser, chunkSize: chunk, onDecoding: { _ in }) { rec, b in
             out.append((0..<rec.count).map { String(decoding: UnsafeRawBufferPointer(rebasing: b[rec.starts[$0]..<rec.ends[$0]]), as: UTF8.self) })
         }
         return out

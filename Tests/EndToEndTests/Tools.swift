@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+
+/// The outside programs some end-to-end suites drive. A suite that needs a missing one is
+/// skipped and says which (a fresh machine may lack tmux or sshd); under CI (`CI` set) nothing
+/// skips: the suite runs and fails loudly instead, since `.ci/run` installs them.
+enum Tools {
+    static var underCI: Bool { !(ProcessInfo.processInfo.environment["CI"] ?? "").isEmpty }
+
+    /// An executable regular file named `name` on PATH (or at an absolute path).
+    static func has(_ name: String) -> Bool {
+        let paths = name.hasPrefix("/") ? [name]
+            : (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map { "\($0)/\(name)" }
+        return paths.contains { p in
+            var st = stat()
+            return stat(p, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG && access(p, X_OK) == 0
+        }
+    }
+
+    static let tmux = has("tmux")
+    static let sshd = has("/usr/sbin/sshd") && has("ssh") && has("ssh-keygen")
+
+    /// The trait for a suite that needs tmux.
+    static var needsTmux: ConditionTrait {
+        .enabled(if: tmux || underCI, "tmux is not installed (apt-get install tmux): the terminal end-to-end tests are skipped")
+    }
+
+    /// The trait for a suite that needs OpenSSH's server and client.
+    static var needsSSH: ConditionTrait {
+        .enabled(if: (tmux && sshd) || underCI, "sshd, ssh or tmux is missing (apt-get install openssh-server openssh-client tmux): the SSH end-to-end tests are skipped")
+    }
+}
