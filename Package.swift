@@ -9,7 +9,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
-        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
@@ -23,9 +22,7 @@ let package = Package(
         // mutable state is confined to one loader at a time.
         .target(name: "ShopdeckModel", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         // Pure rule engine: rulebook + snapshot + as-of -> report value (and its JSON).
-        .target(name: "ShopdeckRules", dependencies: [
-            "ShopdeckModel", .product(name: "TOMLKit", package: "TOMLKit"),
-        ]),
+        .target(name: "ShopdeckRules", dependencies: ["ShopdeckModel"]),
         // Pure screen layer: cell buffer, display width, widgets, themes.
         .target(name: "ShopdeckScreen"),
         // The app: state, actions, views, demo data.

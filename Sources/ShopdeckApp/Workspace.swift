@@ -18,6 +18,18 @@ public struct Workspace {
         public init(_ d: String) { description = d }
     }
 
+    /// Why `folder` cannot be a data folder (nil when it can): missing, not a folder, or not
+    /// readable.
+    public static func folderProblem(_ folder: String) -> String? {
+        switch FileReader.entryKind(folder) {
+        case .missing: return "the data folder \(folder) does not exist"
+        case .regular: return "\(folder) is a file, not a data folder (use inspect for one file)"
+        case .other(let what): if what != "a folder" { return "\(folder) is \(what), not a data folder" }
+        }
+        if FileReader.list(folder) == nil { return "the data folder \(folder) cannot be read (permission denied?)" }
+        return nil
+    }
+
     /// Loads config, rulebook and data. Throws only for a broken config or rules file.
     public static func open(folder: String, rulesFile: String? = nil) throws -> Workspace {
         let config = try ShopConfig.load(folder: folder)
@@ -28,13 +40,16 @@ public struct Workspace {
     }
 
     public static func loadRulebook(config: ShopConfig, rulesFile: String?) throws -> Rulebook {
-        var overrides: [ConfigValue] = []
-        if let r = config.rules { overrides.append(r) }
+        var overrides: [ConfigValue] = [], files: [String] = []
+        if let r = config.rules { overrides.append(r); files.append(config.file.map { $0 + " [rules]" } ?? "shopdeck.toml [rules]") }
         if let f = rulesFile {
-            guard let bytes = try? FileReader.readAll(f) else { throw Failure("\(f): cannot read the rules file") }
-            overrides.append(try ConfigValue.parseTOML(String(decoding: bytes, as: UTF8.self), file: f))
+            let bytes: [UInt8]
+            do { bytes = try FileReader.readAll(f) } catch { throw Failure("\(f): cannot read the rules file (\(error))") }
+            let text = try ShopConfig.text(bytes, file: f)
+            overrides.append(Rulebook.overrideTable(fromRulesFile: try ConfigValue.parseTOML(text, file: f)))
+            files.append(f)
         }
-        return try Rulebook.with(overrides: overrides)
+        return try Rulebook.with(overrides: overrides, files: files)
     }
 
     /// Re-reads the data (not the config).

@@ -1,7 +1,7 @@
 import Foundation
 
 /// What `shopdeck inspect` shows of one file (data-formats.md "Inspecting a file").
-public struct Inspection: Sendable {
+public struct Inspection {
     public var file: String
     public var table: TableKind?
     public var encoding: TextEncoding?
@@ -17,6 +17,20 @@ public struct Inspection: Sendable {
     public var loadedRows = 0
     /// A workbook's sheets, each as its own inspection.
     public var sheets: [Inspection] = []
+    /// When set, rows are handed here as they are read instead of being kept in `rows` (so
+    /// `inspect --format json` streams a file of any size in little memory). It sees the
+    /// inspection as it stands (table, encoding, headers are known before the first row).
+    public var onRow: ((Inspection, [String], Int) -> Void)?
+    /// Every data record seen, kept or handed on.
+    public var rowsSeen = 0
+
+    public init(file: String, separator: String) { self.file = file; self.separator = separator }
+
+    /// Keeps or hands on one data record.
+    public mutating func addRow(_ cells: [String], line: Int) {
+        rowsSeen += 1
+        if let onRow { onRow(self, cells, line) } else { rows.append(cells); rowLines.append(line) }
+    }
 }
 
 /// Loads a data folder (or one file) into a `Snapshot`.
@@ -106,11 +120,13 @@ public enum DataLoader {
     }
 
     /// Reads one file the way `load` would and tells how (for `shopdeck inspect`).
-    public static func inspect(path: String) -> Inspection {
+    public static func inspect(path: String, onRow: ((Inspection, [String], Int) -> Void)? = nil) -> Inspection {
         let name = (path as NSString).lastPathComponent
         var snap = Snapshot()
         var parts = Parts()
-        var ins = Inspection(file: name, separator: name.lowercased().hasSuffix(".tsv") ? "tab" : ",")
+        let lower = name.lowercased()
+        var ins = Inspection(file: name, separator: lower.hasSuffix(".tsv") || lower.hasSuffix(".txt") ? "tab" : ",")
+        ins.onRow = onRow
         loadFile(path: path, name: name, snap: &snap, parts: &parts, inspection: &ins)
         snap.orders.finishLoading()
         ins.errors = snap.errors
@@ -301,24 +317,24 @@ public enum DataLoader {
             // `inspect` still shows the rows of a file it could not take for a table.
             if ins != nil, let (_, first) = pending.first {
                 ins!.headers = first
-                for (l, cells) in pending.dropFirst() { ins!.rows.append(cells); ins!.rowLines.append(l) }
+                for (l, cells) in pending.dropFirst() { ins!.addRow(cells, line: l) }
             }
             pending.removeAll()
         }
 
         func feedStrings(_ line: Int, _ cells: [String]) {
-            ins?.rows.append(cells); ins?.rowLines.append(line)
+            ins?.addRow(cells, line: line)
             sink!.accept(line: line, cells: cells)
         }
 
         do {
-            let size = try FileReader.stream(path, parser: &parser, onDecoding: { decoding = $0; encoding = $0.encoding }) { rec, buf in
+            let size = try FileReader.stream(path, parser: &parser, onDecoding: { decoding = $0; encoding = $0.encoding; ins?.encoding = $0.encoding }) { rec, buf in
                 if fileError != nil {
-                    if ins != nil { ins!.rows.append(strings(rec, buf)); ins!.rowLines.append(rec.line) }
+                    if ins != nil { ins!.addRow(strings(rec, buf), line: rec.line) }
                     return
                 }
                 if let s = sink {
-                    if ins != nil { ins!.rows.append(strings(rec, buf)); ins!.rowLines.append(rec.line) }
+                    if ins != nil { ins!.addRow(strings(rec, buf), line: rec.line) }
                     if decoding.invalidSequences > 0 {
                         var r = rec
                         if s.screen(&r, UnsafeRawBufferPointer(buf)) { s.accept(r, UnsafeRawBufferPointer(buf)) }

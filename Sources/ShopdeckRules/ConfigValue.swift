@@ -1,5 +1,3 @@
-import TOMLKit
-
 /// A plain value tree read from TOML, so the rest of the engine never touches TOMLKit and
 /// overrides merge simply (a `--rules` file or `shopdeck.toml [rules]` over the default).
 public indirect enum ConfigValue: Equatable, Sendable {
@@ -15,37 +13,11 @@ public indirect enum ConfigValue: Equatable, Sendable {
         public var description: String { "\(file):\(line):\(column): \(reason)" }
     }
 
-    /// Parses TOML text into a table.
+    /// Parses TOML text into a table (`TOMLParser`). Never traps: every malformed text is a
+    /// `ParseError` with its line and column.
     public static func parseTOML(_ text: String, file: String) throws -> ConfigValue {
-        do {
-            return convert(try TOMLTable(string: text))
-        } catch let e as TOMLParseError {
-            throw ParseError(file: file, line: e.source.begin.line, column: e.source.begin.column, reason: e.description)
-        }
-    }
-
-    static func convert(_ v: TOMLValueConvertible) -> ConfigValue {
-        switch v.type {
-        case .table:
-            var out: [String: ConfigValue] = [:]
-            if let t = v.tomlValue.table { for k in t.keys { if let x = t[k] { out[k] = convert(x) } } }
-            return .table(out)
-        case .array:
-            return .array((v.tomlValue.array.map { Array($0) } ?? []).map(convert))
-        case .int: return .int(v.int ?? 0)
-        case .double: return .double(v.double ?? 0)
-        case .bool: return .bool(v.bool ?? false)
-        case .string: return .string(v.string ?? "")
-        case .date:
-            let d = v.date!
-            return .string(String(format4: d.year) + "-" + pad2(d.month) + "-" + pad2(d.day) + " 00:00:00")
-        case .dateTime:
-            let dt = v.dateTime!
-            return .string(String(format4: dt.date.year) + "-" + pad2(dt.date.month) + "-" + pad2(dt.date.day) + " "
-                           + pad2(dt.time.hour) + ":" + pad2(dt.time.minute) + ":" + pad2(dt.time.second))
-        default:
-            return .string(v.debugDescription)
-        }
+        var p = TOMLParser(text, file: file)
+        return try p.parse()
     }
 
     static func pad2(_ v: some BinaryInteger) -> String { v < 10 ? "0\(v)" : "\(v)" }

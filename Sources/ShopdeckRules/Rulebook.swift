@@ -80,10 +80,45 @@ public struct Rulebook: Sendable {
     }
 
     /// The default with `overrides` (TOML tables of the same shape) merged over it, in order.
-    public static func with(overrides: [ConfigValue]) throws -> Rulebook {
-        var c = try ConfigValue.parseTOML(defaultRulebookTOML, file: "<default rulebook>")
-        for o in overrides { c = c.merged(with: o) }
+    /// Each override is checked first: an unknown key names the nearest known one, a value of
+    /// the wrong kind or out of range is refused (`ConfigValidation`). `files` names each
+    /// override's source for the messages.
+    public static func with(overrides: [ConfigValue], files: [String] = []) throws -> Rulebook {
+        let base = try ConfigValue.parseTOML(defaultRulebookTOML, file: "<default rulebook>")
+        var c = base
+        for (n, o) in overrides.enumerated() {
+            try ConfigValidation.checkRulebookOverride(o, against: base, file: n < files.count ? files[n] : "rules")
+            c = c.merged(with: o)
+        }
         return try Rulebook(config: c)
+    }
+
+    /// The override a `--rules` file holds: the rulebook's own shape, or the `[rules]` table of
+    /// a shopdeck.toml (`[rules]` with `exemption.min_paid_orders = 3000` under it).
+    public static func overrideTable(fromRulesFile c: ConfigValue) -> ConfigValue {
+        if let t = c.table, t.count == 1, let inner = t["rules"], inner.table != nil { return inner }
+        return c
+    }
+
+    /// Range checks the rulebook's values (issue 12): hours, counts and days not negative,
+    /// shares and rates in 0 … 1, every number finite.
+    func validate() throws {
+        func check(_ ok: Bool, _ key: String, _ expected: String) throws {
+            if !ok { throw Invalid(description: "rulebook key \(key): expected \(expected)") }
+        }
+        func hours(_ h: Double, _ key: String) throws { try check(h.isFinite && h >= 0 && h <= 87_600, key, "hours from 0 to 87600 (ten years)") }
+        try hours(riskHorizonHours, "shipping.risk_horizon_hours")
+        try hours(pickupHours, "shipping.pickup_hours")
+        for (k, v) in limits { try hours(v, "aftersales.\(k)") }
+        try check(minPaidOrders >= 0, "exemption.min_paid_orders", "a whole number of orders, 0 or more")
+        try check(minSpotShare.isFinite && (0...1).contains(minSpotShare), "exemption.min_spot_share", "a share from 0 to 1 (0.70 = 70 %)")
+        try check(minOnTimeRate.isFinite && (0...1).contains(minOnTimeRate), "exemption.min_on_time_rate", "a rate from 0 to 1 (0.97 = 97 %)")
+        try check((0...60).contains(refreshWorkingDays), "adjustments.platform_refresh_working_days", "working days from 0 to 60")
+        try check((0...100).contains(maxAppeals), "appeals.max_appeals", "a number of appeals from 0 to 100")
+        try check(banLadderHours.allSatisfy { $0 == -1 || (0...876_000).contains($0) }, "reports.ladder_hours", "hours of 0 or more, or -1 for permanent")
+        try check(platformBanShops >= 1, "reports.platform_ban_shops", "a number of shops, 1 or more")
+        try check(spotPromiseHours.allSatisfy { (1...8760).contains($0) }, "shipping.spot_promise_hours", "promise hours from 1 to 8760")
+        for h in holidays { try check(h.start <= h.end, "holidays", "a window whose start is not after its end (\(h.name))") }
     }
 
     public init(config c: ConfigValue) throws {
@@ -161,6 +196,7 @@ public struct Rulebook: Sendable {
         }
         sourceMarkers = (try? strings(c.at("copy.source_markers"), "copy.source_markers")) ?? []
         trustBenefits = (try? strings(c.at("trust_purchase.benefits"), "trust_purchase.benefits")) ?? []
+        try validate()
     }
 
     static func time(_ s: String, key: String) throws -> Instant {

@@ -22,8 +22,8 @@ struct FileAppeal: ParsableCommand {
 
     func run() throws {
         if readOnly { throw fail("read-only mode: nothing is written") }
-        let ws = try options.workspace()
-        let journal = try Journals.entries(folder: options.data, journal: options.journal)
+        let ws = try options.workspace("appeals file")
+        let journal = try options.journalEntries("appeals file")
         let now = Workspace.now()
         let report = ws.report(asOf: options.asOf == nil ? now : try options.instant(), journal: journal)
         guard let v = report.violations.first(where: { $0.violationId == violation }) else {
@@ -43,13 +43,10 @@ struct FileAppeal: ParsableCommand {
                                 statement: text, evidence: evidence, operatorName: who)
         do { try Journals.file(entry, folder: options.data, journal: options.journal) }
         catch { throw fail("\(error)") }
-        print("filed: violation \(violation), attempt \(entry.attempt), \(CST.format(now)) by \(who)")
+        Output.out("filed: violation \(violation), attempt \(entry.attempt), \(CST.format(now)) by \(who)")
     }
 
-    func fail(_ m: String) -> Error {
-        FileHandle.standardError.write(Data("shopdeck appeals file: \(m)\n".utf8))
-        return ExitCode(1)
-    }
+    func fail(_ m: String) -> Error { Output.fail("appeals file", m, code: 1) }
 }
 
 struct ListAppeals: ParsableCommand {
@@ -59,18 +56,20 @@ struct ListAppeals: ParsableCommand {
     @Option(name: .long, help: "text (default) or json.") var format: OutputFormat = .text
 
     func run() throws {
-        let entries = try Journals.entries(folder: data, journal: journal)
+        let entries: [AppealEntry]
+        do { entries = try Journals.entries(folder: data, journal: journal) }
+        catch { throw Output.fail("appeals list", "the appeal journal \(Journals.path(folder: data, journal: journal)) cannot be read: \(error)") }
         switch format {
         case .json:
             var r = Report(asOf: 0, rulebook: "")
             r.appeals = entries
-            if case .object(let o) = r.json(), let a = o.first(where: { $0.0 == "appeals" })?.1 { print(a.serialized(pretty: true)) }
+            if case .object(let o) = r.json(), let a = o.first(where: { $0.0 == "appeals" })?.1 { Output.json(a.serialized(pretty: true)) }
         case .text:
-            if entries.isEmpty { print("no appeals in \(Journals.path(folder: data, journal: journal))") }
+            if entries.isEmpty { Output.out("no appeals in \(Journals.path(folder: data, journal: journal))") }
             for e in entries {
-                print("\(CST.format(e.filedAt))  \(e.violationId)  attempt \(e.attempt)  \(e.reason)  \(e.operatorName)")
-                print("    " + e.statement.replacingOccurrences(of: "\n", with: "\n    "))
-                if !e.evidence.isEmpty { print("    evidence: " + e.evidence.joined(separator: ", ")) }
+                Output.out("\(CST.format(e.filedAt))  \(e.violationId)  attempt \(e.attempt)  \(e.reason)  \(e.operatorName)")
+                Output.out("    " + e.statement.replacingOccurrences(of: "\n", with: "\n    "))
+                if !e.evidence.isEmpty { Output.out("    evidence: " + e.evidence.joined(separator: ", ")) }
             }
         }
     }
@@ -83,8 +82,10 @@ struct ExportAppeals: ParsableCommand {
     @Option(name: .long, help: "The CSV file to write.") var out: String
 
     func run() throws {
-        let entries = try Journals.entries(folder: data, journal: journal)
+        let entries: [AppealEntry]
+        do { entries = try Journals.entries(folder: data, journal: journal) }
+        catch { throw Output.fail("appeals export", "the appeal journal \(Journals.path(folder: data, journal: journal)) cannot be read: \(error)") }
         try Data(AppealExport.csv(entries)).write(to: URL(fileURLWithPath: out))
-        print("wrote \(entries.count) appeal\(entries.count == 1 ? "" : "s") to \(out)")
+        Output.out("wrote \(entries.count) appeal\(entries.count == 1 ? "" : "s") to \(out)")
     }
 }

@@ -15,7 +15,7 @@ struct Dashboard: ParsableCommand {
     @OptionGroup var screen: ScreenOptions
 
     func run() throws {
-        let ws = try options.workspace(progress: true)
+        let ws = try options.workspace("dashboard", progress: true)
         let fixed = options.asOf == nil ? nil : try options.instant()
         try open(ws, fixedAsOf: fixed, screen: screen, journal: options.journal)
     }
@@ -24,7 +24,7 @@ struct Dashboard: ParsableCommand {
 func open(_ ws: Workspace, fixedAsOf: Instant?, screen: ScreenOptions, journal: String?) throws {
     let runner = DashboardRunner(ws: ws, fixedAsOf: fixedAsOf, theme: screen.theme, readOnly: screen.readOnly, journalPath: journal)
     do { try runner.run() } catch {
-        throw ValidationError("\(error)")
+        throw Output.fail("dashboard", "\(error)")
     }
 }
 
@@ -53,11 +53,11 @@ struct Demo: ParsableCommand {
         }
         let files = try DemoShop(seed: seed, anchor: anchor, ordersPerWeek: ordersPerWeek).write(to: folder)
         if noDashboard {
-            print("demo shop written to \(folder) (\(files.count) files)")
+            Output.out("demo shop written to \(folder) (\(files.count) files)")
             return
         }
         let ws = try openShowingProgress(folder, nil)
         try open(ws, fixedAsOf: asOf == nil ? nil : anchor, screen: screen, journal: nil)
-        print("demo shop: \(folder)")
+        Output.out("demo shop: \(folder)")
     }
 }

@@ -36,9 +36,18 @@ struct DataOptions: ParsableArguments {
         return t
     }
 
-    func workspace(progress: Bool = false) throws -> Workspace {
+    /// The folder's workspace; a missing folder or a broken config or rules file ends the
+    /// command with exit 2 and the reason (report-json.md).
+    func workspace(_ command: String, progress: Bool = false) throws -> Workspace {
+        if let why = Workspace.folderProblem(data) { throw Output.fail(command, why) }
         do { return try progress ? openShowingProgress(data, rules) : Workspace.open(folder: data, rulesFile: rules) }
-        catch { throw ValidationError("\(error)") }
+        catch { throw Output.fail(command, "\(error)") }
+    }
+
+    /// The journal's entries; one that cannot be read ends the command with exit 2.
+    func journalEntries(_ command: String) throws -> [AppealEntry] {
+        do { return try Journals.entries(folder: data, journal: journal) }
+        catch { throw Output.fail(command, "the appeal journal \(Journals.path(folder: data, journal: journal)) cannot be read: \(error)") }
     }
 }
 
@@ -75,14 +84,14 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         Timings.mark("start")
-        let ws = try options.workspace()
-        let journal = try Journals.entries(folder: options.data, journal: options.journal)
+        let ws = try options.workspace("report")
+        let journal = try options.journalEntries("report")
         Timings.mark("journal")
         let report = ws.report(asOf: try options.instant(), journal: journal)
         Timings.mark("rules")
         switch format {
-        case .json: print(report.json().serialized(pretty: true))
-        case .text: print(TextReport.render(report, folder: options.data), terminator: "")
+        case .json: Output.json(report.json().serialized(pretty: true))
+        case .text: Output.out(TextReport.render(report, folder: options.data), terminator: "")
         }
         Timings.mark("output")
     }
@@ -93,19 +102,22 @@ struct Check: ParsableCommand {
         abstract: "Exit 0 when nothing needs attention, 1 when something does, 2 when data could not be loaded; one line per finding.")
     @OptionGroup var options: DataOptions
 
+    /// Exit 2 when the folder is missing or unreadable, a config or rules file is broken, no
+    /// file of any table loaded, or the journal cannot be read; else 1 when any finding (late,
+    /// at-risk, breached, appealable, coupon warnings, copy, skipped files and bad rows), else 0.
     func run() throws {
-        let ws: Workspace
-        do { ws = try Workspace.open(folder: options.data, rulesFile: options.rules) } catch {
-            FileHandle.standardError.write(Data("shopdeck check: \(error)\n".utf8))
-            throw ExitCode(2)
+        let ws = try options.workspace("check")
+        let journal = try options.journalEntries("check")
+        let report = ws.report(asOf: try options.instant(), journal: journal)
+        if report.load.files.isEmpty {
+            for e in report.load.errors { Output.err("load error: \(e.description)") }
+            throw Output.fail("check", "no export of any table was loaded from \(options.data) (an empty folder, or only files that are not exports)")
         }
-        let report = ws.report(asOf: try options.instant(), journal: (try? Journals.entries(folder: options.data, journal: options.journal)) ?? [])
-        if !report.load.skippedFiles.isEmpty {
-            for e in report.load.errors where report.load.skippedFiles.contains(e.file) { print("load error: \(e.description)") }
-            throw ExitCode(2)
+        var lines = Findings.lines(report)
+        for e in report.load.errors {
+            lines.append((report.load.skippedFiles.contains(e.file) ? "load error: " : "bad row skipped: ") + e.description)
         }
-        let lines = Findings.lines(report)
-        for l in lines { print(l) }
+        for l in lines { Output.out(l) }
         if !lines.isEmpty { throw ExitCode(1) }
     }
 }
@@ -115,11 +127,23 @@ struct Inspect: ParsableCommand {
     @Argument(help: "The file to inspect.") var file: String
     @Option(name: .long, help: "text (default) or json.") var format: OutputFormat = .text
 
+    /// Exit 2 when the file cannot be read or is not a table (report-json.md).
     func run() throws {
-        let ins = DataLoader.inspect(path: file)
-        switch format {
-        case .json: print(InspectView.json(ins).serialized(pretty: true))
-        case .text: print(InspectView.text(ins), terminator: "")
+        switch FileReader.entryKind(file) {
+        case .missing: throw Output.fail("inspect", "\(file): no such file")
+        case .other(let what): throw Output.fail("inspect", "\(file): this is \(what), not a regular file; only regular files are read")
+        case .regular: break
         }
+        let ins: Inspection
+        switch format {
+        case .json:
+            ins = InspectView.streamJSON(path: file) { FileHandle.standardOutput.write(Data($0.utf8)) }
+            Output.json("")
+        case .text:
+            ins = InspectView.inspectForText(path: file)
+            Output.out(InspectView.text(ins), terminator: "")
+        }
+        let isTable = ins.table != nil || ins.sheets.contains { $0.table != nil }
+        if !isTable { throw ExitCode(2) }
     }
 }

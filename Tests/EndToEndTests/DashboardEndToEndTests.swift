@@ -72,8 +72,17 @@ struct CommandEndToEndTests {
             .write(toFile: d + "/orders.csv", atomically: true, encoding: .utf8)
         let r = try Harness.shopdeck(["check", "--data", d, "--as-of", "2023-03-06 10:00:00"])
         #expect(r.status == 0 && r.stdout.isEmpty)
+        // A file that cannot be loaded beside a good one is a finding (exit 1), with its reason.
         try "order_id,paid_at,status\nB,2023-03-01 10:00:00,待发货\n".write(toFile: d + "/orders_broken.csv", atomically: true, encoding: .utf8)
-        #expect(try Harness.shopdeck(["check", "--data", d, "--as-of", "2023-03-06 10:00:00"]).status == 2)
+        let broken = try Harness.shopdeck(["check", "--data", d, "--as-of", "2023-03-06 10:00:00"])
+        #expect(broken.status == 1)
+        #expect(broken.stdout.hasPrefix("load error: orders_broken.csv"))
+        // Nothing loaded at all (an empty folder, only unrecognised files, a missing folder): exit 2.
+        let empty = Harness.tempDir("empty")
+        #expect(try Harness.shopdeck(["check", "--data", empty]).status == 2)
+        try "a,b\n1,2\n".write(toFile: empty + "/notes.csv", atomically: true, encoding: .utf8)
+        #expect(try Harness.shopdeck(["check", "--data", empty]).status == 2)
+        #expect(try Harness.shopdeck(["check", "--data", empty + "/nosuch"]).status == 2)
     }
 
     @Test func inspectJSON() throws {

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import ShopdeckScreen
+
+/// Every text the command line prints goes through here (report-json.md: text outputs never
+/// pass control characters): each line is shown with control characters, C1 controls and
+/// bidi overrides as visible placeholders, so nothing from an export can move the cursor,
+/// retitle the window or write the clipboard. JSON is escaped by its serializer instead.
+enum Output {
+    /// `s` with every line made safe; the line breaks themselves are kept.
+    static func safe(_ s: String) -> String {
+        s.split(separator: "\n", omittingEmptySubsequences: false).map { Sanitize.visible(String($0)) }.joined(separator: "\n")
+    }
+
+    static func out(_ s: String, terminator: String = "\n") {
+        FileHandle.standardOutput.write(Data((safe(s) + terminator).utf8))
+    }
+
+    /// JSON text (already escaped).
+    static func json(_ s: String) {
+        FileHandle.standardOutput.write(Data((s + "\n").utf8))
+    }
+
+    static func err(_ s: String) {
+        FileHandle.standardError.write(Data((safe(s) + "\n").utf8))
+    }
+
+    /// Prints `message` on standard error as `shopdeck COMMAND: message` and gives the exit
+    /// code to throw (2: data could not be loaded, report-json.md).
+    static func fail(_ command: String, _ message: String, code: Int32 = 2) -> ExitCode {
+        err("shopdeck \(command): \(message)")
+        return ExitCode(code)
+    }
+}
