@@ -27,7 +27,12 @@ enum ViolationRules {
                                      notAppealableReason: reason, exemptionApplicable: v.violationId == token,
                                      appealDeadline: v.appealDeadline, locallyFiled: local > v.appealsUsed))
             // Points won back by a successful appeal no longer count (product choice; spec silent).
-            if v.points != 0 && reason != "resolved" { points["\(CST.year(v.notifiedAt))\u{1}\(v.rule)", default: 0] += v.points }
+            if v.points != 0 && reason != "resolved" {
+                // Saturating: each cell is at most 10^9 (data-formats.md), the sum never traps.
+                let key = "\(CST.year(v.notifiedAt))\u{1}\(v.rule)"
+                let (sum, over) = points[key, default: 0].addingReportingOverflow(v.points)
+                points[key] = over ? Int.max : sum
+            }
         }
         rows.sort { $0.notifiedAt != $1.notifiedAt ? $0.notifiedAt < $1.notifiedAt : $0.violationId < $1.violationId }
         let pts = points.map { k, p -> PointsRow in
