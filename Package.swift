@@ -37,8 +37,11 @@ let package = Package(
         ]),
         .testTarget(name: "ModelTests", dependencies: [
             "ShopdeckModel", .product(name: "PropertyBased", package: "swift-property-based"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ], exclude: ["Fixtures"]),
-        .testTarget(name: "RulesTests", dependencies: ["ShopdeckRules", "ShopdeckModel"]),
+        .testTarget(name: "RulesTests", dependencies: [
+            "ShopdeckRules", "ShopdeckModel", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
         .testTarget(name: "ScreenTests", dependencies: ["ShopdeckScreen", "ShopdeckApp"]),
         .testTarget(name: "AppTests", dependencies: ["ShopdeckApp", "ShopdeckRules", "ShopdeckModel", "ShopdeckTerminal", "ShopdeckScreen"]),
         .testTarget(name: "EndToEndTests", dependencies: ["shopdeck", "ShopdeckScreen"]),
