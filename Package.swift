@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     ],
     targets: [
         // Tiny C shim for the ncurses macros and globals Swift cannot import, and the
@@ -20,7 +21,11 @@ let package = Package(
         // Pure model layer: CSV bytes -> typed columnar tables; times; regions.
         // Exclusivity checks cost ~8% of load time on the per-cell hot path; the model's
         // mutable state is confined to one loader at a time.
-        .target(name: "ShopdeckModel", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+        // swift-crypto: SHA-512 and AES-CBC for encrypted (Office agile) workbooks.
+        .target(name: "ShopdeckModel", dependencies: [
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         // Pure rule engine: rulebook + snapshot + as-of -> report value (and its JSON).
         .target(name: "ShopdeckRules", dependencies: ["ShopdeckModel"]),
         // Pure screen layer: cell buffer, display width, widgets, themes.

@@ -17,7 +17,7 @@ public enum InspectView {
 
     /// Inspects `path` and writes its JSON in pieces through `write`: the rows as they are
     /// read (never all held at once), then the errors. The same object `json` gives.
-    public static func streamJSON(path: String, write: @escaping (String) -> Void) -> Inspection {
+    public static func streamJSON(path: String, passwords: [String] = [], write: @escaping (String) -> Void) -> Inspection {
         final class State { var opened = false, first = true }
         let st = State()
         func head(_ i: Inspection) -> String {
@@ -25,7 +25,7 @@ public enum InspectView {
             fields.removeAll { ["rows", "errors"].contains($0.0) }
             return "{" + fields.map { JSON.string($0.0).serialized(pretty: false) + ": " + $0.1.serialized(pretty: false) }.joined(separator: ", ") + ", \"rows\": ["
         }
-        let ins = DataLoader.inspect(path: path) { i, cells, _ in
+        let ins = DataLoader.inspect(path: path, passwords: passwords) { i, cells, _ in
             if !st.opened { write(head(i)); st.opened = true }
             let row = JSON.object(i.headers.enumerated().map { idx, h in (h, .string(idx < cells.count ? cells[idx] : "")) })
             write((st.first ? "\n  " : ",\n  ") + row.serialized(pretty: false))
@@ -43,10 +43,10 @@ public enum InspectView {
     }
 
     /// Inspects `path` for the text view, keeping only the rows it shows.
-    public static func inspectForText(path: String) -> Inspection {
+    public static func inspectForText(path: String, passwords: [String] = []) -> Inspection {
         final class Kept { var rows: [[String]] = [], lines: [Int] = [] }
         let kept = Kept()
-        var ins = DataLoader.inspect(path: path) { _, cells, line in
+        var ins = DataLoader.inspect(path: path, passwords: passwords) { _, cells, line in
             if kept.rows.count < 5 { kept.rows.append(cells); kept.lines.append(line) }
         }
         ins.rows = kept.rows; ins.rowLines = kept.lines

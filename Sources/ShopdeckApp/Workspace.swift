@@ -12,6 +12,19 @@ public struct Workspace {
     public var snapshot: Snapshot
     public var scripts: [(name: String, text: String)]
     public var rulesFile: String?
+    /// Passwords given on the command line or in the environment, for encrypted workbooks.
+    public var givenPasswords: [String] = []
+    /// Every password to try, in order (data-formats.md): given, then shopdeck.toml's.
+    /// Never printed, logged or written.
+    public var passwords: [String] { givenPasswords + config.exportPasswords }
+
+    /// The environment variable holding a workbook password.
+    public static let passwordVariable = "SHOPDECK_XLSX_PASSWORD"
+
+    /// `--password` values, then `SHOPDECK_XLSX_PASSWORD`.
+    public static func passwords(flags: [String], environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+        flags + (environment[passwordVariable].map { [$0] } ?? [])
+    }
 
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
@@ -31,12 +44,12 @@ public struct Workspace {
     }
 
     /// Loads config, rulebook and data. Throws only for a broken config or rules file.
-    public static func open(folder: String, rulesFile: String? = nil) throws -> Workspace {
+    public static func open(folder: String, rulesFile: String? = nil, passwords given: [String] = []) throws -> Workspace {
         let config = try ShopConfig.load(folder: folder)
         let rulebook = try loadRulebook(config: config, rulesFile: rulesFile)
-        let snapshot = DataLoader.load(folder: folder)
+        let snapshot = DataLoader.load(folder: folder, passwords: given + config.exportPasswords)
         return Workspace(folder: folder, config: config, rulebook: rulebook, snapshot: snapshot,
-                         scripts: LiveScripts.load(folder: folder), rulesFile: rulesFile)
+                         scripts: LiveScripts.load(folder: folder), rulesFile: rulesFile, givenPasswords: given)
     }
 
     public static func loadRulebook(config: ShopConfig, rulesFile: String?) throws -> Rulebook {
@@ -54,7 +67,7 @@ public struct Workspace {
 
     /// Re-reads the data (not the config).
     public mutating func reload() {
-        snapshot = DataLoader.load(folder: folder)
+        snapshot = DataLoader.load(folder: folder, passwords: passwords)
         scripts = LiveScripts.load(folder: folder)
     }
 
@@ -70,7 +83,7 @@ public struct Workspace {
             what.append("config")
         }
         if changed.contains(where: { $0.hasPrefix("scripts/") }) { scripts = LiveScripts.load(folder: folder); what.append("scripts") }
-        let tables = DataLoader.reload(folder: folder, changed: changed, snapshot: &snapshot)
+        let tables = DataLoader.reload(folder: folder, changed: changed, snapshot: &snapshot, passwords: passwords)
         what += tables.map(\.rawValue).sorted()
         return what
     }

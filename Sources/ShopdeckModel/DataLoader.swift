@@ -90,7 +90,8 @@ public enum DataLoader {
 
     /// Loads every export of `folder` (with `only`, the files of those tables; a file whose
     /// name names no table is always read).
-    public static func load(folder: String, only: Set<TableKind>? = nil) -> Snapshot {
+    /// `passwords`: for encrypted workbooks, tried after the file-stem convention (data-formats.md).
+    public static func load(folder: String, only: Set<TableKind>? = nil, passwords: [String] = []) -> Snapshot {
         let started = DispatchTime.now().uptimeNanoseconds
         Timings.reset()
         var snap = Snapshot()
@@ -107,7 +108,7 @@ public enum DataLoader {
         let files = entries.files.filter { f in !(only.map { o in recognise(name: f.name).map { !o.contains($0) } ?? false } ?? false) }
         LoadProgress.shared.begin(files: files.count, bytes: files.reduce(0) { $0 + Int(FileReader.fileSize(folder + "/" + $1.name) ?? 0) })
         for (name, _) in files {
-            loadFile(path: folder + "/" + name, name: name, snap: &snap, parts: &parts, inspection: nil)
+            loadFile(path: folder + "/" + name, name: name, snap: &snap, parts: &parts, inspection: nil, passwords: passwords)
             LoadProgress.shared.fileDone()
         }
         parts.finish(into: &snap)
@@ -120,14 +121,14 @@ public enum DataLoader {
     }
 
     /// Reads one file the way `load` would and tells how (for `shopdeck inspect`).
-    public static func inspect(path: String, onRow: ((Inspection, [String], Int) -> Void)? = nil) -> Inspection {
+    public static func inspect(path: String, passwords: [String] = [], onRow: ((Inspection, [String], Int) -> Void)? = nil) -> Inspection {
         let name = (path as NSString).lastPathComponent
         var snap = Snapshot()
         var parts = Parts()
         let lower = name.lowercased()
         var ins = Inspection(file: name, separator: lower.hasSuffix(".tsv") || lower.hasSuffix(".txt") ? "tab" : ",")
         ins.onRow = onRow
-        loadFile(path: path, name: name, snap: &snap, parts: &parts, inspection: &ins)
+        loadFile(path: path, name: name, snap: &snap, parts: &parts, inspection: &ins, passwords: passwords)
         snap.orders.finishLoading()
         ins.errors = snap.errors
         ins.loadedRows = snap.files.first?.rows ?? 0
@@ -267,11 +268,11 @@ public enum DataLoader {
         }
     }
 
-    static func loadFile(path: String, name: String, snap: inout Snapshot, parts: inout Parts, inspection: UnsafeMutablePointer<Inspection>?) {
+    static func loadFile(path: String, name: String, snap: inout Snapshot, parts: inout Parts, inspection: UnsafeMutablePointer<Inspection>?, passwords: [String] = []) {
         var ins = inspection?.pointee
         defer { if let ins { inspection?.pointee = ins } }
         if name.lowercased().hasSuffix(".xlsx") {
-            loadWorkbook(path: path, name: name, snap: &snap, parts: &parts, inspection: &ins)
+            loadWorkbook(path: path, name: name, snap: &snap, parts: &parts, inspection: &ins, passwords: passwords)
             return
         }
         if ins == nil && loadOrdersInParallel(path: path, name: name, snap: &snap) { return }

@@ -5,15 +5,15 @@ extension DataLoader {
     /// keeps the last good version of a table whose new files fail: a half-written or broken
     /// file never blanks a table; its errors are reported as warnings naming file and line.
     /// Returns the new snapshot and the tables that were re-read.
-    public static func reload(folder: String, changed: Set<String>, previous: Snapshot) -> (Snapshot, Set<TableKind>) {
+    public static func reload(folder: String, changed: Set<String>, previous: Snapshot, passwords: [String] = []) -> (Snapshot, Set<TableKind>) {
         var s = previous
-        let t = reload(folder: folder, changed: changed, snapshot: &s)
+        let t = reload(folder: folder, changed: changed, snapshot: &s, passwords: passwords)
         return (s, t)
     }
 
     /// The same, in place: appended orders on a big shop are applied without a copy of the
     /// table and without re-reading it.
-    public static func reload(folder: String, changed: Set<String>, snapshot: inout Snapshot) -> Set<TableKind> {
+    public static func reload(folder: String, changed: Set<String>, snapshot: inout Snapshot, passwords: [String] = []) -> Set<TableKind> {
         let started = DispatchTime.now().uptimeNanoseconds
         if appendOrders(folder: folder, changed: changed.filter { $0 != "shopdeck.toml" && !$0.hasPrefix("scripts/") }, snapshot: &snapshot) {
             snapshot.loadSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
@@ -29,7 +29,7 @@ extension DataLoader {
         }
         if everything { tables = Set(TableKind.allCases) }
         if tables.isEmpty { return [] }
-        let fresh = load(folder: folder, only: tables)
+        let fresh = load(folder: folder, only: tables, passwords: passwords)
         var out = previous
         for k in tables {
             let newFiles = fresh.files.filter { $0.table == k }

@@ -1,9 +1,9 @@
 /// The `.xlsx` path of the loader: every sheet, each with its own header row (searched in its
 /// first 20 rows), through the same typed sinks as CSV. Errors name the sheet and the row.
 extension DataLoader {
-    static func loadWorkbook(path: String, name: String, snap: inout Snapshot, parts: inout Parts, inspection ins: inout Inspection?) {
+    static func loadWorkbook(path: String, name: String, snap: inout Snapshot, parts: inout Parts, inspection ins: inout Inspection?, passwords: [String]) {
         let book: XLSXReader
-        do { book = try XLSXReader(path: path) } catch {
+        do { book = try XLSXReader(path: path, passwords: passwords) } catch {
             snap.errors.append(LoadError(file: name, reason: "\(error)"))
             snap.skippedFiles.append(name)
             return

@@ -9,10 +9,14 @@ public struct XLSXReader {
 
     public enum Failure: Error, CustomStringConvertible {
         case encrypted, notAWorkbook(String), broken(String)
+        /// An encryption this reader cannot open (not Office's agile encryption).
+        case unsupportedEncryption(String)
         public var description: String {
             switch self {
             case .encrypted:
-                return "this workbook is password-protected (encrypted): open it in Excel or WPS with its password (the backend names it in the file name's last 6 characters), then save a copy without a password (Excel: File › Info › Protect Workbook › Encrypt with Password, clear it; WPS: 文件 › 文档加密 › 密码加密, clear it)"
+                return "this workbook is encrypted and none of the passwords given opens it (no password is ever shown): give its password with --password PASSWORD, the environment variable SHOPDECK_XLSX_PASSWORD, or export_passwords = [\"…\"] under [shop] in shopdeck.toml, or end the file name with it (订单导出_ followed by the 6-character password, then .xlsx)"
+            case .unsupportedEncryption(let why):
+                return "this workbook is encrypted in a way shopdeck cannot open (\(why)): open it in Excel or WPS with its password and save a copy without one (Excel: File › Info › Protect Workbook › Encrypt with Password, clear it; WPS: 文件 › 文档加密 › 密码加密, clear it)"
             case .notAWorkbook(let why): return "not an .xlsx workbook: \(why)"
             case .broken(let why): return "the workbook cannot be read: \(why)"
             }
@@ -25,16 +29,33 @@ public struct XLSXReader {
     /// Style index -> the cell holds a date.
     let dateStyles: [Bool]
 
-    public init(path: String) throws {
+    /// The passwords tried on an encrypted workbook, in order (data-formats.md): the last 6
+    /// characters of the file's stem, then `given`.
+    public static func passwordCandidates(path: String, given: [String]) -> [String] {
+        let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        var out: [String] = []
+        if stem.count >= 6 { out.append(String(stem.suffix(6))) }
+        for p in given where !out.contains(p) { out.append(p) }
+        return out
+    }
+
+    public init(path: String, passwords: [String] = []) throws {
         // Only a regular file is opened (a FIFO would block the zip reader).
         let head: [UInt8]
         do { head = try FileReader.readHead(path, bytes: 8) } catch { throw Failure.notAWorkbook("\(error)") }
         // An encrypted workbook is an OLE compound file holding "EncryptedPackage".
-        if head == [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] {
-            throw Failure.encrypted
+        if AgileDecryption.isCompoundFile(head) {
+            let plain: [UInt8]
+            do { plain = try AgileDecryption.decrypt(try FileReader.readAll(path), passwords: XLSXReader.passwordCandidates(path: path, given: passwords)) }
+            catch AgileDecryption.Failure.wrongPassword { throw Failure.encrypted }
+            catch AgileDecryption.Failure.unsupported(let why) { throw Failure.unsupportedEncryption(why) }
+            catch { throw Failure.broken("\(error)") }
+            do { archive = try Archive(data: Data(plain), accessMode: .read) }
+            catch { throw Failure.broken("the decrypted package is not a zip (\(error))") }
+        } else {
+            do { archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read) }
+            catch { throw Failure.notAWorkbook("not a zip package (\(error))") }
         }
-        do { archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read) }
-        catch { throw Failure.notAWorkbook("not a zip package (\(error))") }
         guard archive["xl/workbook.xml"] != nil else { throw Failure.notAWorkbook("no xl/workbook.xml") }
         sharedStrings = try XLSXReader.readSharedStrings(archive)
         dateStyles = try XLSXReader.readDateStyles(archive)

@@ -44,7 +44,7 @@ public indirect enum ConfigValue: Equatable, Sendable {
     public var string: String? { if case .string(let s) = self { return s }; return nil }
     public var bool: Bool? { if case .bool(let b) = self { return b }; return nil }
     public var int: Int? {
-        switch self { case .int(let i): return i; case .double(let d) where d == d.rounded(): return Int(d); default: return nil }
+        switch self { case .int(let i): return i; case .double(let d) where d == d.rounded() && abs(d) < 9e15: return Int(d); default: return nil }
     }
     public var double: Double? {
         switch self { case .int(let i): return Double(i); case .double(let d): return d; default: return nil }

@@ -56,7 +56,7 @@ struct Demo: ParsableCommand {
             Output.out("demo shop written to \(folder) (\(files.count) files)")
             return
         }
-        let ws = try openShowingProgress(folder, nil)
+        let ws = try openShowingProgress(folder, nil, [])
         try open(ws, fixedAsOf: asOf == nil ? nil : anchor, screen: screen, journal: nil)
         Output.out("demo shop: \(folder)")
     }

@@ -28,6 +28,9 @@ struct DataOptions: ParsableArguments {
     @Option(name: .long, help: "The appeal journal (default: DATA/.shopdeck/appeals.sqlite).")
     var journal: String?
 
+    @Option(name: .long, help: ArgumentHelp("A password for encrypted workbooks (repeatable; also SHOPDECK_XLSX_PASSWORD and shopdeck.toml's export_passwords).", valueName: "PASSWORD"))
+    var password: [String] = []
+
     func instant() throws -> Instant {
         guard let s = asOf else { return Workspace.now() }
         guard case .value(let t) = CST.parse(s) else {
@@ -40,7 +43,8 @@ struct DataOptions: ParsableArguments {
     /// command with exit 2 and the reason (report-json.md).
     func workspace(_ command: String, progress: Bool = false) throws -> Workspace {
         if let why = Workspace.folderProblem(data) { throw Output.fail(command, why) }
-        do { return try progress ? openShowingProgress(data, rules) : Workspace.open(folder: data, rulesFile: rules) }
+        let passwords = Workspace.passwords(flags: password)
+        do { return try progress ? openShowingProgress(data, rules, passwords) : Workspace.open(folder: data, rulesFile: rules, passwords: passwords) }
         catch { throw Output.fail(command, "\(error)") }
     }
 
@@ -53,12 +57,12 @@ struct DataOptions: ParsableArguments {
 
 /// Opens a workspace; when loading takes more than a moment and stderr is a terminal, a
 /// progress line (files, rows, MB, MB/s) is shown instead of a blank screen.
-func openShowingProgress(_ folder: String, _ rules: String?) throws -> Workspace {
+func openShowingProgress(_ folder: String, _ rules: String?, _ passwords: [String]) throws -> Workspace {
     final class Box: @unchecked Sendable { var result: Result<Workspace, Error>? }
     let box = Box()
     let done = DispatchSemaphore(value: 0)
     Thread.detachNewThread {
-        box.result = Result { try Workspace.open(folder: folder, rulesFile: rules) }
+        box.result = Result { try Workspace.open(folder: folder, rulesFile: rules, passwords: passwords) }
         done.signal()
     }
     if done.wait(timeout: .now() + 0.3) == .timedOut {
@@ -125,6 +129,8 @@ struct Check: ParsableCommand {
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show how one export file is read: table, encoding, header mapping, rows and errors.")
     @Argument(help: "The file to inspect.") var file: String
+    @Option(name: .long, help: ArgumentHelp("A password for an encrypted workbook (repeatable; also SHOPDECK_XLSX_PASSWORD and the folder's shopdeck.toml).", valueName: "PASSWORD"))
+    var password: [String] = []
     @Option(name: .long, help: "text (default) or json.") var format: OutputFormat = .text
 
     /// Exit 2 when the file cannot be read or is not a table (report-json.md).
@@ -134,13 +140,15 @@ struct Inspect: ParsableCommand {
         case .other(let what): throw Output.fail("inspect", "\(file): this is \(what), not a regular file; only regular files are read")
         case .regular: break
         }
+        let folder = (file as NSString).deletingLastPathComponent
+        let passwords = Workspace.passwords(flags: password) + ((try? ShopConfig.load(folder: folder.isEmpty ? "." : folder))?.exportPasswords ?? [])
         let ins: Inspection
         switch format {
         case .json:
-            ins = InspectView.streamJSON(path: file) { FileHandle.standardOutput.write(Data($0.utf8)) }
+            ins = InspectView.streamJSON(path: file, passwords: passwords) { FileHandle.standardOutput.write(Data($0.utf8)) }
             Output.json("")
         case .text:
-            ins = InspectView.inspectForText(path: file)
+            ins = InspectView.inspectForText(path: file, passwords: passwords)
             Output.out(InspectView.text(ins), terminator: "")
         }
         let isTable = ins.table != nil || ins.sheets.contains { $0.table != nil }

@@ -116,7 +116,10 @@ struct Mutator {
 
 struct FuzzHarness {
     static let defaultCases = 1_500
-    static let kinds = ["csv", "xlsx-xml", "xlsx-zip", "toml", "rules", "mixed"]
+    static let kinds = ["csv", "xlsx-xml", "xlsx-zip", "xlsx-encrypted", "toml", "rules", "mixed"]
+    /// The encrypted workbook fixture (ModelTests/Fixtures/encrypted).
+    static let encryptedFixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("ModelTests/Fixtures/encrypted/订单导出_482913.xlsx").path
 
     /// Small valid exports of every table: what the mutations start from.
     static let seedCSV: [String: String] = [
@@ -243,6 +246,11 @@ struct FuzzHarness {
             try workbook(sheetXML: Array(Self.seedSheet.utf8), at: dir + "/orders.xlsx")
             let zipped = Array(try Data(contentsOf: URL(fileURLWithPath: dir + "/orders.xlsx")))
             try write("orders.xlsx", m.apply(m.rng.pick([.bitFlips, .truncate, .randomBytes, .bitFlips]), to: zipped))
+        case "xlsx-encrypted":
+            // Named so that no password is tried: the compound file and EncryptionInfo are
+            // parsed, no key is derived.
+            let b = Array(try Data(contentsOf: URL(fileURLWithPath: Self.encryptedFixture)))
+            try write("o.xlsx", m.apply(m.rng.pick([.bitFlips, .truncate, .randomBytes, .extremeCell]), to: b))
         case "toml":
             try write("orders.csv", Array(Self.seedCSV["orders.csv"]!.utf8))
             try write("shopdeck.toml", m.mutate(Array(Self.seedTOML.utf8)))

@@ -198,7 +198,9 @@ struct HostileInputTests {
             #expect("\(error)" == "r.toml: unknown rulebook key 'exemption.min_paid_order'; did you mean 'exemption.min_paid_orders'?")
         }
         for bad in ["exemption.min_on_time_rate = 1.5", "exemption.min_paid_orders = -1", "shipping.risk_horizon_hours = inf",
-                    "shipping.pickup_hours = nan", "exemption.min_paid_orders = \"many\"", "appeals.max_appeals = 1e10"] {
+                    "shipping.pickup_hours = nan", "exemption.min_paid_orders = \"many\"", "appeals.max_appeals = 1e10",
+                    // Found by the fuzzing harness (seed 7): a whole-number key given 1e300 trapped.
+                    "appeals.max_appeals = 1e300", "exemption.min_paid_orders = -1e19"] {
             #expect(throws: (any Error).self) { _ = try Rulebook.with(overrides: [try ConfigValue.parseTOML(bad, file: "r")]) }
         }
         // The [rules] form of shopdeck.toml is accepted in a --rules file.
