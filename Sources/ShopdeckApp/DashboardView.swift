@@ -118,8 +118,8 @@ enum Panes {
         let this = weeks.last, last = weeks.count >= 2 ? weeks[weeks.count - 2] : nil
         let spark = Canvas.sparkline(weeks.suffix(8).map(\.onTimeRate), glyphs: g, low: 0.9, high: 1.0)
         var out: [Line] = [
-            [("及时发货率 ", .text), ("本周 ", .dim), (Format.pct(this?.onTimeRate), rateRole(this?.onTimeRate, 0.97)),
-             ("  上周 ", .dim), (Format.pct(last?.onTimeRate), rateRole(last?.onTimeRate, 0.97))],
+            [("及时发货率 ", .text), ("本周 ", .dim), (Format.pct(this?.onTimeRate), rateRole(this?.onTimeRate, r.exemption.thresholds.minOnTimeRate)),
+             ("  上周 ", .dim), (Format.pct(last?.onTimeRate), rateRole(last?.onTimeRate, r.exemption.thresholds.minOnTimeRate))],
             [("8 weeks ", .dim), (spark, .accent)],
         ]
         let risk = r.shipping.atRisk
@@ -153,9 +153,9 @@ enum Panes {
         var out: [Line] = [
             [("承诺现货占比 ", .text), (Format.pct(wk?.spotShare), .accent), (" · paid ", .dim), (Format.int(e.paidOrders), .text)],
             [("豁免 ", .text), status, (" (from wk \(CST.formatDate(e.evaluatedWeek).suffix(5)))", .dim)],
-            crit(">3000", !e.failed.contains("paid_orders"), "+\(m.paidOrdersNeeded)")
-                + [(" ", .text)] + crit(">70%", !e.failed.contains("spot_share"), "+\(m.spotOrdersNeeded) spot")
-                + [(" ", .text)] + crit(">=97%", !e.failed.contains("on_time_rate"), "+\(m.onTimeOrdersNeeded)"),
+            crit(">" + Format.int(e.thresholds.minPaidOrders), !e.failed.contains("paid_orders"), "+\(m.paidOrdersNeeded)")
+                + [(" ", .text)] + crit(">" + Format.pctShort(e.thresholds.minSpotShare), !e.failed.contains("spot_share"), "+\(m.spotOrdersNeeded) spot")
+                + [(" ", .text)] + crit(">=" + Format.pctShort(e.thresholds.minOnTimeRate), !e.failed.contains("on_time_rate"), "+\(m.onTimeOrdersNeeded)"),
         ]
         if let t = e.tokenUsedBy { out.append([("token used by ", .dim), (t, .good)]) }
         else {
@@ -204,7 +204,7 @@ enum Panes {
         if coming.isEmpty { out.append([("no coming timed coupons", .dim)]) }
         let warned = r.coupons.filter { !$0.warnings.isEmpty }.count
         out.append([("warnings \(warned) of \(r.coupons.count)", warned > 0 ? .warning : .good)])
-        out.append([("shows on iOS >= 9.7.10 / Android >= 9.6.50", .dim)])
+        out.append([("shows on iOS >= \(r.couponMinIOS) / Android >= \(r.couponMinAndroid)", .dim)])
         for c in coming.dropFirst(3).prefix(6) {
             out.append([(CST.formatShort(c.issueAt).suffix(5) + " ", .accent), ((c.livePlan ?? "—") + " ", .dim), (c.activityId + " ", .text),
                         ("in " + Format.countdown(c.issueAt - r.asOf), .text), (c.warnings.isEmpty ? "" : " !", .warning)])

@@ -8,6 +8,12 @@ public enum Format {
         return String(format: "%.\(digits)f%%", d * 100)
     }
 
+    /// A threshold as a percentage without needless decimals: 0.70 -> "70%", 0.975 -> "97.5%".
+    public static func pctShort(_ d: Double) -> String {
+        let v = (d * 1000).rounded() / 10
+        return v == v.rounded() ? "\(Int(v))%" : String(format: "%.1f%%", v)
+    }
+
     public static func int(_ n: Int) -> String {
         let s = String(abs(n))
         var out = ""

@@ -74,7 +74,7 @@ public struct TableModel {
             m.sortKeys.append([.number(Double(w.weekStart)), .number(Double(w.paidOrders)), .number(Double(w.spotOrders)), .number(w.spotShare ?? -1),
                                .number(Double(w.dueOrders)), .number(Double(w.onTimeOrders)), .number(w.onTimeRate ?? -1), .number(Double(w.excludedOrders)),
                                .number(w.pickupAnomalyRate ?? -1)])
-            m.roles.append((w.onTimeRate ?? 1) < 0.97 ? .warning : .text)
+            m.roles.append((w.onTimeRate ?? 1) < r.exemption.thresholds.minOnTimeRate ? .warning : .text)
             m.ids.append(CST.formatDate(w.weekStart))
             m.details.append(["week of \(CST.formatDate(w.weekStart))" + (w.pendingPlatformRefresh ? " · platform figures may not show the adjustment yet" : ""),
                               "pickup anomaly rate \(Format.pct(w.pickupAnomalyRate)) · excluded by logistics adjustments \(w.excludedOrders)"])
@@ -155,7 +155,7 @@ public struct TableModel {
                            "\(Int(s.limitHours))h", s.limitReason == "normal" ? "normal" : "春节 " + s.limitReason])
             m.sortKeys.append([.text(s.refundId), .text(s.stage), .text(s.kind.rawValue), .number(Double(s.deadline)), .number(s.hoursLeft),
                                .number(s.limitHours), .text(s.limitReason)])
-            m.roles.append(s.breached ? .breach : (s.hoursLeft < 12 ? .warning : .text))
+            m.roles.append(s.breached ? .breach : (s.hoursLeft < r.riskHorizonHours ? .warning : .text))
             m.ids.append(s.refundId)
             m.details.append(["\(s.refundId) · order \(s.orderId) · \(s.kind.rawValue) · \(s.stage)",
                               "started \(CST.format(s.start)) · limit \(Int(s.limitHours)) h (\(s.limitReason)) · deadline \(CST.format(s.deadline))"])

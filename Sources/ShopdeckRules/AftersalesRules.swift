@@ -2,13 +2,16 @@ import ShopdeckModel
 
 /// rules.md §3 (after-sales service times, seed 002) and the after-sales half of §4.
 enum AftersalesRules {
-    static func run(_ refunds: [Refund], orders: OrdersTable, adjustments: [Adjustment], asOf T: Instant, rulebook rb: Rulebook) -> AftersalesReport {
+    /// Each refund is judged by the rulebook version in force at its application (rules.md §0).
+    static func run(_ refunds: [Refund], orders: OrdersTable, adjustments: [Adjustment], asOf T: Instant, rulebook all: Rulebook) -> AftersalesReport {
         var out = AftersalesReport()
         let counted = adjustments.filter { $0.scope == .aftersales && T >= $0.publishedAt }
         var weeks: [Instant: AftersalesWeek] = [:]
         func week(_ t: Instant) -> Instant { CST.weekStart(t) }
 
+        let rbT = all.at(T)
         for r in refunds where r.appliedAt <= T {
+            let rb = all.revisions.isEmpty ? all : all.at(r.appliedAt)
             let orderRow = orders.ids.find(r.orderId).map(Int.init)
             let completed = (r.completedAt != .absent && r.completedAt <= T) || (r.completedAt == .absent && r.status == .completed)
             let closed = r.status == .closed
@@ -88,7 +91,7 @@ enum AftersalesRules {
         }
         out.open.sort { $0.deadline != $1.deadline ? $0.deadline < $1.deadline : ($0.refundId != $1.refundId ? $0.refundId < $1.refundId : $0.stage < $1.stage) }
         out.rows.sort { $0.appliedAt != $1.appliedAt ? $0.appliedAt < $1.appliedAt : $0.refundId < $1.refundId }
-        for a in counted where T < ShippingRules.addWorkingDays(a.publishedAt, rb.refreshWorkingDays) {
+        for a in counted where T < ShippingRules.addWorkingDays(a.publishedAt, rbT.refreshWorkingDays) {
             for (k, _) in weeks where k + CST.week > a.start && k <= a.end { weeks[k]!.pendingPlatformRefresh = true }
         }
         out.weeks = weeks.values.sorted { $0.weekStart < $1.weekStart }

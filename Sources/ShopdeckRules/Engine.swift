@@ -7,7 +7,7 @@ public enum Engine {
     public static func run(snapshot s: Snapshot, rulebook rb: Rulebook, config: ShopConfig = ShopConfig(),
                            asOf T: Instant, journal: [AppealEntry] = [], scripts: [(name: String, text: String)] = []) -> Report {
         let started = DispatchTime.now().uptimeNanoseconds
-        var report = Report(asOf: T, rulebook: rb.version)
+        var report = Report(asOf: T, rulebook: rb.at(T).version)
         let logistics = s.adjustments.filter { $0.scope == .logistics && T >= $0.publishedAt }
         let ctx = ShippingRules.Context(asOf: T, rulebook: rb, horizonHours: config.riskHorizonHours ?? rb.riskHorizonHours,
                                         defaultShipFrom: config.defaultShipFrom, adjustments: logistics)
@@ -20,6 +20,8 @@ public enum Engine {
         (report.violations, report.points) = ViolationRules.run(s.violations, journal: journal, token: report.exemption.tokenUsedBy, asOf: T, rulebook: rb)
         report.appeals = journal.sorted { $0.filedAt != $1.filedAt ? $0.filedAt < $1.filedAt : ($0.violationId, $0.attempt) < ($1.violationId, $1.attempt) }
         report.reports = ReportRules.run(s.reports, shopId: config.id, asOf: T, rulebook: rb)
+        report.couponMinIOS = rb.at(T).minIOS
+        report.couponMinAndroid = rb.at(T).minAndroid
         report.coupons = CouponRules.run(s.coupons, products: s.products, professionalAnchor: config.professionalAnchor, asOf: T, rulebook: rb)
         var findings: [CopyFinding] = []
         for p in s.products {

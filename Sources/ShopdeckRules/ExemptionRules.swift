@@ -3,19 +3,23 @@ import ShopdeckModel
 /// rules.md §2: the high spot-goods exemption, evaluated for the week holding T from the
 /// natural week before it, and the violation that uses its one token.
 enum ExemptionRules {
-    static func run(weeks: [ShippingWeek], violations: [Violation], asOf T: Instant, rulebook rb: Rulebook) -> ExemptionReport {
+    /// The evaluated week is judged by the rulebook version in force on its Monday, the current
+    /// week's projection by the current week's (rules.md §0).
+    static func run(weeks: [ShippingWeek], violations: [Violation], asOf T: Instant, rulebook all: Rulebook) -> ExemptionReport {
         var e = ExemptionReport()
         e.currentWeek = CST.weekStart(T)
         e.evaluatedWeek = e.currentWeek - CST.week
+        let rb = all.at(e.currentWeek), evaluated = all.at(e.evaluatedWeek)
         e.inForce = e.currentWeek >= rb.exemptionEffectiveFrom
         let p = weeks.first { $0.weekStart == e.evaluatedWeek } ?? ShippingWeek(weekStart: e.evaluatedWeek)
         let c = weeks.first { $0.weekStart == e.currentWeek } ?? ShippingWeek(weekStart: e.currentWeek)
         e.paidOrders = p.paidOrders
         e.spotShare = p.spotShare
         e.onTimeRate = p.onTimeRate
-        e.failed = failed(p, rb)
+        e.failed = failed(p, evaluated)
         e.eligible = e.inForce && e.failed.isEmpty
-        e.margins = margins(p, rb)
+        e.margins = margins(p, evaluated)
+        e.thresholds = .init(minPaidOrders: evaluated.minPaidOrders, minSpotShare: evaluated.minSpotShare, minOnTimeRate: evaluated.minOnTimeRate)
         e.projection = margins(c, rb)
         e.projectionPaid = c.paidOrders
         e.projectionSpotShare = c.spotShare

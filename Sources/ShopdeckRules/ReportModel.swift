@@ -13,6 +13,9 @@ public struct Report: Sendable {
     public var reports: [ReportRow] = []
     public var coupons: [CouponRow] = []
     public var copyFindings: [CopyFinding] = []
+    /// The app versions timed coupons need (rulebook coupons.min_ios / min_android).
+    public var couponMinIOS = ""
+    public var couponMinAndroid = ""
     public var trustPurchase = TrustPurchase()
     public var load = LoadSummary()
     /// Points per natural year and per rule (rules.md §5).
@@ -72,7 +75,16 @@ public struct ExemptionReport: Sendable {
     public var projectionPaid = 0
     public var projectionSpotShare: Double?
     public var projectionOnTimeRate: Double?
+    /// The criteria the evaluated week was judged by (the rulebook version in force on its
+    /// Monday): what the screens print, never a literal.
+    public var thresholds = Thresholds()
     public init() {}
+
+    public struct Thresholds: Sendable, Equatable {
+        public var minPaidOrders = 0
+        public var minSpotShare = 0.0
+        public var minOnTimeRate = 0.0
+    }
 
     public struct Margins: Sendable, Equatable {
         /// More paid orders needed to pass the paid-orders criterion.

@@ -25,6 +25,11 @@ public struct Rulebook: Sendable {
     }
 
     public var version: String
+    /// When this version took effect (the base version: always).
+    public var effectiveFrom: Instant = CST.earliest
+    /// The later versions, each complete, by effective date: a rulebook's `[[revisions]]`
+    /// (rules.md §0: a fact is judged by the version in force at the fact's own time).
+    public var revisions: [Rulebook] = []
     // §1
     public var shippingEffectiveFrom: Instant
     public var riskHorizonHours: Double
@@ -86,12 +91,47 @@ public struct Rulebook: Sendable {
     public static func with(overrides: [ConfigValue], files: [String] = []) throws -> Rulebook {
         let base = try ConfigValue.parseTOML(defaultRulebookTOML, file: "<default rulebook>")
         var c = base
+        var revisions: [(Instant, ConfigValue, String)] = []
         for (n, o) in overrides.enumerated() {
-            try ConfigValidation.checkRulebookOverride(o, against: base, file: n < files.count ? files[n] : "rules")
-            c = c.merged(with: o)
+            let file = n < files.count ? files[n] : "rules"
+            var plain = o
+            if case .table(var t) = o, let r = t.removeValue(forKey: "revisions") {
+                plain = .table(t)
+                guard let list = r.array else { throw Invalid(description: "\(file): revisions must be a list of tables ([[revisions]])") }
+                for (i, rev) in list.enumerated() {
+                    guard case .table(var body) = rev else { throw Invalid(description: "\(file): revisions[\(i)] must be a table") }
+                    guard let from = body.removeValue(forKey: "effective_from")?.string else {
+                        throw Invalid(description: "\(file): revisions[\(i)] needs effective_from = \"YYYY-MM-DD HH:MM:SS\"")
+                    }
+                    let version = body["version"]?.string ?? ""
+                    try ConfigValidation.checkRulebookOverride(.table(body), against: base, file: "\(file) revisions[\(i)]")
+                    revisions.append((try time(from, key: "revisions[\(i)].effective_from"), .table(body), version))
+                }
+            }
+            try ConfigValidation.checkRulebookOverride(plain, against: base, file: file)
+            c = c.merged(with: plain)
         }
-        return try Rulebook(config: c)
+        var rb = try Rulebook(config: c)
+        // Each revision holds the versions before it: cumulative, by date.
+        var cumulative = c
+        for (from, body, version) in revisions.sorted(by: { $0.0 < $1.0 }) {
+            cumulative = cumulative.merged(with: body)
+            var v = try Rulebook(config: cumulative)
+            v.effectiveFrom = from
+            if version.isEmpty { v.version = rb.version + " (from " + CST.formatDate(from) + ")" }
+            rb.revisions.append(v)
+        }
+        return rb
     }
+
+    /// The version in force at `t` (rules.md §0).
+    public func at(_ t: Instant) -> Rulebook { revisions.last { $0.effectiveFrom <= t } ?? self }
+
+    /// Every version, the base first.
+    public var versions: [Rulebook] { [self] + revisions }
+
+    /// The index in `versions` of the version in force at `t`.
+    public func versionIndex(at t: Instant) -> Int { revisions.lastIndex { $0.effectiveFrom <= t }.map { $0 + 1 } ?? 0 }
 
     /// The override a `--rules` file holds: the rulebook's own shape, or the `[rules]` table of
     /// a shopdeck.toml (`[rules]` with `exemption.min_paid_orders = 3000` under it).
@@ -111,7 +151,7 @@ public struct Rulebook: Sendable {
         try hours(pickupHours, "shipping.pickup_hours")
         for (k, v) in limits { try hours(v, "aftersales.\(k)") }
         try check(minPaidOrders >= 0, "exemption.min_paid_orders", "a whole number of orders, 0 or more")
-        try check(minSpotShare.isFinite && (0...1).contains(minSpotShare), "exemption.min_spot_share", "a share from 0 to 1 (0.70 = 70 %)")
+        try check(minSpotShare.isFinite && minSpotShare >= 0 && minSpotShare < 1, "exemption.min_spot_share", "a share from 0 to below 1 (0.70 = 70 %; the share must be strictly more)")
         try check(minOnTimeRate.isFinite && (0...1).contains(minOnTimeRate), "exemption.min_on_time_rate", "a rate from 0 to 1 (0.97 = 97 %)")
         try check((0...60).contains(refreshWorkingDays), "adjustments.platform_refresh_working_days", "working days from 0 to 60")
         try check((0...100).contains(maxAppeals), "appeals.max_appeals", "a number of appeals from 0 to 100")

@@ -41,9 +41,15 @@ enum ShippingRules {
         let n = t.count
         let adj = c.adjustments
         let regionMatch: [[Bool]] = adj.map { a in t.regions.regions.map { a.area.matches($0) } }
-        var spot = [Bool](repeating: false, count: 1024)
-        for h in c.rulebook.spotPromiseHours where h >= 0 && h < 1024 { spot[h] = true }
-        let pickupSecs = Int64(c.rulebook.pickupHours * 3600)
+        // Per rulebook version (rules.md §0, a week is judged by the version in force on its
+        // Monday): the spot-goods promise hours and the pickup limit.
+        let versions = c.rulebook.versions
+        let spotTables: [[Bool]] = versions.map { v in
+            var spot = [Bool](repeating: false, count: 1024)
+            for h in v.spotPromiseHours where h >= 0 && h < 1024 { spot[h] = true }
+            return spot
+        }
+        let pickupLimits = versions.map { Int64($0.pickupHours * 3600) }
         let horizon = T + Int64(c.horizonHours * 3600)
 
         // Pass 1: the earliest week holding a paid_at or a deadline (orders existing as of T).
@@ -62,11 +68,12 @@ enum ShippingRules {
         /// One box a share: each worker writes only its own.
         final class Box: @unchecked Sendable { var part: Partial; init(_ p: Partial) { part = p } }
         let boxes = (0..<shares).map { _ in Box(Partial(weeks: 0)) }
-        let home = c.defaultShipFrom, spotHours = spot
+        let home = c.defaultShipFrom
+        let weekVersion = (0..<nWeeks).map { c.rulebook.versionIndex(at: firstWeek + Int64($0) * CST.week) }
         DispatchQueue.concurrentPerform(iterations: shares) { k in
             var p = Partial(weeks: nWeeks)
             let rows = (n * k / shares)..<(n * (k + 1) / shares)
-            p.count(t, rows: rows, asOf: T, firstWeek: firstWeek, spot: spotHours, pickupSecs: pickupSecs, horizon: horizon,
+            p.count(t, rows: rows, asOf: T, firstWeek: firstWeek, spot: spotTables, pickupSecs: pickupLimits, weekVersion: weekVersion, horizon: horizon,
                     adjustments: adj, regionMatch: regionMatch, home: home)
             boxes[k].part = p
         }
@@ -128,8 +135,10 @@ struct Partial {
         protected += o.protected; lateUnshipped += o.lateUnshipped; atRisk += o.atRisk; delayReportNeeded += o.delayReportNeeded
     }
 
-    mutating func count(_ t: OrdersTable, rows: Range<Int>, asOf T: Instant, firstWeek: Instant, spot: [Bool], pickupSecs: Int64,
-                        horizon: Instant, adjustments adj: [Adjustment], regionMatch: [[Bool]], home: Region?) {
+    /// `spot` and `pickupSecs` hold one entry per rulebook version; `weekVersion` names the
+    /// version of each week (paid week for spot goods, due week for pickup).
+    mutating func count(_ t: OrdersTable, rows: Range<Int>, asOf T: Instant, firstWeek: Instant, spot: [[Bool]], pickupSecs pickupLimits: [Int64],
+                        weekVersion: [Int], horizon: Instant, adjustments adj: [Adjustment], regionMatch: [[Bool]], home: Region?) {
         for r in rows {
             let paidAt = t.paid[r]
             if paidAt > T { continue } // does not exist yet
@@ -137,7 +146,7 @@ struct Partial {
             paid[wp] += 1
             let h = Int(t.promiseHours[r])
             let flags = t.flags[r]
-            if h >= 0 && h < 1024 && spot[h] && !flags.contains(.flashSale) { spots[wp] += 1 }
+            if h >= 0 && h < 1024 && spot[weekVersion[wp]][h] && !flags.contains(.flashSale) { spots[wp] += 1 }
 
             let deadline = t.deadline(r)
             let shippedAt = t.shipped[r]
@@ -161,6 +170,7 @@ struct Partial {
                         if shipped {
                             if shippedAt <= deadline { onTime[wd] += 1 }
                             if flags.contains(.pickupKnown) {
+                                let pickupSecs = pickupLimits[weekVersion[wd]]
                                 let pick = t.pickedUp[r]
                                 let picked = pick != .absent && pick <= T
                                 if picked || T > shippedAt + pickupSecs {
