@@ -59,6 +59,14 @@ public enum DataLoader {
         return [".part", ".crdownload", ".download", ".tmp"].contains { lower.hasSuffix($0) }
     }
 
+    /// A `.txt` file whose name says nothing but that starts with a UTF-16 byte-order mark:
+    /// Excel's "Unicode text" save of an export, recognised by its headers.
+    static func isUnicodeText(_ path: String, name: String) -> Bool {
+        guard !isTemporary(name: name), name.lowercased().hasSuffix(".txt"), case .regular = FileReader.entryKind(path),
+              let head = try? FileReader.readHead(path, bytes: 2), head.count == 2 else { return false }
+        return head == [0xFF, 0xFE] || head == [0xFE, 0xFF]
+    }
+
     public static func isExport(name: String) -> Bool {
         if isTemporary(name: name) { return false }
         let lower = name.lowercased()
@@ -76,7 +84,7 @@ public enum DataLoader {
     public static func exportEntries(in folder: String) -> (files: [(name: String, mtime: Int64)], skipped: [(name: String, kind: String)]) {
         guard let names = FileReader.list(folder) else { return ([], []) }
         var files: [(String, Int64)] = [], skipped: [(String, String)] = []
-        for name in names where isExport(name: name) {
+        for name in names where isExport(name: name) || isUnicodeText(folder + "/" + name, name: name) {
             let path = folder + "/" + name
             switch FileReader.entryKind(path) {
             case .regular(let m): files.append((name, m))

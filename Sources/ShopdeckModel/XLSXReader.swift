@@ -309,9 +309,18 @@ public struct XLSXReader {
 
 extension FileReader {
     /// The first `bytes` bytes of a file.
+    /// The first `bytes` bytes of a regular file (never blocks: see `openRegular`).
     public static func readHead(_ path: String, bytes: Int) throws -> [UInt8] {
-        guard let h = FileHandle(forReadingAtPath: path) else { throw Failure(description: "cannot open") }
-        defer { try? h.close() }
-        return Array(h.readData(ofLength: bytes))
+        let fd = try openRegular(path)
+        defer { close(fd) }
+        var out = [UInt8](repeating: 0, count: max(0, bytes))
+        var got = 0
+        while got < out.count {
+            let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + got, $0.count - got, off_t(got)) }
+            if n < 0 { if errno == EINTR { continue }; throw Failure(description: "read failed: \(String(cString: strerror(errno)))") }
+            if n == 0 { break }
+            got += n
+        }
+        return Array(out.prefix(got))
     }
 }

@@ -150,13 +150,14 @@ public struct Rulebook: Sendable {
         try hours(riskHorizonHours, "shipping.risk_horizon_hours")
         try hours(pickupHours, "shipping.pickup_hours")
         for (k, v) in limits { try hours(v, "aftersales.\(k)") }
-        try check(minPaidOrders >= 0, "exemption.min_paid_orders", "a whole number of orders, 0 or more")
+        try check((0...1_000_000_000).contains(minPaidOrders), "exemption.min_paid_orders", "a whole number of orders from 0 to 1,000,000,000")
         try check(minSpotShare.isFinite && minSpotShare >= 0 && minSpotShare < 1, "exemption.min_spot_share", "a share from 0 to below 1 (0.70 = 70 %; the share must be strictly more)")
         try check(minOnTimeRate.isFinite && (0...1).contains(minOnTimeRate), "exemption.min_on_time_rate", "a rate from 0 to 1 (0.97 = 97 %)")
         try check((0...60).contains(refreshWorkingDays), "adjustments.platform_refresh_working_days", "working days from 0 to 60")
         try check((0...100).contains(maxAppeals), "appeals.max_appeals", "a number of appeals from 0 to 100")
         try check(banLadderHours.allSatisfy { $0 == -1 || (0...876_000).contains($0) }, "reports.ladder_hours", "hours of 0 or more, or -1 for permanent")
-        try check(platformBanShops >= 1, "reports.platform_ban_shops", "a number of shops, 1 or more")
+        try check((1...1_000_000).contains(platformBanShops), "reports.platform_ban_shops", "a number of shops from 1 to 1,000,000")
+        for n in copyNorms { try check((0...1_000_000).contains(n.number), "copy.norms", "norm numbers from 0 to 1,000,000") }
         try check(spotPromiseHours.allSatisfy { (1...8760).contains($0) }, "shipping.spot_promise_hours", "promise hours from 1 to 8760")
         for h in holidays { try check(h.start <= h.end, "holidays", "a window whose start is not after its end (\(h.name))") }
     }

@@ -134,6 +134,15 @@ struct HostileInputTests {
         #expect(s.files.map(\.encoding) == [.utf16])
     }
 
+    @Test func aUnicodeTextSaveWhoseNameSaysNothingIsReadByItsHeaders() throws {
+        let text = "订单号\t订单支付时间\t预售/承诺发货时间\t订单状态\r\nU1\t2023-03-01 10:00:00\t2023-03-02 10:00:00\t待发货\r\n"
+        var be: [UInt8] = [0xFE, 0xFF]
+        for u in text.utf16 { be.append(UInt8(u >> 8)); be.append(UInt8(u & 0xFF)) }
+        let s = load(["notes.txt": "not an export\n"], bytes: ["export 2023.txt": be])
+        #expect(s.orders.count == 1)
+        #expect(s.files.map(\.path) == ["export 2023.txt"] && s.files.map(\.encoding) == [.utf16])
+    }
+
     @Test func gb18030AfterALongASCIIStartIsStillGB18030() throws {
         var text = Self.ordersHeader
         for i in 0..<40_000 { text += "A\(i),2023-03-01 10:00:00,2023-03-02 10:00:00,待发货,1\n" } // ~2.2 MB of ASCII
@@ -200,7 +209,9 @@ struct HostileInputTests {
         for bad in ["exemption.min_on_time_rate = 1.5", "exemption.min_paid_orders = -1", "shipping.risk_horizon_hours = inf",
                     "shipping.pickup_hours = nan", "exemption.min_paid_orders = \"many\"", "appeals.max_appeals = 1e10",
                     // Found by the fuzzing harness (seed 7): a whole-number key given 1e300 trapped.
-                    "appeals.max_appeals = 1e300", "exemption.min_paid_orders = -1e19"] {
+                    "appeals.max_appeals = 1e300", "exemption.min_paid_orders = -1e19",
+                    // Found by the fuzzing harness (seed 8): the paid-orders margin overflowed.
+                    "exemption.min_paid_orders = 9223372036854775807", "reports.platform_ban_shops = 9223372036854775807"] {
             #expect(throws: (any Error).self) { _ = try Rulebook.with(overrides: [try ConfigValue.parseTOML(bad, file: "r")]) }
         }
         // The [rules] form of shopdeck.toml is accepted in a --rules file.
