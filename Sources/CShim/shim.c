@@ -1,6 +1,8 @@
 #define _XOPEN_SOURCE 700
 #define _GNU_SOURCE 1
 #define NCURSES_WIDECHAR 1
+#include <termios.h>
+#include <unistd.h>
 #include "shim.h"
 #include <locale.h>
 #include <langinfo.h>
@@ -44,6 +46,17 @@ int shim_start(int want_color) {
     set_term(screen_);
     win_ = stdscr;
     cbreak();
+    /* Ctrl-C arrives as a key (byte 3), not as SIGINT: the app decides (a form holding typed
+       text asks first). Ctrl-Z and Ctrl-\ keep their signals. ncurses restores the shell's
+       settings on endwin. */
+    {
+        struct termios t;
+        if (tcgetattr(fileno(in_), &t) == 0) {
+            t.c_cc[VINTR] = _POSIX_VDISABLE;
+            tcsetattr(fileno(in_), TCSANOW, &t);
+            def_prog_mode();
+        }
+    }
     noecho();
     nonl();
     keypad(win_, TRUE);

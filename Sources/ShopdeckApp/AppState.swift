@@ -25,6 +25,10 @@ public struct AppealForm: Equatable, Sendable {
     public var caret = 0
     public var errors: [Field: String] = [:]
     public var confirming = false
+    /// Sent to the journal; the form waits for the outcome (and keeps its text on failure).
+    public var filing = false
+    /// Why the last attempt to file failed (the form stays open with the text).
+    public var failure: String? = nil
 
     public init(violationId: String, attempt: Int, operatorName: String) {
         self.violationId = violationId; self.attempt = attempt; self.operatorName = operatorName
@@ -82,7 +86,12 @@ public struct AppState: Sendable {
     public var themeNames: [String] = ["default"]
     public var operatorName = ""
     public var appealReasons: [String] = []
-    public var fileExists: @Sendable (String) -> Bool = { _ in true }
+    /// Why a path cannot be evidence (nil when it can): file-system checks injected by the
+    /// runner so the reducer stays pure (`Evidence.problem`).
+    public var evidenceProblem: @Sendable (String) -> String? = { _ in nil }
+    /// The journal could not be read: its error. Appeals are then not offered (the
+    /// violations would be judged without the appeals already filed).
+    public var journalError: String? = nil
     public var minimumSize = (width: 80, height: 24)
 
     public init(report: Report, folder: String, now: Instant, fixedAsOf: Instant? = nil) {

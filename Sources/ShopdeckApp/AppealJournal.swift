@@ -6,9 +6,15 @@ import ShopdeckRules
 import Glibc
 #endif
 
-/// The local appeal journal: SQLite through GRDB, in WAL mode, with migrations. An entry is
-/// written in one transaction or not at all; UNIQUE (violation_id, attempt) makes two
-/// operators filing the same attempt at once end with exactly one entry.
+/// The local appeal journal: SQLite through GRDB, with migrations. An entry is written in one
+/// transaction or not at all; UNIQUE (violation_id, attempt) makes two operators filing the
+/// same attempt at once end with exactly one entry.
+///
+/// The journal uses SQLite's rollback journal (`journal_mode=DELETE`), not WAL: a reader
+/// opened read-only then creates no file at all (WAL needs a `-shm` file even to read), so
+/// review mode, `report` and `check` never touch the data folder. A journal left in WAL mode
+/// by an earlier version is switched back by its next writer; until then a read-only reader
+/// reads a private copy of it.
 public final class AppealJournal {
     public let path: String
     let db: any DatabaseWriter & DatabaseReader
@@ -42,14 +48,24 @@ public final class AppealJournal {
         case attemptTaken(violation: String, attempt: Int, by: String, at: String)
         case readOnly(String)
         case invalid(String)
+        /// Written by a newer shopdeck: never read as ours, never written.
+        case newer(String)
+        /// Not a journal shopdeck can read (garbage, another program's database, a missing table).
+        case unreadable(String)
         public var description: String {
             switch self {
             case let .attemptTaken(v, a, by, at): return "attempt \(a) of violation \(v) is already filed (by \(by) at \(at)); nothing was written"
             case .readOnly(let why): return "the journal is read-only: \(why)"
             case .invalid(let why): return why
+            case .newer(let why): return "the journal was written by a newer version of shopdeck (\(why)): update shopdeck to read it; nothing was read or written"
+            case .unreadable(let why): return "the journal cannot be read: \(why)"
             }
         }
     }
+
+    /// The schema versions this build knows (`PRAGMA user_version` and GRDB's migration names).
+    static let schemaVersion = 1
+    static let knownMigrations: Set<String> = ["v1: appeal"]
 
     /// Migrations are never edited once shipped: add a new one instead.
     static var migrator: DatabaseMigrator {
@@ -74,38 +90,92 @@ public final class AppealJournal {
     /// Opens (creating when needed) the journal at `path`. The WAL switch and the migration
     /// run under an exclusive `flock` on `path.lock`: SQLite's busy timeout covers neither,
     /// so two processes creating the same journal at once would otherwise race.
+    /// A private copy of a WAL-mode journal for a read-only reader (removed on deinit).
+    private var privateCopy: String?
+
     public init(path: String, readOnly: Bool = false) throws {
         self.path = path
         var config = Configuration()
         config.busyMode = .timeout(10)
         config.readonly = readOnly
         if readOnly {
-            guard FileManager.default.fileExists(atPath: path) else { throw Failure.readOnly("\(path) does not exist") }
-            // Wait while another process is still creating or migrating the journal.
-            let lockFD = open(path + ".lock", O_RDONLY)
-            if lockFD >= 0 { while flock(lockFD, LOCK_SH) != 0 && errno == EINTR {} }
-            defer { if lockFD >= 0 { flock(lockFD, LOCK_UN); close(lockFD) } }
-            db = try DatabaseQueue(path: path, configuration: config)
+            guard case .regular = FileReader.entryKind(path) else {
+                if case .missing = FileReader.entryKind(path) { throw Failure.readOnly("\(path) does not exist") }
+                throw Failure.unreadable("\(path) is not a regular file")
+            }
+            guard access(path, R_OK) == 0 else { throw Failure.unreadable("\(path): permission denied") }
+            // A journal still in WAL mode (byte 18 of the header is 2) cannot be read without a
+            // -shm file: read a private copy (and its -wal) instead of creating one beside it.
+            var openPath = path
+            if let head = try? FileReader.readHead(path, bytes: 20), head.count == 20, head[18] == 2 {
+                let dir = NSTemporaryDirectory() + "shopdeck-journal-" + UUID().uuidString
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+                openPath = dir + "/appeals.sqlite"
+                try FileManager.default.copyItem(atPath: path, toPath: openPath)
+                if FileManager.default.fileExists(atPath: path + "-wal") { try? FileManager.default.copyItem(atPath: path + "-wal", toPath: openPath + "-wal") }
+                privateCopy = dir
+                config.readonly = false // the copy is ours
+            }
+            do { db = try DatabaseQueue(path: openPath, configuration: config) }
+            catch { throw Failure.unreadable("\(error)") }
             return
         }
         let dir = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: dir.isEmpty ? "." : dir, withIntermediateDirectories: true)
-        let lockFD = open(path + ".lock", O_RDWR | O_CREAT, 0o644)
+        let lockFD = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard lockFD >= 0 else { throw Failure.readOnly("cannot create \(path).lock: \(String(cString: strerror(errno)))") }
         defer { flock(lockFD, LOCK_UN); close(lockFD) }
         while flock(lockFD, LOCK_EX) != 0 && errno == EINTR {}
-        let pool = try DatabasePool(path: path, configuration: config)
-        try AppealJournal.migrator.migrate(pool)
-        db = pool
+        let queue: DatabaseQueue
+        do { queue = try DatabaseQueue(path: path, configuration: config) }
+        catch { throw Failure.unreadable("\(error)") }
+        do {
+            try queue.writeWithoutTransaction { db in
+                try AppealJournal.checkSchema(db)
+                // Rollback journal: readers never need a file of their own (see above).
+                _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")
+            }
+            try AppealJournal.migrator.migrate(queue)
+            try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA user_version = \(AppealJournal.schemaVersion)") }
+        } catch let f as Failure { throw f }
+        catch let e as DatabaseError where e.resultCode == .SQLITE_READONLY { throw Failure.readOnly("\(path) is not writable") }
+        catch { throw Failure.unreadable("\(error)") }
+        db = queue
+    }
+
+    deinit { if let privateCopy { try? FileManager.default.removeItem(atPath: privateCopy) } }
+
+    /// Refuses a journal this build must not read or write: a newer schema (a higher
+    /// `user_version`, or migrations it does not know), or a database that is not a journal.
+    static func checkSchema(_ db: Database) throws {
+        let version: Int
+        do { version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
+        catch { throw Failure.unreadable("\(error)") }
+        if version > schemaVersion { throw Failure.newer("schema version \(version); this shopdeck knows \(schemaVersion)") }
+        if try db.tableExists("grdb_migrations") {
+            let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+            let unknown = applied.filter { !knownMigrations.contains($0) }
+            if !unknown.isEmpty { throw Failure.newer("migrations \(unknown.joined(separator: ", "))") }
+            if applied.contains("v1: appeal"), !(try db.tableExists(Row.databaseTableName)) {
+                throw Failure.unreadable("its appeal table is missing (was it changed by another program?)")
+            }
+        } else {
+            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            if !tables.isEmpty { throw Failure.unreadable("it is another program's database (tables \(tables.prefix(5).joined(separator: ", ")))") }
+        }
     }
 
     /// Every entry, by filing time.
     public func entries() throws -> [AppealEntry] {
-        try db.read { db in
-            // A journal another process has just created may not have its table yet.
-            guard try db.tableExists(Row.databaseTableName) else { return [] }
-            return try Row.order(Row.Columns.filedEpoch, Row.Columns.violationId, Row.Columns.attempt).fetchAll(db).map(AppealJournal.entry)
-        }
+        do {
+            return try db.read { db in
+                try AppealJournal.checkSchema(db)
+                // A journal another process has just created may not have its table yet.
+                guard try db.tableExists(Row.databaseTableName) else { return [] }
+                return try Row.order(Row.Columns.filedEpoch, Row.Columns.violationId, Row.Columns.attempt).fetchAll(db).map(AppealJournal.entry)
+            }
+        } catch let f as Failure { throw f }
+        catch { throw Failure.unreadable("\(error)") }
     }
 
     static func entry(_ r: Row) -> AppealEntry {

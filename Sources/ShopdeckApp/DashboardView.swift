@@ -57,6 +57,7 @@ public enum View {
             left = " \(s.folder) · reloaded \(CST.formatShort(s.lastReload).suffix(5)) (\(String(format: "%.2f", load.seconds)) s) · \(s.report.rulebook)"
             if !load.errors.isEmpty { left += " · \(load.errors.count) load warning\(load.errors.count == 1 ? "" : "s")" }
             if let ro = s.readOnlyReason { left += " · read-only: \(ro)" }
+            if let je = s.journalError { left = " " + je + " · " + left }
         }
         let hintW = DisplayWidth.of(hints)
         let room = max(0, w - hintW - 2)
@@ -101,7 +102,7 @@ enum Panes {
         switch p {
         case .shipping: return shipping(r, glyphs)
         case .exemption: return exemption(r, glyphs)
-        case .appeals: return appeals(r)
+        case .appeals: return appeals(r, journalError: s.journalError)
         case .coupons: return coupons(r, glyphs)
         case .aftersales: return aftersales(r)
         case .more: return more(r)
@@ -167,7 +168,7 @@ enum Panes {
         return out
     }
 
-    static func appeals(_ r: Report) -> [Line] {
+    static func appeals(_ r: Report, journalError: String? = nil) -> [Line] {
         let appealable = r.violations.filter(\.appealable)
         let year = CST.year(r.asOf)
         let points = r.points.filter { $0.year == year }.reduce(0) { $0 + $1.points }
@@ -176,6 +177,7 @@ enum Panes {
             [("points \(year): ", .dim), ("\(points)", points > 0 ? .warning : .good), (" · violations \(r.violations.count)", .dim)],
             [("locally filed appeals \(r.appeals.count)", .text), (" · in progress \(r.violations.filter(\.locallyFiled).count)", .dim)],
         ]
+        if let je = journalError { out.insert([("journal unreadable: ", .breach), (je, .breach)], at: 0) }
         if let next = appealable.filter({ $0.appealDeadline != .absent }).min(by: { $0.appealDeadline < $1.appealDeadline }) {
             out.append([("next deadline ", .dim), (next.violationId, .text), (" in " + Format.countdown(next.appealDeadline - r.asOf), .warning)])
         }

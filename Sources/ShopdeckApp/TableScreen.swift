@@ -139,7 +139,11 @@ enum AppealFormView {
         textField("运营 operator", .operatorName, lines: 1)
         let submit = "[ 提交 Submit ]"
         c.text(submit, x: x + 13, y: y, role: f.field == .submit ? .selection : .accent)
-        c.text("Tab next · Esc cancel", x: x + 13 + DisplayWidth.of(submit) + 2, y: y, role: .dim)
+        c.text(f.filing ? "filing…" : "Tab next · Esc cancel", x: x + 13 + DisplayWidth.of(submit) + 2, y: y, role: .dim)
+        if let failure = f.failure {
+            // Why the last submit did not file; the text above is all still there.
+            c.text("not filed: " + failure, x: x, y: y + 1, role: .error, maxWidth: w)
+        }
         if f.confirming {
             let inner2 = Overlays.box(&c, width: 70, height: 9, title: "write this appeal? 确认提交")
             let lines = ["violation \(f.violationId), attempt \(f.attempt), reason \(reason)",

@@ -6,7 +6,14 @@ import ShopdeckRules
 public enum Update {
     public static func key(_ s: inout AppState, _ k: Key) -> [Effect] {
         if k == .resize { return [] }
-        if k == .interrupt { return [.quit] }
+        if k == .interrupt {
+            // Ctrl-C asks like `q` while a form holds typed text (issue 13).
+            switch s.overlay {
+            case .appeal(let f)? where f.hasText: s.overlay = .confirmQuit(f); return []
+            case .confirmDiscard(let f)? where f.hasText: s.overlay = .confirmQuit(f); return []
+            default: return [.quit]
+            }
+        }
         if let overlay = s.overlay { return overlayKey(&s, overlay, k) }
         s.status = nil
         switch s.screen {
@@ -88,8 +95,13 @@ public enum Update {
         let id = model.ids[order[t.selected]]
         guard let v = s.report.violations.first(where: { $0.violationId == id }) else { return [] }
         if let why = s.readOnlyReason { s.status = "read-only: \(why); the appeal form does not open"; return [] }
+        if let why = s.journalError { s.status = "\(why); appeals cannot be filed until it can be read"; return [] }
         guard v.appealable else {
             s.status = "\(v.violationId) cannot be appealed: \(TableModel.reasonText(v.notAppealableReason ?? ""))"
+            return []
+        }
+        if let t = s.fixedAsOf {
+            s.status = "replay: appeals are filed only live (:asof now) · as of \(CST.format(t))"
             return []
         }
         s.overlay = .appeal(AppealForm(violationId: v.violationId, attempt: v.appealsUsed + 1, operatorName: s.operatorName))
@@ -145,13 +157,21 @@ public enum Update {
     }
 
     static func formKey(_ s: inout AppState, _ f: inout AppealForm, _ k: Key) -> [Effect] {
+        if f.filing { return [] } // waiting for the journal's answer
         if f.confirming {
             switch k {
             case .char("y"), .char("Y"), .enter:
+                if let t = s.fixedAsOf {
+                    f.confirming = false
+                    f.failure = "replay as of \(CST.format(t)): nothing is filed in a replay; your text is kept"
+                    return []
+                }
                 let entry = AppealEntry(violationId: f.violationId, attempt: f.attempt, filedAt: s.now,
                                         reason: s.appealReasons.isEmpty ? "其他" : s.appealReasons[f.reasonIndex],
                                         statement: f.statement.trimmingSpaces(), evidence: f.evidencePaths, operatorName: f.operatorName.trimmingSpaces())
-                s.overlay = nil
+                f.confirming = false
+                f.filing = true
+                f.failure = nil
                 return [.fileAppeal(entry)]
             default: f.confirming = false; return []
             }
@@ -231,10 +251,29 @@ public enum Update {
     public static func validate(_ f: AppealForm, _ s: AppState) -> [AppealForm.Field: String] {
         var e: [AppealForm.Field: String] = [:]
         if f.statement.trimmingSpaces().isEmpty { e[.statement] = "a statement is required (申诉说明必填)" }
-        let missing = f.evidencePaths.filter { !s.fileExists($0.hasPrefix("/") ? $0 : s.folder + "/" + $0) }
-        if !missing.isEmpty { e[.evidence] = "not found: " + missing.joined(separator: ", ") }
+        let problems = f.evidencePaths.compactMap(s.evidenceProblem)
+        if !problems.isEmpty { e[.evidence] = problems.joined(separator: "; ") }
         if f.operatorName.trimmingSpaces().isEmpty { e[.operatorName] = "the operator's name is required" }
         return e
+    }
+
+    /// The journal's answer to a `fileAppeal` effect. Filed: the form closes. Not filed (an
+    /// unwritable journal, a lost race, a refusal): the form stays open with every typed
+    /// character and says what happened.
+    public static func appealFiled(_ s: inout AppState, _ entry: AppealEntry, failure: String?) {
+        guard case .appeal(var f)? = s.overlay, f.violationId == entry.violationId else {
+            if let failure { s.overlay = .message("appeal \(entry.violationId) was not filed: \(failure)") }
+            return
+        }
+        f.filing = false
+        if let failure {
+            f.failure = failure + " — your text is kept; fix the cause and submit again, or copy it"
+            f.field = .submit
+            s.overlay = .appeal(f)
+        } else {
+            s.overlay = nil
+            s.status = "appeal filed: \(entry.violationId) attempt \(entry.attempt) (申诉中, locally filed)"
+        }
     }
 
     static func completions(_ s: AppState, _ text: String) -> [String] {

@@ -24,8 +24,10 @@ struct FileAppeal: ParsableCommand {
         if readOnly { throw fail("read-only mode: nothing is written") }
         let ws = try options.workspace("appeals file")
         let journal = try options.journalEntries("appeals file")
+        // Appealability is checked against the real clock: a replay never files (issue 13).
+        if options.asOf != nil { throw fail("appeals are filed as of now, against the real clock; --as-of is for replays (report, check, the dashboard)") }
         let now = Workspace.now()
-        let report = ws.report(asOf: options.asOf == nil ? now : try options.instant(), journal: journal)
+        let report = ws.report(asOf: now, journal: journal)
         guard let v = report.violations.first(where: { $0.violationId == violation }) else {
             throw fail("no violation \(violation) in \(options.data) (known: \(report.violations.prefix(10).map(\.violationId).joined(separator: ", ")))")
         }
@@ -35,14 +37,14 @@ struct FileAppeal: ParsableCommand {
         }
         let text = statement.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw fail("a statement is required") }
-        let missing = evidence.filter { !FileManager.default.fileExists(atPath: $0.hasPrefix("/") ? $0 : options.data + "/" + $0) }
-        guard missing.isEmpty else { throw fail("evidence not found: \(missing.joined(separator: ", "))") }
+        let problems = evidence.compactMap { Evidence.problem($0, folder: options.data) }
+        guard problems.isEmpty else { throw fail("evidence refused: \(problems.joined(separator: "; "))") }
         let who = (`operator` ?? ws.config.operatorName ?? ProcessInfo.processInfo.environment["USER"] ?? "").trimmingCharacters(in: .whitespaces)
         guard !who.isEmpty else { throw fail("who files it? give --operator") }
         let entry = AppealEntry(violationId: violation, attempt: v.appealsUsed + 1, filedAt: now, reason: reason,
                                 statement: text, evidence: evidence, operatorName: who)
         do { try Journals.file(entry, folder: options.data, journal: options.journal) }
-        catch { throw fail("\(error)") }
+        catch { throw fail(AppealMessages.words(error)) }
         Output.out("filed: violation \(violation), attempt \(entry.attempt), \(CST.format(now)) by \(who)")
     }
 

@@ -26,6 +26,7 @@ func open(_ ws: Workspace, fixedAsOf: Instant?, screen: ScreenOptions, journal: 
     do { try runner.run() } catch {
         throw Output.fail("dashboard", "\(error)")
     }
+    if runner.interrupted { throw ExitCode(130) }
 }
 
 struct Demo: ParsableCommand {

@@ -16,18 +16,25 @@ final class DashboardRunner {
     var theme = Theme.standard
     var glyphs = Glyphs.unicode
     var colorWanted = true
+    /// The dashboard was left with Ctrl-C (exit status 130, as after SIGINT).
+    var interrupted = false
 
     init(ws: Workspace, fixedAsOf: Instant?, theme: String?, readOnly: Bool, journalPath: String?) {
         self.ws = ws
         self.journalPath = journalPath
         self.themeArg = theme
         let now = Workspace.now()
-        let journal = (try? Journals.entries(folder: ws.folder, journal: journalPath)) ?? []
+        var journalError: String? = nil
+        let journal: [AppealEntry]
+        do { journal = try Journals.entries(folder: ws.folder, journal: journalPath) }
+        catch { journal = []; journalError = AppealMessages.words(error) }
         state = AppState(report: ws.report(asOf: fixedAsOf ?? now, journal: journal), folder: ws.folder, now: now, fixedAsOf: fixedAsOf)
+        state.journalError = journalError
         state.shopName = ws.config.name
         state.operatorName = ws.config.operatorName ?? ProcessInfo.processInfo.environment["USER"] ?? ""
         state.appealReasons = ws.rulebook.appealReasons
-        state.fileExists = { FileManager.default.fileExists(atPath: $0) }
+        let folder = ws.folder
+        state.evidenceProblem = { Evidence.problem($0, folder: folder) }
         state.themeNames = ThemeLoader.available()
         if readOnly { state.readOnlyReason = "--read-only" }
         else if let why = Journals.unwritable(folder: ws.folder, journal: journalPath) { state.readOnlyReason = why }
@@ -49,7 +56,7 @@ final class DashboardRunner {
             if let key = terminal.readKey(timeoutMs: 100) {
                 state.now = Workspace.now()
                 for effect in Update.key(&state, key) {
-                    if case .quit = effect { return }
+                    if case .quit = effect { interrupted = key == .interrupt; return }
                     perform(effect)
                 }
                 continue
@@ -79,10 +86,10 @@ final class DashboardRunner {
         case .fileAppeal(let entry):
             do {
                 try Journals.file(entry, folder: ws.folder, journal: journalPath)
+                Update.appealFiled(&state, entry, failure: nil)
                 rerun()
-                state.status = "appeal filed: \(entry.violationId) attempt \(entry.attempt) (申诉中, locally filed)"
             } catch {
-                state.overlay = .message("\(error)")
+                Update.appealFiled(&state, entry, failure: AppealMessages.words(error))
             }
         }
     }
@@ -101,8 +108,12 @@ final class DashboardRunner {
         }
     }
 
+    /// The figures again; a journal that cannot be read is said on the status line and in
+    /// the appeals pane, never taken as empty.
     func rerun() {
-        let journal = (try? Journals.entries(folder: ws.folder, journal: journalPath)) ?? []
+        let journal: [AppealEntry]
+        do { journal = try Journals.entries(folder: ws.folder, journal: journalPath); state.journalError = nil }
+        catch { journal = []; state.journalError = AppealMessages.words(error) }
         state.report = ws.report(asOf: state.asOf, journal: journal)
     }
 

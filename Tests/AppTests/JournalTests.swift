@@ -49,4 +49,115 @@ struct JournalTests {
         #expect(rows[2][4] == "'@SUM(1)" && rows[3][4] == "'+1" && rows[4][4] == "'\tx")
         for r in rows.dropFirst() { for cell in r { #expect(!["=", "+", "-", "@", "\t"].contains(cell.first.map(String.init) ?? "")) } }
     }
+
+    /// Every file under `dir` with its size and modification time (to nanoseconds).
+    func snapshot(_ dir: String) -> [String: String] {
+        var out: [String: String] = [:]
+        let e = FileManager.default.enumerator(atPath: dir)
+        while let f = e?.nextObject() as? String {
+            var st = stat()
+            lstat(dir + "/" + f, &st)
+            out[f] = "\(st.st_size) \(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)"
+        }
+        var st = stat()
+        stat(dir, &st)
+        out["."] = "\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)"
+        return out
+    }
+
+    @Test func readingChangesNoFile() throws {
+        let path = tempJournal()
+        let folder = ((path as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+        try AppealJournal(path: path).file(entry("V1", 1))
+        let before = snapshot(folder)
+        #expect(try Journals.entries(folder: folder, journal: nil).count == 1)
+        #expect(try AppealJournal(path: path, readOnly: true).entries().count == 1)
+        #expect(snapshot(folder) == before)
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal") && !FileManager.default.fileExists(atPath: path + "-shm"))
+    }
+
+    @Test func aJournalLeftInWALModeIsReadWithoutCreatingFiles() throws {
+        let path = tempJournal()
+        let folder = ((path as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+        try AppealJournal(path: path).file(entry("V1", 1))
+        // What an earlier version left: the same journal in WAL mode, no -shm beside it.
+        let r = try runSQLite(path, "PRAGMA journal_mode=WAL;")
+        #expect(r == "wal")
+        try? FileManager.default.removeItem(atPath: path + "-shm"); try? FileManager.default.removeItem(atPath: path + "-wal")
+        let before = snapshot(folder)
+        #expect(try Journals.entries(folder: folder, journal: nil) == [entry("V1", 1)])
+        #expect(snapshot(folder) == before)
+        // Its next writer switches it back to a rollback journal.
+        try AppealJournal(path: path).file(entry("V2", 1))
+        #expect(try runSQLite(path, "PRAGMA journal_mode;") == "delete")
+    }
+
+    func runSQLite(_ path: String, _ sql: String) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["sqlite3", path, sql]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let d = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: d, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3"), "sqlite3 is not installed (apt-get install sqlite3)"))
+    func brokenJournalsAreErrorsNeverEmpty() throws {
+        // Garbage bytes.
+        let garbage = tempJournal()
+        try FileManager.default.createDirectory(atPath: (garbage as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 37) }).write(to: URL(fileURLWithPath: garbage))
+        #expect(throws: AppealJournal.Failure.self) { try AppealJournal(path: garbage, readOnly: true).entries() }
+        #expect(throws: AppealJournal.Failure.self) { try AppealJournal(path: garbage).file(entry("V1", 1)) }
+        // A renamed table.
+        let renamed = tempJournal()
+        try AppealJournal(path: renamed).file(entry("V1", 1))
+        _ = try runSQLite(renamed, "ALTER TABLE appeal RENAME TO appeal_old;")
+        do { _ = try AppealJournal(path: renamed, readOnly: true).entries(); Issue.record("read as empty") } catch {
+            #expect("\(error)" == "the journal cannot be read: its appeal table is missing (was it changed by another program?)")
+        }
+        // A newer schema: never read, never written.
+        let newer = tempJournal()
+        try AppealJournal(path: newer).file(entry("V1", 1))
+        _ = try runSQLite(newer, "PRAGMA user_version = 7;")
+        do { _ = try AppealJournal(path: newer, readOnly: true).entries(); Issue.record("a newer journal was read") } catch {
+            #expect("\(error)" == "the journal was written by a newer version of shopdeck (schema version 7; this shopdeck knows 1): update shopdeck to read it; nothing was read or written")
+        }
+        #expect(throws: AppealJournal.Failure.self) { try AppealJournal(path: newer).file(entry("V2", 1)) }
+        #expect(try runSQLite(newer, "SELECT count(*) FROM appeal;") == "1")
+    }
+
+    @Test func aSymlinkedJournalFolderIsRefusedUnlessGiven() throws {
+        let folder = NSTemporaryDirectory() + "shopdeck-link-" + UUID().uuidString
+        let elsewhere = folder + "-elsewhere"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: folder + "/.shopdeck", withDestinationPath: elsewhere)
+        #expect(throws: AppealJournal.Failure.self) { try Journals.entries(folder: folder, journal: nil) }
+        #expect(throws: AppealJournal.Failure.self) { try Journals.file(entry("V1", 1), folder: folder, journal: nil) }
+        #expect(Journals.unwritable(folder: folder, journal: nil)?.contains("symbolic link") == true)
+        #expect(!FileManager.default.fileExists(atPath: elsewhere + "/appeals.sqlite"))
+        // Given explicitly, the path is the operator's choice.
+        try Journals.file(entry("V1", 1), folder: folder, journal: folder + "/.shopdeck/appeals.sqlite")
+        #expect(try Journals.entries(folder: folder, journal: folder + "/.shopdeck/appeals.sqlite").count == 1)
+    }
+
+    @Test func evidenceStaysInsideTheFolderAndIsARegularFile() throws {
+        let folder = NSTemporaryDirectory() + "shopdeck-evidence-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder + "/evidence", withIntermediateDirectories: true)
+        try "png".write(toFile: folder + "/evidence/揽收.png", atomically: true, encoding: .utf8)
+        mkfifo(folder + "/evidence/fifo", 0o644)
+        try FileManager.default.createSymbolicLink(atPath: folder + "/evidence/out", withDestinationPath: "/etc/hostname")
+        #expect(Evidence.problem("evidence/揽收.png", folder: folder) == nil)
+        #expect(Evidence.problem("../../../../etc/passwd", folder: folder) == "../../../../etc/passwd: leaves the data folder \(folder) (relative paths must stay inside it)")
+        #expect(Evidence.problem("evidence/out", folder: folder) == "evidence/out: leaves the data folder \(folder) (relative paths must stay inside it)")
+        #expect(Evidence.problem("evidence/fifo", folder: folder) == "evidence/fifo: this is a FIFO (named pipe), not a regular file")
+        #expect(Evidence.problem("/dev/zero", folder: folder) == "/dev/zero: this is a device, not a regular file")
+        #expect(Evidence.problem("evidence", folder: folder) == "evidence: this is a folder, not a regular file")
+        #expect(Evidence.problem("evidence/nope.png", folder: folder) == "evidence/nope.png: not found in \(folder)")
+        #expect(Evidence.problem(folder + "/evidence/揽收.png", folder: "/") == nil)
+    }
 }

@@ -70,12 +70,14 @@ struct AppealEndToEndTests {
         let ok = try Harness.shopdeck(["appeals", "file", "--data", d, "--violation", "V399", "--reason", "其他", "--statement", "后续", "--operator", "Z"])
         #expect(ok.status == 0)
         let check = try Harness.run(["sqlite3", d + "/.shopdeck/appeals.sqlite", "PRAGMA integrity_check; PRAGMA journal_mode;"])
-        #expect(check.stdout == "ok\nwal\n")
+        // A rollback journal: read-only readers then need no file of their own.
+        #expect(check.stdout == "ok\ndelete\n")
     }
 
     @Test(Tools.needsTmux) func fileAnAppealByKeystrokesAndFindItEverywhere() throws {
-        let data = try Harness.demo(perWeek: 200)
-        let tmux = try Tmux(width: 120, height: 40, command: "\(Harness.binary) --data \(Tmux.quote(data)) --as-of '2026-11-24 16:00:00'")
+        // Live: appeals are filed against the real clock, so the demo is anchored at now.
+        let data = try Harness.demo(perWeek: 200, anchor: Harness.nowCST())
+        let tmux = try Tmux(width: 120, height: 40, command: "\(Harness.binary) --data \(Tmux.quote(data))")
         try tmux.waitForDashboard()
         try tmux.fillAppeal("WG2023003", rightPresses: 3, statement: "货已按时发出，快递揽收记录为证") // reason 3 steps on: 平台误判
         #expect(try tmux.screen().contains("reason 平台误判"))
@@ -90,11 +92,52 @@ struct AppealEndToEndTests {
         #expect(list.first?["reason"] as? String == "平台误判")
         let text = try Harness.shopdeck(["appeals", "list", "--data", data]).stdout
         #expect(text.contains("WG2023003") && text.contains("货已按时发出"))
-        let r = try Harness.shopdeck(["report", "--data", data, "--as-of", "2026-11-24 16:00:00", "--format", "json"])
+        let r = try Harness.shopdeck(["report", "--data", data, "--format", "json"])
         let j = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
         #expect((j["appeals"] as! [[String: Any]]).first?["violation_id"] as? String == "WG2023003")
         let v = (j["violations"] as! [[String: Any]]).first { $0["violation_id"] as? String == "WG2023003" }!
         #expect(v["not_appealable_reason"] as? String == "in_progress" && v["appeals_used"] as? Int == 1)
+    }
+
+    @Test(Tools.needsTmux) func aReplayedPastMomentCannotFile() throws {
+        let data = try Harness.demo(perWeek: 200)
+        let tmux = try Tmux(width: 120, height: 40, command: "\(Harness.binary) --data \(Tmux.quote(data)) --as-of '2026-11-24 16:00:00'")
+        try tmux.waitForDashboard()
+        try tmux.send("a")
+        try tmux.waitFor("Violations · 违规记录")
+        try tmux.send("/"); try tmux.type("WG2023003"); try tmux.send("Enter")
+        try tmux.waitFor("filter \"WG2023003\"")
+        try tmux.send("a")
+        let s = try tmux.waitFor("appeals are filed only live")
+        #expect(!s.contains("申诉 Appeal ·"))
+        try tmux.send("q")
+        try tmux.waitFor("EXIT=0")
+        #expect(!FileManager.default.fileExists(atPath: data + "/.shopdeck/appeals.sqlite"))
+        let cli = try Harness.shopdeck(["appeals", "file", "--data", data, "--violation", "WG2023003", "--reason", "其他", "--statement", "x", "--as-of", "2026-11-24 16:00:00"])
+        #expect(cli.status == 1 && cli.stderr.contains("against the real clock"))
+    }
+
+    @Test(Tools.needsTmux) func anUnwritableJournalKeepsTheTypedText() throws {
+        let data = try Harness.demo(perWeek: 200, anchor: Harness.nowCST())
+        // A journal path whose folder is a file: every write fails, whoever runs the test.
+        try "x".write(toFile: data + "/blocker", atomically: true, encoding: .utf8)
+        let journal = data + "/blocker/appeals.sqlite"
+        let tmux = try Tmux(width: 120, height: 40, command: "\(Harness.binary) --data \(Tmux.quote(data)) --journal \(Tmux.quote(journal))")
+        try tmux.waitForDashboard()
+        try tmux.fillAppeal("WG2023003", statement: "这段说明不能丢")
+        try tmux.send("y")
+        let s = try tmux.waitFor("not filed:")
+        #expect(s.contains("这段说明不能丢"))
+        #expect(!s.contains("NSCocoaErrorDomain"))
+        // Ctrl-C in the form with text asks instead of quitting.
+        try tmux.send("C-c")
+        try tmux.waitFor("quit? the appeal you typed is not saved")
+        try tmux.send("n")
+        try tmux.waitFor("这段说明不能丢")
+        try tmux.send("Escape")
+        try tmux.send("y")
+        try tmux.send("q")
+        try tmux.waitFor("EXIT=0")
     }
 
     @Test(Tools.needsTmux) func readOnlyModeRefuses() throws {

@@ -74,6 +74,15 @@ enum Harness {
         return d
     }
 
+    /// Now as a CST wall-clock string: a demo anchored here runs live (appeals are filed only
+    /// live, against the real clock).
+    static func nowCST() -> String {
+        let f = DateFormatter()
+        f.timeZone = TimeZone(identifier: "Asia/Shanghai"); f.locale = Locale(identifier: "en_US_POSIX")
+        f.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return f.string(from: Date())
+    }
+
     /// Writes the demo shop, anchored at a fixed time, into a new folder.
     static func demo(perWeek: Int = 500, anchor: String = "2026-11-24 16:00:00") throws -> String {
         let d = tempDir("demo") + "/shop"

@@ -59,8 +59,8 @@ final class SSHServer {
 struct SSHEndToEndTests {
     @Test func dashboardOverSSHAndTwoSessionsFilingAtOnce() throws {
         let server = try SSHServer()
-        let data = try Harness.demo(perWeek: 200)
-        let remote = "env LANG=C.UTF-8 \(Harness.binary) --data \(Tmux.quote(data)) --as-of '2026-11-24 16:00:00'"
+        let data = try Harness.demo(perWeek: 200, anchor: Harness.nowCST())
+        let remote = "env LANG=C.UTF-8 \(Harness.binary) --data \(Tmux.quote(data))"
         let a = try Tmux(width: 120, height: 40, command: server.command(remote))
         let b = try Tmux(width: 100, height: 30, command: server.command(remote))
         let screen = try a.waitForDashboard()

@@ -25,6 +25,13 @@ struct DashboardScreenTests {
         return s
     }
 
+    /// Live at the anchor: the appeal form files only live.
+    func liveState() -> AppState {
+        var s = state()
+        s.fixedAsOf = nil
+        return s
+    }
+
     /// `a` (violations table), down to the first appealable violation, `a` (its form).
     func openFormOnFirstAppealable(_ s: inout AppState) {
         _ = Update.key(&s, .char("a"))
@@ -102,7 +109,7 @@ struct DashboardScreenTests {
     }
 
     @Test func appealFormValidatesAndFiles() {
-        var s = state()
+        var s = liveState()
         openFormOnFirstAppealable(&s)
         guard case .appeal(let f0)? = s.overlay else { Issue.record("form did not open"); return }
         #expect(f0.operatorName == "运营-小王")
@@ -122,8 +129,67 @@ struct DashboardScreenTests {
         #expect(e.statement == "已按时发货，物流揽收延迟" && e.attempt == f0.attempt && e.reason == s.appealReasons[0])
     }
 
+    /// Fills the open form's statement and confirms it; returns the effects of `y`.
+    func submit(_ s: inout AppState, _ statement: String) -> [Effect] {
+        _ = Update.key(&s, .tab)
+        for c in statement { _ = Update.key(&s, .char(c)) }
+        for _ in 0..<3 { _ = Update.key(&s, .tab) }
+        _ = Update.key(&s, .enter)
+        return Update.key(&s, .char("y"))
+    }
+
+    @Test func aFailedFilingKeepsTheFormAndEveryCharacter() {
+        var s = liveState()
+        openFormOnFirstAppealable(&s)
+        let effects = submit(&s, "说明：货已按时发出")
+        guard case .fileAppeal(let e)? = effects.first, case .appeal(let waiting)? = s.overlay else { Issue.record("not sent"); return }
+        #expect(waiting.filing)
+        #expect(Update.key(&s, .char("x")).isEmpty)             // keys wait while filing
+        Update.appealFiled(&s, e, failure: "attempt 1 of violation \(e.violationId) is already filed (by 小李 at 2026-11-24 15:59:00); nothing was written")
+        guard case .appeal(let f)? = s.overlay else { Issue.record("the form closed"); return }
+        #expect(f.statement == "说明：货已按时发出" && !f.filing)
+        #expect(f.failure == "attempt 1 of violation \(e.violationId) is already filed (by 小李 at 2026-11-24 15:59:00); nothing was written — your text is kept; fix the cause and submit again, or copy it")
+        #expect(render(s, 120, 40).joined(separator: "\n").contains("not filed: attempt 1"))
+        // Filing again succeeds and closes the form.
+        let again = Update.key(&s, .enter)
+        #expect(again.isEmpty)                                   // Enter on submit asks to confirm
+        guard case .fileAppeal(let e2)? = Update.key(&s, .char("y")).first else { Issue.record("not sent again"); return }
+        Update.appealFiled(&s, e2, failure: nil)
+        #expect(s.overlay == nil && s.status == "appeal filed: \(e2.violationId) attempt \(e2.attempt) (申诉中, locally filed)")
+    }
+
+    @Test func ctrlCAsksWhileTheFormHoldsText() {
+        var s = liveState()
+        openFormOnFirstAppealable(&s)
+        _ = Update.key(&s, .tab)
+        _ = Update.key(&s, .char("字"))
+        #expect(Update.key(&s, .interrupt).isEmpty)
+        guard case .confirmQuit(let f)? = s.overlay else { Issue.record("did not ask"); return }
+        #expect(f.statement == "字")
+        #expect(Update.key(&s, .interrupt) == [.quit])           // a second Ctrl-C quits
+        var empty = liveState()
+        openFormOnFirstAppealable(&empty)
+        #expect(Update.key(&empty, .interrupt) == [.quit])       // nothing typed: quits at once
+    }
+
+    @Test func aReplayOrAnUnreadableJournalNeverFiles() {
+        var replay = state()
+        openFormOnFirstAppealable(&replay)
+        #expect(replay.overlay == nil)
+        #expect(replay.status == "replay: appeals are filed only live (:asof now) · as of 2026-11-24 16:00:00")
+        var broken = liveState()
+        broken.journalError = "the journal cannot be read: file is not a database"
+        openFormOnFirstAppealable(&broken)
+        #expect(broken.overlay == nil)
+        #expect(broken.status == "the journal cannot be read: file is not a database; appeals cannot be filed until it can be read")
+        broken.screen = .dashboard; broken.status = nil
+        let screen = render(broken, 120, 40)
+        #expect(screen.joined(separator: "\n").contains("journal unreadable: the journal cannot be read"))
+        #expect(screen.last?.hasPrefix(" the journal cannot be read: file is not a d… Tab pane") == true)
+    }
+
     @Test func quitAsksOnlyWhenTheFormHoldsText() {
-        var s = state()
+        var s = liveState()
         openFormOnFirstAppealable(&s)
         #expect(Update.key(&s, .char("q")) == [.quit])                 // empty form: quits
         _ = Update.key(&s, .tab)

@@ -1,0 +1,39 @@
+import Foundation
+import ShopdeckModel
+
+/// Where an appeal's evidence may come from (issue 13): a relative path resolves inside the
+/// data folder and may not leave it (`..` or a link pointing out); every evidence path must
+/// name a regular file the operator can read (never a FIFO, a device or a folder). The
+/// journal keeps the path as given, never the file's content.
+public enum Evidence {
+    /// Why `path` cannot be evidence for an appeal filed from `folder`; nil when it can.
+    public static func problem(_ path: String, folder: String) -> String? {
+        let trimmed = path.trimmingSpaces()
+        guard !trimmed.isEmpty else { return "an empty path" }
+        let full: String
+        if trimmed.hasPrefix("/") {
+            full = trimmed
+        } else {
+            full = folder + "/" + trimmed
+            guard let base = realPath(folder) else { return "\(trimmed): the data folder cannot be resolved" }
+            guard let target = realPath(full) else { return "\(trimmed): not found in \(folder)" }
+            guard target.hasPrefix(base == "/" ? "/" : base + "/") else {
+                return "\(trimmed): leaves the data folder \(folder) (relative paths must stay inside it)"
+            }
+        }
+        switch FileReader.entryKind(full) {
+        case .missing: return "\(trimmed): not found" + (trimmed.hasPrefix("/") ? "" : " in \(folder)")
+        case .other(let what): return "\(trimmed): this is \(what), not a regular file"
+        case .regular: break
+        }
+        guard access(full, R_OK) == 0 else { return "\(trimmed): cannot be read (permission denied)" }
+        return nil
+    }
+
+    /// The canonical absolute path (links and `..` resolved), or nil when it does not exist.
+    static func realPath(_ p: String) -> String? {
+        guard let r = realpath(p, nil) else { return nil }
+        defer { free(r) }
+        return String(cString: r)
+    }
+}
