@@ -5,6 +5,9 @@ import ShopdeckRules
 /// Per-table view state that outlives a frame.
 public struct TableState: Equatable, Sendable {
     public var selected = 0
+    /// The id of the selected row (order, refund, violation…): after a reload, a sort or a
+    /// filter the selection follows the row, not the position (terminal-ui.md, Live data).
+    public var selectedId: String? = nil
     public var scroll = 0
     public var sortColumn: Int? = nil
     public var descending = false
@@ -92,6 +95,13 @@ public struct AppState: Sendable {
     /// The journal could not be read: its error. Appeals are then not offered (the
     /// violations would be judged without the appeals already filed).
     public var journalError: String? = nil
+    /// Data is being loaded or reloaded off the key loop.
+    public var loading = false
+    /// The first figures have arrived. Until then the panes say "loading…": an empty report
+    /// is never shown as if it were the shop's figures.
+    public var dataLoaded = true
+    /// Exports still being written (not settled): their last good version is shown.
+    public var stillWriting: [String] = []
     public var minimumSize = (width: 80, height: 24)
 
     public init(report: Report, folder: String, now: Instant, fixedAsOf: Instant? = nil) {

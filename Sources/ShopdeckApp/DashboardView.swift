@@ -53,7 +53,12 @@ public enum View {
         if w - DisplayWidth.of(hints) < 40 { hints = s.screen == .dashboard ? "Enter open  ? help  q quit" : "Esc back  ? help  q quit" }
         var left: String
         if let msg = s.status { left = " " + msg }
-        else {
+        else if !s.stillWriting.isEmpty {
+            left = " " + s.stillWriting.joined(separator: ", ") + (s.stillWriting.count == 1 ? " is" : " are")
+                + " still being written: showing the last good version"
+        } else if s.loading {
+            left = " loading…"
+        } else {
             left = " \(s.folder) · reloaded \(CST.formatShort(s.lastReload).suffix(5)) (\(String(format: "%.2f", load.seconds)) s) · \(s.report.rulebook)"
             if !load.errors.isEmpty { left += " · \(load.errors.count) load warning\(load.errors.count == 1 ? "" : "s")" }
             if let ro = s.readOnlyReason { left += " · read-only: \(ro)" }
@@ -99,6 +104,7 @@ enum Panes {
 
     static func lines(_ p: PaneID, _ s: AppState, glyphs: Glyphs) -> [Line] {
         let r = s.report
+        if !s.dataLoaded { return [[("loading… 加载中", .dim)]] }
         switch p {
         case .shipping: return shipping(r, glyphs)
         case .exemption: return exemption(r, glyphs)

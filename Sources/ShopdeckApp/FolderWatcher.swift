@@ -6,8 +6,10 @@ import Glibc
 
 /// Watches the data folder: inotify on Linux, a once-a-second scan of names, sizes and
 /// modification times where inotify is unavailable (some network mounts). A change is
-/// reported once it has settled (no event and no size/mtime change for `settle` seconds),
-/// so a file still being written is read once, when it is complete.
+/// reported once it has settled (terminal-ui.md, Live data): no event and no size or mtime
+/// change for `settle` seconds (one), and, for a CSV/TSV/TXT export, a last record that ends
+/// with a line end. Until then the file is listed in `stillWriting` and not reported, so the
+/// last good version of its table stays on screen. Only regular files are looked at.
 public final class FolderWatcher {
     public let folder: String
     public let settle: TimeInterval
@@ -19,7 +21,12 @@ public final class FolderWatcher {
     private var lastScan = Date.distantPast
     private let pollInterval: TimeInterval
 
-    public init(folder: String, settle: TimeInterval = 0.3, pollInterval: TimeInterval = 1, inotify: Bool = true) {
+    /// Changed text exports whose last record has no line end yet: still being written.
+    public private(set) var stillWriting: Set<String> = []
+    /// False when the folder itself is gone or unreadable.
+    public private(set) var folderReadable = true
+
+    public init(folder: String, settle: TimeInterval = 1.0, pollInterval: TimeInterval = 1, inotify: Bool = true) {
         self.folder = folder; self.settle = settle; self.pollInterval = pollInterval
         lastSignature = signature()
         #if canImport(Glibc)
@@ -38,7 +45,9 @@ public final class FolderWatcher {
     /// Names, sizes and modification times of the exports, the config and the scripts.
     public func signature() -> [String: String] {
         var out: [String: String] = [:]
-        for n in FileReader.list(folder) ?? [] where DataLoader.isExport(name: n) || n == "shopdeck.toml" {
+        let names = FileReader.list(folder)
+        folderReadable = names != nil
+        for n in names ?? [] where DataLoader.isExport(name: n) || n == "shopdeck.toml" || n.lowercased().hasSuffix(".txt") {
             let p = folder + "/" + n
             out[n] = "\(FileReader.fileSize(p) ?? -1)|\(FileReader.modificationTime(p) ?? 0)"
         }
@@ -75,8 +84,23 @@ public final class FolderWatcher {
             }
         }
         guard !pending.isEmpty, now.timeIntervalSince(lastEvent) >= settle else { return nil }
-        defer { pending.removeAll() }
-        return pending
+        // A text export whose last record has no line end is still being written.
+        stillWriting = Set(pending.filter { !endsWithLineEnd(folder + "/" + $0) })
+        let ready = pending.subtracting(stillWriting)
+        pending = stillWriting
+        return ready.isEmpty ? nil : ready
+    }
+
+    /// True unless `path` is a non-empty CSV/TSV/TXT regular file whose last byte is not a
+    /// line feed (a removed file, a workbook or the config count as ended).
+    func endsWithLineEnd(_ path: String) -> Bool {
+        let lower = path.lowercased()
+        guard lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") || lower.hasSuffix(".txt"),
+              case .regular = FileReader.entryKind(path), let size = FileReader.fileSize(path), size > 0,
+              let last = try? FileReader.readRange(path, from: Int(size) - 1, count: 1) else { return true }
+        // UTF-16 text ends with "\n\0" (LE) or "\0\n" (BE): its last byte is 0x00 or 0x0A.
+        if last == [0x00], let two = try? FileReader.readRange(path, from: Int(size) - 2, count: 2) { return two == [0x0A, 0x00] }
+        return last == [0x0A]
     }
 
     /// Waits (polling every 20 ms) until a settled change is seen, or `timeout` passes.

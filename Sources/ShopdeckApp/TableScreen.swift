@@ -14,6 +14,10 @@ enum TableScreen {
         if let col = state.sortColumn, col < model.columns.count { title += " · sort \(model.columns[col].title)\(state.descending ? " ↓" : " ↑")" }
         if !state.filter.isEmpty { title += " · filter \"\(state.filter)\"" }
         let inner = c.pane(tableRect, title: title, focused: true)
+        if !s.dataLoaded {
+            c.text("loading… 加载中", x: inner.x + 1, y: inner.y, role: .dim, maxWidth: inner.width - 1)
+            return
+        }
         let selected = min(state.selected, max(0, order.count - 1))
         let view = TableView(columns: model.columns, rows: order.map { model.rows[$0] }, rowRoles: order.map { model.roles[$0] },
                              selected: selected, scroll: state.scroll)

@@ -68,10 +68,13 @@ public enum Update {
             let next = (t.sortColumn ?? -1) + 1
             t.sortColumn = next >= model.columns.count ? nil : next
             s.status = t.sortColumn.map { "sorted by \(model.columns[$0].title)" } ?? "file order"
-        case .char("S"): t.descending.toggle(); s.status = t.descending ? "descending" : "ascending"
+            follow(&t, model); s.tables[p] = t; return []
+        case .char("S"):
+            t.descending.toggle(); s.status = t.descending ? "descending" : "ascending"
+            follow(&t, model); s.tables[p] = t; return []
         case .char("/"): s.overlay = .filter(text: t.filter)
         case .escape, .char("h"), .left:
-            if !t.filter.isEmpty && k == .escape { t.filter = ""; t.selected = 0 } else { s.screen = .dashboard }
+            if !t.filter.isEmpty && k == .escape { t.filter = ""; follow(&t, model) } else { s.screen = .dashboard }
         case .tab:
             let n = PaneID.allCases.count
             s.focus = PaneID(rawValue: (p.rawValue + 1) % n)!; s.screen = .table(s.focus)
@@ -83,6 +86,7 @@ public enum Update {
             return startAppeal(&s, model: model)
         default: break
         }
+        pin(&t, model)
         s.tables[p] = t
         return []
     }
@@ -130,7 +134,7 @@ public enum Update {
             default: break
             }
             if case .filter(let now) = s.overlay ?? .help { t.filter = now }
-            t.selected = 0
+            follow(&t, TableModel.build(p, s.report))
             s.tables[p] = t
             return []
         case .command(var text, _):
@@ -255,6 +259,34 @@ public enum Update {
         if !problems.isEmpty { e[.evidence] = problems.joined(separator: "; ") }
         if f.operatorName.trimmingSpaces().isEmpty { e[.operatorName] = "the operator's name is required" }
         return e
+    }
+
+    /// Remembers the id of the row at the selected position.
+    static func pin(_ t: inout TableState, _ model: TableModel) {
+        let order = model.order(t)
+        t.selectedId = t.selected < order.count ? model.ids[order[t.selected]] : nil
+    }
+
+    /// Puts the selection back on the row it was on (by id) after the rows changed: a reload,
+    /// a sort, a filter. When that row is gone the position stays (clamped) and is pinned.
+    static func follow(_ t: inout TableState, _ model: TableModel) {
+        let order = model.order(t)
+        if let id = t.selectedId, let pos = order.firstIndex(where: { model.ids[$0] == id }) {
+            t.selected = pos
+        } else {
+            t.selected = max(0, min(t.selected, order.count - 1))
+            pin(&t, model)
+        }
+    }
+
+    /// New figures (a reload, the clock, a filed appeal): every table's selection follows its
+    /// row by identity.
+    public static func reportChanged(_ s: inout AppState, _ report: Report) {
+        s.report = report
+        for (p, var t) in s.tables {
+            follow(&t, TableModel.build(p, report))
+            s.tables[p] = t
+        }
     }
 
     /// The journal's answer to a `fileAppeal` effect. Filed: the form closes. Not filed (an

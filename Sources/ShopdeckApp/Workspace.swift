@@ -45,11 +45,23 @@ public struct Workspace {
 
     /// Loads config, rulebook and data. Throws only for a broken config or rules file.
     public static func open(folder: String, rulesFile: String? = nil, passwords given: [String] = []) throws -> Workspace {
+        var ws = try prepare(folder: folder, rulesFile: rulesFile, passwords: given)
+        ws.reloadData()
+        return ws
+    }
+
+    /// Config and rulebook only, no data yet (the dashboard loads the data off its key loop).
+    public static func prepare(folder: String, rulesFile: String? = nil, passwords given: [String] = []) throws -> Workspace {
         let config = try ShopConfig.load(folder: folder)
         let rulebook = try loadRulebook(config: config, rulesFile: rulesFile)
-        let snapshot = DataLoader.load(folder: folder, passwords: given + config.exportPasswords)
-        return Workspace(folder: folder, config: config, rulebook: rulebook, snapshot: snapshot,
-                         scripts: LiveScripts.load(folder: folder), rulesFile: rulesFile, givenPasswords: given)
+        return Workspace(folder: folder, config: config, rulebook: rulebook, snapshot: Snapshot(),
+                         scripts: [], rulesFile: rulesFile, givenPasswords: given)
+    }
+
+    /// Loads every export afresh (the first load).
+    public mutating func reloadData() {
+        snapshot = DataLoader.load(folder: folder, passwords: passwords)
+        scripts = LiveScripts.load(folder: folder)
     }
 
     public static func loadRulebook(config: ShopConfig, rulesFile: String?) throws -> Rulebook {
@@ -65,9 +77,12 @@ public struct Workspace {
         return try Rulebook.with(overrides: overrides, files: files)
     }
 
-    /// Re-reads the data (not the config).
-    public mutating func reload() {
-        snapshot = DataLoader.load(folder: folder, passwords: passwords)
+    /// `r`: re-reads every export (not the config). A table whose files cannot be read now
+    /// keeps its last good version (as for a change the watcher saw); a missing or unreadable
+    /// folder throws and changes nothing.
+    public mutating func reload() throws {
+        if let why = Workspace.folderProblem(folder) { throw Failure(why) }
+        DataLoader.reload(folder: folder, changed: [], snapshot: &snapshot, passwords: passwords, everything: true)
         scripts = LiveScripts.load(folder: folder)
     }
 
@@ -76,6 +91,7 @@ public struct Workspace {
     /// Returns what was re-read, for the status line.
     @discardableResult
     public mutating func reload(changed: Set<String>) throws -> [String] {
+        if let why = Workspace.folderProblem(folder) { throw Failure(why + "; keeping the last good data") }
         var what: [String] = []
         if changed.contains(ShopConfig.fileName) {
             config = try ShopConfig.load(folder: folder)

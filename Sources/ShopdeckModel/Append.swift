@@ -24,14 +24,21 @@ extension DataLoader {
         let changedFiles = orderFiles.filter { changed.contains($0.name) }
         if let lastUnchanged = unchanged.last, let firstChanged = changedFiles.first,
            (lastUnchanged.mtime, lastUnchanged.name) > (firstChanged.mtime, firstChanged.name) { return false }
-        // Every grown file must be a pure append.
+        // Every grown file must be a pure append, ending with a line end, and its new bytes
+        // readable now: they are read before anything changes, so a read that fails leaves
+        // the snapshot as it was and the caller reloads in full (never skipping bytes).
         var plans: [(name: String, previous: FileLoad?)] = []
+        var appended: [String: [UInt8]] = [:]
         for f in changedFiles {
             let path = folder + "/" + f.name
             if let prev = snap.files.first(where: { $0.path == f.name }) {
                 guard !prev.headers.isEmpty, let size = FileReader.fileSize(path).map(Int.init), size >= prev.bytes,
                       tailHash(path, prev.bytes) == prev.tailHash,
-                      prev.bytes == 0 || (try? FileReader.readRange(path, from: prev.bytes - 1, count: 1)) == [0x0A] else { return false }
+                      prev.bytes == 0 || (try? FileReader.readRange(path, from: prev.bytes - 1, count: 1)) == [0x0A],
+                      let bytes = try? FileReader.readRange(path, from: prev.bytes, count: size - prev.bytes), bytes.count == size - prev.bytes,
+                      bytes.isEmpty || bytes.last == 0x0A,
+                      bytes.withUnsafeBytes({ TextEncoding.isValidUTF8($0, allowTruncatedEnd: false) }) else { return false }
+                appended[f.name] = bytes
                 plans.append((f.name, prev))
             } else {
                 plans.append((f.name, nil))
@@ -45,15 +52,18 @@ extension DataLoader {
                 loadFile(path: path, name: name, snap: &snap, parts: &parts, inspection: nil)
                 continue
             }
-            let size = Int(FileReader.fileSize(path) ?? 0)
+            let bytes = appended[name] ?? []
+            let size = prev.bytes + bytes.count
             let map = HeaderMap(headers: prev.headers, kind: .orders)
             var table = snap.orders
             snap.orders = OrdersTable()
             let sink = OrdersSink(file: name, map: map, headers: prev.headers, table: table, deferIds: false)
             table = OrdersTable()
             var parser = CSVParser(separator: name.lowercased().hasSuffix(".tsv") ? 0x09 : 0x2C, line: prev.nextLine)
-            _ = try? FileReader.streamRange(path, from: prev.bytes, to: size, parser: &parser, final: true) { rec, b in
-                sink.accept(rec, UnsafeRawBufferPointer(b))
+            var buffer = bytes
+            let count = buffer.count
+            buffer.withUnsafeMutableBytes { b in
+                _ = parser.parse(b, count: count, final: true) { rec, rb in sink.accept(rec, UnsafeRawBufferPointer(rb)) }
             }
             Timings.mark("append: typed")
             snap.orders = sink.table

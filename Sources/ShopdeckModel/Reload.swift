@@ -13,15 +13,18 @@ extension DataLoader {
 
     /// The same, in place: appended orders on a big shop are applied without a copy of the
     /// table and without re-reading it.
-    public static func reload(folder: String, changed: Set<String>, snapshot: inout Snapshot, passwords: [String] = []) -> Set<TableKind> {
+    /// `everything`: every table is re-read (`r`), each keeping its last good version when its
+    /// files cannot be loaded now.
+    @discardableResult
+    public static func reload(folder: String, changed: Set<String>, snapshot: inout Snapshot, passwords: [String] = [], everything all: Bool = false) -> Set<TableKind> {
         let started = DispatchTime.now().uptimeNanoseconds
-        if appendOrders(folder: folder, changed: changed.filter { $0 != "shopdeck.toml" && !$0.hasPrefix("scripts/") }, snapshot: &snapshot) {
+        if !all, appendOrders(folder: folder, changed: changed.filter { $0 != "shopdeck.toml" && !$0.hasPrefix("scripts/") }, snapshot: &snapshot) {
             snapshot.loadSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             return [.orders]
         }
         let previous = snapshot
         var tables = Set<TableKind>()
-        var everything = false
+        var everything = all
         for name in changed {
             if name == "shopdeck.toml" || name.hasPrefix("scripts/") { continue }
             if let k = recognise(name: name) ?? previous.files.first(where: { $0.path == name })?.table { tables.insert(k) }
@@ -34,7 +37,11 @@ extension DataLoader {
         for k in tables {
             let newFiles = fresh.files.filter { $0.table == k }
             let newErrors = fresh.errors.filter { e in fileTable(e.file, fresh, previous) == k }
-            let broken = !newErrors.isEmpty && previous.files.contains { $0.table == k }
+            // Broken: a file of this table exists but could not be loaded at all (unreadable,
+            // missing columns, encrypted…). Bad rows alone are not: the new table stands, its
+            // bad rows reported.
+            let unloadable = fresh.skippedFiles.filter { fileTable($0, fresh, previous) == k }
+            let broken = !unloadable.isEmpty && previous.files.contains { $0.table == k }
             out.errors.removeAll { fileTable($0.file, previous, previous) == k }
             out.warnings.removeAll { fileTable($0.file, previous, previous) == k }
             out.skippedFiles.removeAll { n in fileTable(n, previous, previous) == k }

@@ -15,14 +15,16 @@ struct Dashboard: ParsableCommand {
     @OptionGroup var screen: ScreenOptions
 
     func run() throws {
-        let ws = try options.workspace("dashboard", progress: true)
+        // Config and rules are checked first (a broken one ends here with its reason); the
+        // data loads behind the screen, which answers keys meanwhile.
+        let ws = try options.prepared("dashboard")
         let fixed = options.asOf == nil ? nil : try options.instant()
         try open(ws, fixedAsOf: fixed, screen: screen, journal: options.journal)
     }
 }
 
 func open(_ ws: Workspace, fixedAsOf: Instant?, screen: ScreenOptions, journal: String?) throws {
-    let runner = DashboardRunner(ws: ws, fixedAsOf: fixedAsOf, theme: screen.theme, readOnly: screen.readOnly, journalPath: journal)
+    let runner = DashboardRunner(ws: ws, fixedAsOf: fixedAsOf, theme: screen.theme, readOnly: screen.readOnly, journalPath: journal, needsLoad: true)
     do { try runner.run() } catch {
         throw Output.fail("dashboard", "\(error)")
     }
@@ -57,7 +59,7 @@ struct Demo: ParsableCommand {
             Output.out("demo shop written to \(folder) (\(files.count) files)")
             return
         }
-        let ws = try openShowingProgress(folder, nil, [])
+        let ws = try Workspace.prepare(folder: folder)
         try open(ws, fixedAsOf: asOf == nil ? nil : anchor, screen: screen, journal: nil)
         Output.out("demo shop: \(folder)")
     }

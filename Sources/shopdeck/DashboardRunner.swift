@@ -19,17 +19,19 @@ final class DashboardRunner {
     /// The dashboard was left with Ctrl-C (exit status 130, as after SIGINT).
     var interrupted = false
 
-    init(ws: Workspace, fixedAsOf: Instant?, theme: String?, readOnly: Bool, journalPath: String?) {
+    let worker: WorkspaceWorker
+    let folder: String
+
+    /// `ws` holds config and rulebook; its data may not be loaded yet (`needsLoad`): the
+    /// worker loads it while the screen is already up and answering keys.
+    init(ws: Workspace, fixedAsOf: Instant?, theme: String?, readOnly: Bool, journalPath: String?, needsLoad: Bool = false) {
         self.ws = ws
         self.journalPath = journalPath
         self.themeArg = theme
+        folder = ws.folder
         let now = Workspace.now()
-        var journalError: String? = nil
-        let journal: [AppealEntry]
-        do { journal = try Journals.entries(folder: ws.folder, journal: journalPath) }
-        catch { journal = []; journalError = AppealMessages.words(error) }
-        state = AppState(report: ws.report(asOf: fixedAsOf ?? now, journal: journal), folder: ws.folder, now: now, fixedAsOf: fixedAsOf)
-        state.journalError = journalError
+        worker = WorkspaceWorker(workspace: ws, journalPath: journalPath, fixedAsOf: fixedAsOf)
+        state = AppState(report: Report(asOf: fixedAsOf ?? now, rulebook: ws.rulebook.version), folder: ws.folder, now: now, fixedAsOf: fixedAsOf)
         state.shopName = ws.config.name
         state.operatorName = ws.config.operatorName ?? ProcessInfo.processInfo.environment["USER"] ?? ""
         state.appealReasons = ws.rulebook.appealReasons
@@ -38,6 +40,9 @@ final class DashboardRunner {
         state.themeNames = ThemeLoader.available()
         if readOnly { state.readOnlyReason = "--read-only" }
         else if let why = Journals.unwritable(folder: ws.folder, journal: journalPath) { state.readOnlyReason = why }
+        state.loading = true
+        state.dataLoaded = false
+        worker.submit(needsLoad ? .load : .report)
     }
 
     func run() throws {
@@ -48,9 +53,11 @@ final class DashboardRunner {
         if !terminal.utf8 { glyphs = .ascii }
         applyTheme(themeArg ?? "default", announce: false)
 
-        let watcher = FolderWatcher(folder: ws.folder)
+        let watcher = FolderWatcher(folder: folder)
         var lastRules = Date()
         while true {
+            applyOutcomes()
+            state.loading = worker.isBusy
             let (w, h) = terminal.size
             terminal.draw(View.render(state, width: w, height: h, theme: theme, glyphs: glyphs))
             if let key = terminal.readKey(timeoutMs: 100) {
@@ -61,15 +68,39 @@ final class DashboardRunner {
                 }
                 continue
             }
-            // Idle: the folder, clocks, countdowns.
+            // Idle: the folder, clocks, countdowns. The watcher only looks at names, sizes and
+            // times (never opens a FIFO); the reading happens on the worker.
             let now = Date()
-            if let changed = watcher.poll(now: now) { reload(changed: changed) }
+            if let changed = watcher.poll(now: now) { worker.submit(.reload(changed)) }
+            let writing = watcher.stillWriting.sorted()
+            if writing != state.stillWriting { state.stillWriting = writing }
+            if !watcher.folderReadable && state.status == nil { state.status = "the data folder \(folder) is missing or unreadable: showing the last good data" }
             if state.fixedAsOf == nil {
                 let t = Workspace.now()
                 if t != state.now {
                     state.now = t
-                    if now.timeIntervalSince(lastRules) >= 5 { lastRules = now; rerun() }
+                    if now.timeIntervalSince(lastRules) >= 5 { lastRules = now; worker.submit(.report) }
                 }
+            }
+        }
+    }
+
+    /// Applies what the worker finished: new figures (the selection follows its rows), a
+    /// filed or refused appeal.
+    func applyOutcomes() {
+        for o in worker.drain() {
+            switch o {
+            case let .report(report, journalError, status, shopName, loadedAt):
+                Update.reportChanged(&state, report)
+                state.dataLoaded = true
+                state.journalError = journalError
+                if let shopName { state.shopName = shopName }
+                if loadedAt > 0 { state.lastReload = loadedAt }
+                if let status { state.status = status }
+            case let .appealFiled(entry, failure):
+                Update.appealFiled(&state, entry, failure: failure)
+            case .status(let text):
+                state.status = text
             }
         }
     }
@@ -77,20 +108,14 @@ final class DashboardRunner {
     func perform(_ e: Effect) {
         switch e {
         case .quit: break
-        case .reload: reload(reason: "reloaded")
+        case .reload: worker.submit(.reloadAll)
         case .setAsOf(let t):
             state.fixedAsOf = t
-            rerun()
+            worker.setAsOf(t)
+            worker.submit(.report)
             state.status = t.map { "as of \(CST.format($0)) (replay)" } ?? "live: as of now"
         case .setTheme(let name): applyTheme(name ?? "default", announce: true)
-        case .fileAppeal(let entry):
-            do {
-                try Journals.file(entry, folder: ws.folder, journal: journalPath)
-                Update.appealFiled(&state, entry, failure: nil)
-                rerun()
-            } catch {
-                Update.appealFiled(&state, entry, failure: AppealMessages.words(error))
-            }
+        case .fileAppeal(let entry): worker.submit(.file(entry))
         }
     }
 
@@ -106,43 +131,6 @@ final class DashboardRunner {
             state.themeName = "default"
             state.overlay = .message("theme error: \(error) — using the default theme")
         }
-    }
-
-    /// The figures again; a journal that cannot be read is said on the status line and in
-    /// the appeals pane, never taken as empty.
-    func rerun() {
-        let journal: [AppealEntry]
-        do { journal = try Journals.entries(folder: ws.folder, journal: journalPath); state.journalError = nil }
-        catch { journal = []; state.journalError = AppealMessages.words(error) }
-        state.report = ws.report(asOf: state.asOf, journal: journal)
-    }
-
-    /// `r`: everything again.
-    func reload(reason: String) {
-        let started = Date()
-        ws.reload()
-        finishReload("\(reason): \(ws.snapshot.files.count) files", started)
-    }
-
-    /// The watcher saw `changed` settle: only those tables are re-read; selection and scroll
-    /// stay (they live in the state, untouched).
-    func reload(changed: Set<String>) {
-        let started = Date()
-        do {
-            let what = try ws.reload(changed: changed)
-            state.shopName = ws.config.name
-            finishReload("reloaded " + (what.isEmpty ? "nothing" : what.joined(separator: ", ")), started)
-        } catch {
-            state.status = "reload: \(error) — keeping the last good data"
-        }
-    }
-
-    func finishReload(_ what: String, _ started: Date) {
-        rerun()
-        state.lastReload = Workspace.now()
-        let errors = ws.snapshot.errors
-        state.status = "\(what) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s"
-            + (errors.isEmpty ? "" : " · \(errors.count) warning\(errors.count == 1 ? "" : "s"): \(errors.last!.description)")
     }
 
 }

@@ -48,6 +48,13 @@ struct DataOptions: ParsableArguments {
         catch { throw Output.fail(command, "\(error)") }
     }
 
+    /// Config and rulebook checked, no data loaded yet (the dashboard loads off its key loop).
+    func prepared(_ command: String) throws -> Workspace {
+        if let why = Workspace.folderProblem(data) { throw Output.fail(command, why) }
+        do { return try Workspace.prepare(folder: data, rulesFile: rules, passwords: Workspace.passwords(flags: password)) }
+        catch { throw Output.fail(command, "\(error)") }
+    }
+
     /// The journal's entries; one that cannot be read ends the command with exit 2.
     func journalEntries(_ command: String) throws -> [AppealEntry] {
         do { return try Journals.entries(folder: data, journal: journal) }

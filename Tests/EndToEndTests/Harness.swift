@@ -155,6 +155,7 @@ final class Tmux {
     func waitForDashboard(timeout: Double = 15) throws -> String {
         try waitFor("a complete dashboard", timeout: timeout) { s in
             ["发货 Shipping", "现货·豁免 Spot goods", "违规申诉 Appeals", "定时优惠 Coupons", "售后 After-sales", "举报·文案·信任购", "q quit"].allSatisfy(s.contains)
+                && !s.contains("loading…")
         }
     }
 

@@ -48,7 +48,7 @@ struct TerminalEndToEndTests {
     @Test func aNonUTF8LocaleGetsASCIIBordersAndFigures() throws {
         let tmux = try Tmux(width: 100, height: 30, command: "\(Harness.binary) --data \(Tmux.quote(Self.data)) --as-of '2026-11-24 16:00:00'",
                             env: ["TERM": "xterm-256color", "LANG": "C", "LC_ALL": "C"])
-        let s = try tmux.waitFor("ASCII dashboard") { $0.contains("+- ") && $0.contains("Shipping") }
+        let s = try tmux.waitFor("ASCII dashboard") { $0.contains("+- ") && $0.contains("Shipping") && $0.contains("%") }
         #expect(s.contains("%"))
         #expect(s.unicodeScalars.allSatisfy { $0.isASCII })
         try tmux.send("q")

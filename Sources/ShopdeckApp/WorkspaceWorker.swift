@@ -1,0 +1,137 @@
+import Foundation
+import ShopdeckModel
+import ShopdeckRules
+
+/// Everything that touches files, off the key loop (terminal-ui.md, Live data: "the screen
+/// never freezes on file I/O"): loading, reloading, watching the folder, reading and writing
+/// the journal, and running the rules. The loop submits jobs and drains results each turn;
+/// results come back as values (`Outcome`) that the reducer applies, so a key is answered
+/// within a frame while a big file loads and a FIFO in the folder stalls nothing.
+///
+/// The workspace lives on one serial queue and is touched nowhere else; the inbox and the
+/// as-of setting are behind a lock.
+public final class WorkspaceWorker: @unchecked Sendable {
+    public enum Job: Sendable {
+        /// The first load of the data.
+        case load
+        /// `r`: every table again (each keeping its last good version when unreadable).
+        case reloadAll
+        /// The watcher saw these names settle.
+        case reload(Set<String>)
+        /// The figures again (the clock moved, the as-of changed).
+        case report
+        case file(AppealEntry)
+    }
+
+    /// What a job produced, for the loop to apply.
+    public enum Outcome: Sendable {
+        case report(Report, journalError: String?, status: String?, shopName: String?, loadedAt: Instant)
+        case appealFiled(AppealEntry, failure: String?)
+        /// A reload that changed nothing on screen but has something to say.
+        case status(String)
+    }
+
+    private var ws: Workspace
+    private let journalPath: String?
+    private let queue = DispatchQueue(label: "shopdeck.workspace")
+    private let lock = NSLock()
+    private var inbox: [Outcome] = []
+    private var fixedAsOf: Instant?
+    private var queuedReports = 0
+    private var busy = 0
+    /// Called (on the worker's queue) after an outcome is posted: wakes the loop.
+    public var wake: (@Sendable () -> Void)?
+
+    public init(workspace: Workspace, journalPath: String?, fixedAsOf: Instant?) {
+        ws = workspace
+        self.journalPath = journalPath
+        self.fixedAsOf = fixedAsOf
+    }
+
+    /// The as-of the figures are computed for (nil: now, moving).
+    public func setAsOf(_ t: Instant?) { lock.withLock { fixedAsOf = t } }
+
+    /// Whether a job is queued or running (the status line says "loading…").
+    public var isBusy: Bool { lock.withLock { busy > 0 } }
+
+    public func submit(_ job: Job) {
+        lock.withLock {
+            if case .report = job {
+                // A report already queued will see the newest state: one is enough.
+                if queuedReports > 0 { return }
+                queuedReports += 1
+            }
+            busy += 1
+        }
+        queue.async { [self] in
+            if case .report = job { lock.withLock { queuedReports -= 1 } }
+            let outcomes = run(job)
+            lock.withLock { inbox += outcomes; busy -= 1 }
+            wake?()
+        }
+    }
+
+    /// The outcomes posted since the last call.
+    public func drain() -> [Outcome] {
+        lock.withLock { defer { inbox.removeAll() }; return inbox }
+    }
+
+    /// Waits until every submitted job has run (tests, and before quitting).
+    public func waitUntilIdle() { queue.sync {} }
+
+    // MARK: on the queue
+
+    private func run(_ job: Job) -> [Outcome] {
+        switch job {
+        case .load:
+            let started = Date()
+            ws.reloadData()
+            return [report(status: "loaded \(ws.snapshot.files.count) files in \(String(format: "%.2f", Date().timeIntervalSince(started))) s", loaded: true)]
+        case .reloadAll:
+            let started = Date()
+            do {
+                try ws.reload()
+                return [report(status: "reloaded: \(ws.snapshot.files.count) files in \(String(format: "%.2f", Date().timeIntervalSince(started))) s", loaded: true)]
+            } catch {
+                return [report(status: "\(error)", loaded: false)]
+            }
+        case .reload(let changed):
+            let started = Date()
+            do {
+                let what = try ws.reload(changed: changed)
+                return [report(status: "reloaded " + (what.isEmpty ? "nothing" : what.joined(separator: ", "))
+                               + " in \(String(format: "%.2f", Date().timeIntervalSince(started))) s", loaded: true)]
+            } catch {
+                return [report(status: "reload: \(error)", loaded: false)]
+            }
+        case .report:
+            return [report(status: nil, loaded: false)]
+        case .file(let entry):
+            do {
+                try Journals.file(entry, folder: ws.folder, journal: journalPath)
+                return [.appealFiled(entry, failure: nil), report(status: nil, loaded: false)]
+            } catch {
+                return [.appealFiled(entry, failure: AppealMessages.words(error))]
+            }
+        }
+    }
+
+    private var lastLoadedAt: Instant = 0
+
+    /// The figures as of now (or the fixed as-of), with the journal read fresh.
+    private func report(status: String?, loaded: Bool) -> Outcome {
+        let asOf = lock.withLock { fixedAsOf } ?? Workspace.now()
+        var journalError: String? = nil
+        let journal: [AppealEntry]
+        do { journal = try Journals.entries(folder: ws.folder, journal: journalPath) }
+        catch { journal = []; journalError = AppealMessages.words(error) }
+        if loaded { lastLoadedAt = Workspace.now() }
+        var text = status
+        if loaded, let text0 = status {
+            let errors = ws.snapshot.errors
+            text = text0 + (errors.isEmpty ? "" : " · \(errors.count) warning\(errors.count == 1 ? "" : "s"): \(errors.last!.description)")
+        }
+        return .report(ws.report(asOf: asOf, journal: journal), journalError: journalError, status: text,
+                       shopName: ws.config.name, loadedAt: lastLoadedAt)
+    }
+}
