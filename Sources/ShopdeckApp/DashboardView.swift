@@ -52,11 +52,12 @@ public enum View {
         }
         if w - DisplayWidth.of(hints) < 40 { hints = s.screen == .dashboard ? "Enter open  ? help  q quit" : "Esc back  ? help  q quit" }
         var left: String
-        if let msg = s.status { left = " " + msg }
-        else if !s.stillWriting.isEmpty {
+        if !s.stillWriting.isEmpty {
+            // The most important thing to know while it lasts: the figures are the last good ones.
             left = " " + s.stillWriting.joined(separator: ", ") + (s.stillWriting.count == 1 ? " is" : " are")
                 + " still being written: showing the last good version"
-        } else if s.loading {
+        } else if let msg = s.status { left = " " + msg }
+        else if s.loading {
             left = " loading…"
         } else {
             left = " \(s.folder) · reloaded \(CST.formatShort(s.lastReload).suffix(5)) (\(String(format: "%.2f", load.seconds)) s) · \(s.report.rulebook)"

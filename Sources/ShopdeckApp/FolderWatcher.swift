@@ -21,7 +21,8 @@ public final class FolderWatcher {
     private var lastScan = Date.distantPast
     private let pollInterval: TimeInterval
 
-    /// Changed text exports whose last record has no line end yet: still being written.
+    /// Changed exports not settled yet (still changing, or a text export whose last record
+    /// has no line end): still being written.
     public private(set) var stillWriting: Set<String> = []
     /// False when the folder itself is gone or unreadable.
     public private(set) var folderReadable = true
@@ -83,6 +84,8 @@ public final class FolderWatcher {
                 lastEvent = now
             }
         }
+        // Changed and not settled yet: still being written, as far as anyone can tell.
+        stillWriting = pending.filter { $0 != "shopdeck.toml" && !$0.hasPrefix("scripts/") && FileReader.entryKind(folder + "/" + $0) != .missing }
         guard !pending.isEmpty, now.timeIntervalSince(lastEvent) >= settle else { return nil }
         // A text export whose last record has no line end is still being written.
         stillWriting = Set(pending.filter { !endsWithLineEnd(folder + "/" + $0) })

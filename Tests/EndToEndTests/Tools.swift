@@ -3,9 +3,13 @@ import Testing
 
 /// The outside programs some end-to-end suites drive. A suite that needs a missing one is
 /// skipped and says which (a fresh machine may lack tmux or sshd); under CI (`CI` set) nothing
-/// skips: the suite runs and fails loudly instead, since `.ci/run` installs them.
+/// skips: the suite runs and fails loudly instead, since `.ci/run` installs them
+/// (`.ci/run` sets `SHOPDECK_REQUIRE_ALL_SUITES=1`; CI also sets `CI`).
 enum Tools {
-    static var underCI: Bool { !(ProcessInfo.processInfo.environment["CI"] ?? "").isEmpty }
+    static var underCI: Bool {
+        let env = ProcessInfo.processInfo.environment
+        return !(env["CI"] ?? "").isEmpty || env["SHOPDECK_REQUIRE_ALL_SUITES"] == "1"
+    }
 
     /// An executable regular file named `name` on PATH (or at an absolute path).
     static func has(_ name: String) -> Bool {
