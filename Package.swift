@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "RulesTests", dependencies: [
             "ShopdeckRules", "ShopdeckModel", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
-        .testTarget(name: "ScreenTests", dependencies: ["ShopdeckScreen", "ShopdeckApp"]),
+        .testTarget(name: "ScreenTests", dependencies: ["ShopdeckScreen", "ShopdeckApp", "ShopdeckRules", "ShopdeckModel"]),
         .testTarget(name: "AppTests", dependencies: ["ShopdeckApp", "ShopdeckRules", "ShopdeckModel", "ShopdeckTerminal", "ShopdeckScreen"]),
         .testTarget(name: "EndToEndTests", dependencies: ["shopdeck", "ShopdeckScreen"]),
     ]

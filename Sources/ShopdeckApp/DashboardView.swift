@@ -167,9 +167,16 @@ enum Panes {
         ]
         if let t = e.tokenUsedBy { out.append([("token used by ", .dim), (t, .good)]) }
         else {
-            let p = e.projection
-            out.append([("this week so far: paid \(Format.int(e.projectionPaid))", .dim),
-                        (p.paidOrdersNeeded > 0 ? " (+\(Format.int(p.paidOrdersNeeded)) to go)" : "", .dim)])
+            // The current week at the pace so far (report-json.md exemption.forecast).
+            let f = e.forecast
+            if let paid = f.paidOrders {
+                var line: Line = [("this week at this pace: ~\(Format.int(paid)) paid", .dim)]
+                if let need = f.paidOrdersNeeded, need > 0 { line.append((" (+\(Format.int(need)) needed)", .warning)) }
+                if let spare = f.lateOrdersToSpare { line.append((" · \(Format.int(spare)) late to spare", spare > 0 ? .dim : .warning)) }
+                out.append(line)
+            } else {
+                out.append([("this week: no paid order yet", .dim)])
+            }
         }
         out.append([("only 超时未发货 is waived; score & compensation apply", .dim)])
         return out

@@ -24,6 +24,7 @@ enum ExemptionRules {
         e.projectionPaid = c.paidOrders
         e.projectionSpotShare = c.spotShare
         e.projectionOnTimeRate = c.onTimeRate
+        e.forecast = forecast(c, asOf: T, rb)
         if e.eligible {
             // Candidates: notified in the current week at or before T, rule exactly 超时未发货.
             let token = violations
@@ -32,6 +33,26 @@ enum ExemptionRules {
             e.tokenUsedBy = token?.violationId
         }
         return e
+    }
+
+    /// The current week projected to its end at the pace so far (see `Forecast`).
+    static func forecast(_ c: ShippingWeek, asOf T: Instant, _ rb: Rulebook) -> ExemptionReport.Forecast {
+        var f = ExemptionReport.Forecast()
+        let elapsed = Double(T - c.weekStart + 1)
+        guard c.paidOrders > 0, elapsed > 0 else { return f }
+        let factor = max(1, Double(CST.week) / elapsed)
+        let paid = Int((Double(c.paidOrders) * factor).rounded())
+        f.paidOrders = paid
+        f.spotShare = c.spotShare
+        f.onTimeRate = c.onTimeRate
+        f.paidOrdersNeeded = max(0, rb.minPaidOrders + 1 - paid)
+        if c.dueOrders > 0 {
+            let due = Double(c.dueOrders) * factor, onTime = Double(c.onTimeOrders) * factor
+            // Largest k with (onTime - k) / due >= threshold.
+            f.lateOrdersToSpare = max(0, Int((onTime - rb.minOnTimeRate * due + 1e-9).rounded(.down)))
+        }
+        f.eligible = paid > rb.minPaidOrders && (c.spotShare ?? -1) > rb.minSpotShare && (c.onTimeRate ?? 1) >= rb.minOnTimeRate
+        return f
     }
 
     /// The criteria that fail: paid orders strictly more, share strictly more, rate at least.

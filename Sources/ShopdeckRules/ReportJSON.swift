@@ -38,6 +38,16 @@ public extension Report {
                 ("paid_orders", .int(e.projectionPaid)), ("spot_share", .opt(e.projectionSpotShare)),
                 ("on_time_rate", .opt(e.projectionOnTimeRate)), ("margins", margins(e.projection)),
             ])),
+            ("forecast", .object([
+                ("paid_orders", e.forecast.paidOrders.map(JSON.int) ?? .null), ("spot_share", .opt(e.forecast.spotShare)),
+                ("on_time_rate", .opt(e.forecast.onTimeRate)), ("eligible", e.forecast.eligible.map(JSON.bool) ?? .null),
+                ("late_orders_to_spare", e.forecast.lateOrdersToSpare.map(JSON.int) ?? .null),
+                ("paid_orders_needed", e.forecast.paidOrdersNeeded.map(JSON.int) ?? .null),
+            ])),
+            ("thresholds", .object([
+                ("min_paid_orders", .int(e.thresholds.minPaidOrders)), ("min_spot_share", .double(e.thresholds.minSpotShare)),
+                ("min_on_time_rate", .double(e.thresholds.minOnTimeRate)),
+            ])),
             ("note", .string("only the 超时未发货 penalty is waived; the shopping-experience score and compensation for delayed orders still apply")),
         ])
         let aftersalesJSON: JSON = .object([

@@ -78,7 +78,25 @@ public struct ExemptionReport: Sendable {
     /// The criteria the evaluated week was judged by (the rulebook version in force on its
     /// Monday): what the screens print, never a literal.
     public var thresholds = Thresholds()
+    /// The current week at the current pace to Sunday 23:59:59 (report-json.md
+    /// `exemption.forecast`).
+    public var forecast = Forecast()
     public init() {}
+
+    /// (interpretation) The pace is the current week's counts so far over the part of the week
+    /// elapsed at T: paid and due orders are projected by that factor; the shares and rates are
+    /// those so far. Every field is nil until the week has a paid order.
+    public struct Forecast: Sendable, Equatable {
+        public var paidOrders: Int?
+        public var spotShare: Double?
+        public var onTimeRate: Double?
+        public var eligible: Bool?
+        /// How many more of the projected due orders may ship late with the rate still at
+        /// least the threshold (0 when already below).
+        public var lateOrdersToSpare: Int?
+        /// More paid orders needed beyond the projection to pass the paid-orders criterion.
+        public var paidOrdersNeeded: Int?
+    }
 
     public struct Thresholds: Sendable, Equatable {
         public var minPaidOrders = 0

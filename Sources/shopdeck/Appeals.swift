@@ -18,10 +18,8 @@ struct FileAppeal: ParsableCommand {
     @Option(name: .long, help: "The statement (required).") var statement: String
     @Option(name: .long, help: "An evidence file (repeatable); relative paths are inside the data folder.") var evidence: [String] = []
     @Option(name: .long, help: "Who files it (default: shopdeck.toml's operator, else $USER).") var `operator`: String?
-    @Flag(name: .customLong("read-only"), help: "Review mode: refuse to write.") var readOnly = false
-
     func run() throws {
-        if readOnly { throw fail("read-only mode: nothing is written") }
+        if options.readOnly { throw fail("read-only mode: nothing is written") }
         let ws = try options.workspace("appeals file")
         let journal = try options.journalEntries("appeals file")
         // Appealability is checked against the real clock: a replay never files (issue 13).
@@ -56,6 +54,7 @@ struct ListAppeals: ParsableCommand {
     @Option(name: .long, help: "The data folder (default: the current folder).") var data = "."
     @Option(name: .long, help: "The journal (default: DATA/.shopdeck/appeals.sqlite).") var journal: String?
     @Option(name: .long, help: "text (default) or json.") var format: OutputFormat = .text
+    @Flag(name: .customLong("read-only"), help: "Review mode: nothing is written (listing never writes anyway).") var readOnly = false
 
     func run() throws {
         let entries: [AppealEntry]

@@ -6,7 +6,6 @@ import ShopdeckModel
 /// Flags of the interactive screen.
 struct ScreenOptions: ParsableArguments {
     @Option(name: .long, help: "Theme name (from themes/) or a theme file path.") var theme: String?
-    @Flag(name: .customLong("read-only"), help: "Review mode: nothing can be changed, the appeal form does not open.") var readOnly = false
 }
 
 struct Dashboard: ParsableCommand {
@@ -18,13 +17,12 @@ struct Dashboard: ParsableCommand {
         // Config and rules are checked first (a broken one ends here with its reason); the
         // data loads behind the screen, which answers keys meanwhile.
         let ws = try options.prepared("dashboard")
-        let fixed = options.asOf == nil ? nil : try options.instant()
-        try open(ws, fixedAsOf: fixed, screen: screen, journal: options.journal)
+        try open(ws, fixedAsOf: try options.fixedInstant(), screen: screen, readOnly: options.readOnly, journal: options.journal)
     }
 }
 
-func open(_ ws: Workspace, fixedAsOf: Instant?, screen: ScreenOptions, journal: String?) throws {
-    let runner = DashboardRunner(ws: ws, fixedAsOf: fixedAsOf, theme: screen.theme, readOnly: screen.readOnly, journalPath: journal, needsLoad: true)
+func open(_ ws: Workspace, fixedAsOf: Instant?, screen: ScreenOptions, readOnly: Bool, journal: String?) throws {
+    let runner = DashboardRunner(ws: ws, fixedAsOf: fixedAsOf, theme: screen.theme, readOnly: readOnly, journalPath: journal, needsLoad: true)
     do { try runner.run() } catch {
         throw Output.fail("dashboard", "\(error)")
     }
@@ -43,6 +41,7 @@ struct Demo: ParsableCommand {
     var asOf: String?
     @Option(name: .customLong("orders-per-week"), help: "Orders a week (six weeks are written).") var ordersPerWeek = 3400
     @OptionGroup var screen: ScreenOptions
+    @Flag(name: .customLong("read-only"), help: "Review mode: nothing can be changed, the appeal form does not open.") var readOnly = false
 
     func run() throws {
         var anchor = Workspace.now()
@@ -60,7 +59,7 @@ struct Demo: ParsableCommand {
             return
         }
         let ws = try Workspace.prepare(folder: folder)
-        try open(ws, fixedAsOf: asOf == nil ? nil : anchor, screen: screen, journal: nil)
+        try open(ws, fixedAsOf: asOf == nil ? nil : anchor, screen: screen, readOnly: readOnly, journal: nil)
         Output.out("demo shop: \(folder)")
     }
 }

@@ -28,13 +28,22 @@ struct DataOptions: ParsableArguments {
     @Option(name: .long, help: "The appeal journal (default: DATA/.shopdeck/appeals.sqlite).")
     var journal: String?
 
+    @Flag(name: .customLong("read-only"), help: "Review mode: nothing is written (no journal, no file at all); the journal is still read.")
+    var readOnly = false
+
     @Option(name: .long, help: ArgumentHelp("A password for encrypted workbooks (repeatable; also SHOPDECK_XLSX_PASSWORD and shopdeck.toml's export_passwords).", valueName: "PASSWORD"))
     var password: [String] = []
 
+    /// The fixed as-of instant, or nil for live (no `--as-of`, or `--as-of now`).
+    func fixedInstant() throws -> Instant? {
+        guard let s = asOf, s.trimmingCharacters(in: .whitespaces).lowercased() != "now" else { return nil }
+        return try instant()
+    }
+
     func instant() throws -> Instant {
-        guard let s = asOf else { return Workspace.now() }
+        guard let s = asOf, s.trimmingCharacters(in: .whitespaces).lowercased() != "now" else { return Workspace.now() }
         guard case .value(let t) = CST.parse(s) else {
-            throw ValidationError("cannot read --as-of '\(s)': use \"YYYY-MM-DD HH:MM:SS\" (China Standard Time)")
+            throw ValidationError("cannot read --as-of '\(s)': use \"YYYY-MM-DD HH:MM:SS\" (China Standard Time) or now")
         }
         return t
     }

@@ -37,6 +37,34 @@ struct ExemptionTests {
         #expect(r.violations.filter(\.exemptionApplicable).map(\.violationId) == ["V1"])
     }
 
+    /// report-json.md `exemption.forecast`: the current week at the pace so far.
+    @Test func forecastAtTheCurrentPace() throws {
+        var o = Orders()
+        // Week of 2023-03-06; T = Wednesday 12:00 (60 h of 168: factor 2.8). 100 paid, all
+        // spot; 50 of them due by T, 1 of those late.
+        for i in 0..<100 {
+            let due = i < 50
+            let paid = due ? "2023-03-06 00:00:00" : "2023-03-08 11:00:00"
+            let deadline = t(paid) + 24 * 3600
+            o.add(String(format: "F%03d", i), paid: paid, hours: 24, status: due ? "已发货" : "待发货",
+                  shipped: due ? CST.format(i == 0 ? deadline + 60 : deadline - 60) : "")
+        }
+        let r = try run(["orders.csv": o.text], asOf: "2023-03-08 12:00:00")
+        let f = r.exemption.forecast
+        #expect(f.paidOrders == 280)
+        #expect(f.spotShare == 1.0 && f.onTimeRate == 0.98)
+        #expect(f.paidOrdersNeeded == 2721)
+        // 140 projected due, 137.2 on time; 0.97 × 140 = 135.8: one more may ship late.
+        #expect(f.lateOrdersToSpare == 1)
+        #expect(f.eligible == false)
+        let json = r.json().serialized()
+        #expect(json.contains("\"forecast\":{\"paid_orders\":280,\"spot_share\":1.0,\"on_time_rate\":0.98,\"eligible\":false,\"late_orders_to_spare\":1,\"paid_orders_needed\":2721}"))
+        // No paid order yet this week: no pace, every field null.
+        let quiet = try run(["orders.csv": o.text], asOf: "2023-03-13 00:00:01")
+        #expect(quiet.exemption.forecast == ExemptionReport.Forecast())
+        #expect(quiet.json().serialized().contains("\"forecast\":{\"paid_orders\":null,\"spot_share\":null,\"on_time_rate\":null,\"eligible\":null,\"late_orders_to_spare\":null,\"paid_orders_needed\":null}"))
+    }
+
     @Test func paidOrdersMustBeStrictlyMore() throws {
         let e = try run(["orders.csv": week(paid: 3000, spot: 2900, late: 0)], asOf: "2023-03-06 10:00:00").exemption
         #expect(e.failed == ["paid_orders"] && !e.eligible)
