@@ -104,6 +104,16 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         Timings.mark("start")
+        if let shops = Fleet.shops(in: options.data) {
+            // A folder of shop folders: each shop's report exactly as alone.
+            let fleet = Fleet.load(folder: options.data, shops: shops, asOf: try options.fixedInstant(), rulesFile: options.rules,
+                                   passwords: Workspace.passwords(flags: options.password))
+            switch format {
+            case .json: Output.json(Fleet.json(fleet).serialized(pretty: true))
+            case .text: Output.out(Fleet.text(fleet), terminator: "")
+            }
+            return
+        }
         let ws = try options.workspace("report")
         let journal = try options.journalEntries("report")
         Timings.mark("journal")
@@ -126,6 +136,7 @@ struct Check: ParsableCommand {
     /// file of any table loaded, or the journal cannot be read; else 1 when any finding (late,
     /// at-risk, breached, appealable, coupon warnings, copy, skipped files and bad rows), else 0.
     func run() throws {
+        if let shops = Fleet.shops(in: options.data) { try fleet(shops); return }
         let ws = try options.workspace("check")
         let journal = try options.journalEntries("check")
         let report = ws.report(asOf: try options.instant(), journal: journal)
@@ -139,6 +150,28 @@ struct Check: ParsableCommand {
         }
         for l in lines { Output.out(l) }
         if !lines.isEmpty { throw ExitCode(1) }
+    }
+}
+
+extension Check {
+    /// A fleet: every shop checked, each finding prefixed with the shop's name; the exit
+    /// status is the worst shop's.
+    func fleet(_ shops: [String]) throws {
+        let fleet = Fleet.load(folder: options.data, shops: shops, asOf: try options.fixedInstant(), rulesFile: options.rules,
+                               passwords: Workspace.passwords(flags: options.password))
+        var worst: Int32 = 0
+        for s in Fleet.ranked(fleet) {
+            guard let r = s.report else {
+                Output.err("\(s.name): cannot be loaded: \(s.error ?? "?")"); worst = 2; continue
+            }
+            if let j = s.journalError { Output.err("\(s.name): the appeal journal cannot be read: \(j)"); worst = 2 }
+            if r.load.files.isEmpty { Output.err("\(s.name): no export of any table was loaded"); worst = 2; continue }
+            var lines = Findings.lines(r)
+            for e in r.load.errors { lines.append((r.load.skippedFiles.contains(e.file) ? "load error: " : "bad row skipped: ") + e.description) }
+            for l in lines { Output.out("\(s.name): \(l)") }
+            if !lines.isEmpty { worst = max(worst, 1) }
+        }
+        if worst != 0 { throw ExitCode(worst) }
     }
 }
 

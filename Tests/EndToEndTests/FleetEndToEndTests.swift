@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+
+/// `report` and `check` on a folder of shop folders, through the real binary.
+@Suite("End to end: a fleet of shops")
+struct FleetEndToEndTests {
+    func fleet(broken: Bool) throws -> String {
+        let root = Harness.tempDir("fleet")
+        let head = "order_id,paid_at,promised_ship_at,status,shipped_at\n"
+        for (name, row) in [("a-late", "L1,2023-03-04 09:00:00,2023-03-05 09:00:00,待发货,\n"), ("b-quiet", "Q1,2023-03-01 10:00:00,2023-03-02 10:00:00,已发货,2023-03-01 12:00:00\n")] {
+            try FileManager.default.createDirectory(atPath: root + "/" + name, withIntermediateDirectories: true)
+            try (head + row).write(toFile: root + "/" + name + "/orders.csv", atomically: true, encoding: .utf8)
+        }
+        if broken {
+            try FileManager.default.createDirectory(atPath: root + "/c-broken", withIntermediateDirectories: true)
+            try "[店铺]\n".write(toFile: root + "/c-broken/shopdeck.toml", atomically: true, encoding: .utf8)
+        }
+        return root
+    }
+
+    @Test func checkExitsWithTheWorstShopAndNamesEachFinding() throws {
+        let ok = try fleet(broken: false)
+        let r = try Harness.shopdeck(["check", "--data", ok, "--as-of", "2023-03-06 10:00:00"])
+        #expect(r.status == 1)
+        #expect(r.stdout == "a-late: late: order L1 was due 2023-03-05 09:00:00 and is not shipped\n")
+        let bad = try fleet(broken: true)
+        let b = try Harness.shopdeck(["check", "--data", bad, "--as-of", "2023-03-06 10:00:00"])
+        #expect(b.status == 2)
+        #expect(b.stderr.hasPrefix("c-broken: cannot be loaded: "))
+    }
+
+    @Test func reportJSONListsEveryShop() throws {
+        let root = try fleet(broken: true)
+        let r = try Harness.shopdeck(["report", "--data", root, "--as-of", "2023-03-06 10:00:00", "--format", "json"])
+        #expect(r.status == 0)
+        let j = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let shops = j["shops"] as! [[String: Any]]
+        #expect(shops.map { $0["path"] as! String } == ["a-late", "b-quiet", "c-broken"])
+        #expect(shops.map { $0["name"] as! String } == ["a-late", "b-quiet", "c-broken"])
+        #expect(shops[2]["report"] is NSNull && (shops[2]["error"] as? String)?.isEmpty == false)
+        let late = (shops[0]["report"] as! [String: Any])["shipping"] as! [String: Any]
+        #expect(late["late_unshipped"] as! [String] == ["L1"])
+        let text = try Harness.shopdeck(["report", "--data", root, "--as-of", "2023-03-06 10:00:00"]).stdout
+        let rows = text.split(separator: "\n").map(String.init)
+        #expect(rows.count == 4 && rows[1].hasPrefix("c-broken ") && rows[2].hasPrefix("a-late ") && rows[3].hasPrefix("b-quiet "))
+    }
+}
