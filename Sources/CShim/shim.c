@@ -37,6 +37,19 @@ int shim_start(int want_color) {
     in_ = fdopen(dup(0), "r");
     if (!out_ || !in_) return -1;
     screen_ = newterm(NULL, out_, in_);
+    if (screen_) {
+        /* A terminal description without cursor addressing (TERM=dumb, an editor's shell):
+           run as a plain vt100, without colour, rather than refuse to start. */
+        set_term(screen_);
+        char *cup = tigetstr("cup");
+        if (cup == NULL || cup == (char *)-1) {
+            endwin();
+            delscreen(screen_);
+            screen_ = newterm("vt100", out_, in_);
+            want_color = 0;
+            if (!screen_) return -1;
+        }
+    }
     if (!screen_) {
         /* Unknown TERM: fall back to xterm-256color, then xterm. */
         screen_ = newterm("xterm-256color", out_, in_);

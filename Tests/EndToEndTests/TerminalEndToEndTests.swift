@@ -55,6 +55,14 @@ struct TerminalEndToEndTests {
         try tmux.waitFor("EXIT=0")
     }
 
+    @Test func aDumbTerminalRunsWithoutColourInsteadOfRefusing() throws {
+        let tmux = try Tmux(width: 100, height: 30, command: "\(Harness.binary) --data \(Tmux.quote(Self.data)) --as-of '2026-11-24 16:00:00'",
+                            env: ["TERM": "dumb", "LANG": "C.UTF-8"])
+        try tmux.waitForDashboard()
+        try tmux.send("q")
+        try tmux.waitFor("EXIT=0")
+    }
+
     @Test func aBrokenThemeFallsBackToTheDefault() throws {
         let bad = Harness.tempDir("theme") + "/broken.toml"
         try "[roles]\nbreach = { fg = \"ultraviolet\" }\n".write(toFile: bad, atomically: true, encoding: .utf8)
