@@ -34,7 +34,8 @@ public enum Fleet {
 
     /// Every shop's report as of `asOf` (nil: now), loaded concurrently on all cores. A shop's
     /// report is exactly what `report --data SHOP` gives.
-    public static func load(folder: String, shops: [String], asOf: Instant?, rulesFile: String?, passwords: [String]) -> [Shop] {
+    public static func load(folder: String, shops: [String], asOf: Instant?, rulesFile: String?, passwords: [String],
+                            recordHistory: Bool = false) -> [Shop] {
         final class Slot: @unchecked Sendable { var shop: Shop? }
         let slots = shops.map { _ in Slot() }
         DispatchQueue.concurrentPerform(iterations: shops.count) { i in
@@ -46,7 +47,9 @@ public enum Fleet {
                 var journal: [AppealEntry] = []
                 do { journal = try Journals.entries(folder: path, journal: nil) }
                 catch { shop.journalError = AppealMessages.words(error) }
-                shop.report = ws.report(asOf: asOf ?? Workspace.now(), journal: journal)
+                let report = ws.report(asOf: asOf ?? Workspace.now(), journal: journal)
+                if recordHistory { History.record(report, folder: path) }
+                shop.report = report
             } catch {
                 shop.error = "\(error)"
             }

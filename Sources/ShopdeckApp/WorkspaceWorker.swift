@@ -42,6 +42,9 @@ public final class WorkspaceWorker: @unchecked Sendable {
     /// Called (on the worker's queue) after an outcome is posted: wakes the loop.
     public var wake: (@Sendable () -> Void)?
 
+    /// Finished weeks of live computations are kept in the shop's history (not in review mode).
+    public var recordsHistory = false
+
     public init(workspace: Workspace, journalPath: String?, fixedAsOf: Instant?) {
         ws = workspace
         self.journalPath = journalPath
@@ -120,7 +123,8 @@ public final class WorkspaceWorker: @unchecked Sendable {
 
     /// The figures as of now (or the fixed as-of), with the journal read fresh.
     private func report(status: String?, loaded: Bool) -> Outcome {
-        let asOf = lock.withLock { fixedAsOf } ?? Workspace.now()
+        let fixed = lock.withLock { fixedAsOf }
+        let asOf = fixed ?? Workspace.now()
         var journalError: String? = nil
         let journal: [AppealEntry]
         do { journal = try Journals.entries(folder: ws.folder, journal: journalPath) }
@@ -131,7 +135,8 @@ public final class WorkspaceWorker: @unchecked Sendable {
             let errors = ws.snapshot.errors
             text = text0 + (errors.isEmpty ? "" : " · \(errors.count) warning\(errors.count == 1 ? "" : "s"): \(errors.last!.description)")
         }
-        return .report(ws.report(asOf: asOf, journal: journal), journalError: journalError, status: text,
-                       shopName: ws.config.name, loadedAt: lastLoadedAt)
+        let r = ws.report(asOf: asOf, journal: journal)
+        if loaded && fixed == nil && recordsHistory { History.record(r, folder: ws.folder) }
+        return .report(r, journalError: journalError, status: text, shopName: ws.config.name, loadedAt: lastLoadedAt)
     }
 }

@@ -40,6 +40,7 @@ final class DashboardRunner {
         state.themeNames = ThemeLoader.available()
         if readOnly { state.readOnlyReason = "--read-only" }
         else if let why = Journals.unwritable(folder: ws.folder, journal: journalPath) { state.readOnlyReason = why }
+        worker.recordsHistory = state.readOnlyReason == nil
         state.loading = true
         state.dataLoaded = false
         worker.submit(needsLoad ? .load : .report)

@@ -9,7 +9,7 @@ struct Shopdeck: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shopdeck",
         abstract: "A terminal dashboard for Kuaishou shop (快手小店) operators: shipping deadlines, the spot-goods exemption, after-sales limits, violations and appeals, timed coupons.",
-        subcommands: [Dashboard.self, Demo.self, ReportCommand.self, Inspect.self, Check.self, Appeals.self, Bench.self],
+        subcommands: [Dashboard.self, Demo.self, ReportCommand.self, Inspect.self, Check.self, HistoryCommand.self, Appeals.self, Bench.self],
         defaultSubcommand: Dashboard.self
     )
 }
@@ -106,8 +106,9 @@ struct ReportCommand: ParsableCommand {
         Timings.mark("start")
         if let shops = Fleet.shops(in: options.data) {
             // A folder of shop folders: each shop's report exactly as alone.
-            let fleet = Fleet.load(folder: options.data, shops: shops, asOf: try options.fixedInstant(), rulesFile: options.rules,
-                                   passwords: Workspace.passwords(flags: options.password))
+            let fixed = try options.fixedInstant()
+            let fleet = Fleet.load(folder: options.data, shops: shops, asOf: fixed, rulesFile: options.rules,
+                                   passwords: Workspace.passwords(flags: options.password), recordHistory: fixed == nil && !options.readOnly)
             switch format {
             case .json: Output.json(Fleet.json(fleet).serialized(pretty: true))
             case .text: Output.out(Fleet.text(fleet), terminator: "")
@@ -119,6 +120,8 @@ struct ReportCommand: ParsableCommand {
         Timings.mark("journal")
         let report = ws.report(asOf: try options.instant(), journal: journal)
         Timings.mark("rules")
+        // A live computation keeps its finished weeks (never in review mode or a replay).
+        if try options.fixedInstant() == nil && !options.readOnly { History.record(report, folder: options.data) }
         switch format {
         case .json: Output.json(report.json().serialized(pretty: true))
         case .text: Output.out(TextReport.render(report, folder: options.data), terminator: "")
@@ -140,6 +143,7 @@ struct Check: ParsableCommand {
         let ws = try options.workspace("check")
         let journal = try options.journalEntries("check")
         let report = ws.report(asOf: try options.instant(), journal: journal)
+        if try options.fixedInstant() == nil && !options.readOnly { History.record(report, folder: options.data) }
         if report.load.files.isEmpty {
             for e in report.load.errors { Output.err("load error: \(e.description)") }
             throw Output.fail("check", "no export of any table was loaded from \(options.data) (an empty folder, or only files that are not exports)")
@@ -157,8 +161,9 @@ extension Check {
     /// A fleet: every shop checked, each finding prefixed with the shop's name; the exit
     /// status is the worst shop's.
     func fleet(_ shops: [String]) throws {
-        let fleet = Fleet.load(folder: options.data, shops: shops, asOf: try options.fixedInstant(), rulesFile: options.rules,
-                               passwords: Workspace.passwords(flags: options.password))
+        let fixed = try options.fixedInstant()
+        let fleet = Fleet.load(folder: options.data, shops: shops, asOf: fixed, rulesFile: options.rules,
+                               passwords: Workspace.passwords(flags: options.password), recordHistory: fixed == nil && !options.readOnly)
         var worst: Int32 = 0
         for s in Fleet.ranked(fleet) {
             guard let r = s.report else {
@@ -172,6 +177,34 @@ extension Check {
             if !lines.isEmpty { worst = max(worst, 1) }
         }
         if worst != 0 { throw ExitCode(worst) }
+    }
+}
+
+enum HistoryFormat: String, ExpressibleByArgument, CaseIterable { case text, json, csv }
+
+/// `shopdeck history`: the finished weeks kept in the shop's history, with this moment's
+/// finished weeks over them (terminal-ui.md, History and forecast).
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "history", abstract: "The finished weeks' figures, kept after the exports drop them.")
+    @OptionGroup var options: DataOptions
+    @Option(name: .long, help: "text (default), json or csv.") var format: HistoryFormat = .text
+
+    func run() throws {
+        let ws = try options.workspace("history")
+        let journal = try options.journalEntries("history")
+        let live = try options.fixedInstant() == nil
+        let report = ws.report(asOf: try options.instant(), journal: journal)
+        if live && !options.readOnly { History.record(report, folder: options.data) }
+        let stored: [History.Week]
+        do { stored = try History.stored(folder: options.data) }
+        catch { throw Output.fail("history", "the history \(History.path(folder: options.data)) cannot be read: \(error)") }
+        // A replay shows what is stored and, over it, what the exports say as of that moment.
+        let weeks = History.merged(stored: stored, current: History.finishedWeeks(report))
+        switch format {
+        case .json: Output.json(History.json(weeks).serialized(pretty: true))
+        case .csv: Output.out(History.csv(weeks), terminator: "")
+        case .text: Output.out(History.text(weeks), terminator: "")
+        }
     }
 }
 

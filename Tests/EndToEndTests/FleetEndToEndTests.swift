@@ -45,3 +45,28 @@ struct FleetEndToEndTests {
         #expect(rows.count == 4 && rows[1].hasPrefix("c-broken ") && rows[2].hasPrefix("a-late ") && rows[3].hasPrefix("b-quiet "))
     }
 }
+
+/// `shopdeck history` through the real binary: the weeks survive the exports.
+@Suite("End to end: history")
+struct HistoryEndToEndTests {
+    @Test func historySurvivesTheExportsAndReviewWritesNothing() throws {
+        let data = try Harness.demo(perWeek: 100, anchor: Harness.nowCST())
+        let ro = try Harness.shopdeck(["history", "--data", data, "--format", "json", "--read-only"])
+        #expect(ro.status == 0)
+        #expect(!FileManager.default.fileExists(atPath: data + "/.shopdeck/history.sqlite"))
+        let first = try Harness.shopdeck(["history", "--data", data, "--format", "json"])
+        #expect(first.status == 0)
+        let weeks = (try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as! [String: Any])["weeks"] as! [[String: Any]]
+        #expect(weeks.count >= 5)
+        #expect(FileManager.default.fileExists(atPath: data + "/.shopdeck/history.sqlite"))
+        // The order exports go: the stored weeks stay, figure for figure.
+        for f in try FileManager.default.contentsOfDirectory(atPath: data) where f.hasPrefix("orders") || f.hasPrefix("订单") {
+            try FileManager.default.removeItem(atPath: data + "/" + f)
+        }
+        let after = try Harness.shopdeck(["history", "--data", data, "--format", "json"])
+        #expect(after.stdout == first.stdout)
+        let csv = try Harness.shopdeck(["history", "--data", data, "--format", "csv"]).stdout
+        #expect(csv.hasPrefix("week_start,paid_orders,spot_share,due_orders,on_time_rate,pickup_anomaly_rate,refund_only_avg_hours,return_refund_avg_hours\n"))
+        #expect(csv.split(separator: "\n").count == weeks.count + 1)
+    }
+}

@@ -125,7 +125,8 @@ struct LiveDataEndToEndTests {
         try tmux.waitFor("Violations · 违规记录")
         try tmux.send("q")
         try tmux.waitFor("EXIT=0")
-        for cmd in [["report", "--format", "json"], ["check"], ["appeals", "list"], ["report", "--read-only"]] {
+        for cmd in [["report", "--format", "json", "--read-only"], ["check", "--read-only"], ["appeals", "list", "--read-only"],
+                    ["history", "--read-only"], ["report", "--read-only"]] {
             _ = try Harness.shopdeck(cmd + ["--data", data])
         }
         #expect(tree() == before)
