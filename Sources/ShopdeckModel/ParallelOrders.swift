@@ -20,6 +20,14 @@ extension DataLoader {
               let head = try? FileReader.readHead(path, bytes: 1 << 20) else { return false }
         let encoding = head.withUnsafeBytes { TextEncoding.sniff($0, isWhole: false) }
         guard encoding == .utf8 || encoding == .utf8BOM else { return false }
+        // The encoding is decided on the whole file (data-formats.md "Text"). A head of valid
+        // UTF-8 holding real multi-byte text settles it (GB18030 text is invalid UTF-8 at
+        // almost every character): then only the texts the table keeps are checked, each
+        // distinct one once, after typing. A head of plain ASCII settles nothing: every byte
+        // of every chunk is scanned.
+        var headScan = UTF8Scan()
+        head.withUnsafeBytes { headScan.feed($0) }
+        let settled = headScan.invalid == 0 && headScan.multibyte >= 64
         let bom = encoding == .utf8BOM ? 3 : 0
         let separator: UInt8 = name.lowercased().hasSuffix(".tsv") ? 0x09 : 0x2C
         // The header among the first records of the head.
@@ -84,9 +92,13 @@ extension DataLoader {
             let h = parts[c]
             var p = CSVParser(separator: separator, line: 1)
             do {
-                h.left = try FileReader.streamRange(path, from: bounds[c], to: bounds[c + 1], parser: &p, final: c == chunks - 1, chunkSize: 1 << 18,
-                                                    scan: &h.scan) { rec, b in
-                    h.sink.accept(rec, UnsafeRawBufferPointer(b))
+                let emit = { (rec: CSVRecord, b: UnsafeMutableRawBufferPointer) in h.sink.accept(rec, UnsafeRawBufferPointer(b)) }
+                if settled {
+                    h.left = try FileReader.streamRange(path, from: bounds[c], to: bounds[c + 1], parser: &p, final: c == chunks - 1,
+                                                        chunkSize: 1 << 18, scan: nil, emit: emit)
+                } else {
+                    h.left = try FileReader.streamRange(path, from: bounds[c], to: bounds[c + 1], parser: &p, final: c == chunks - 1,
+                                                        chunkSize: 1 << 18, scan: &h.scan, emit: emit)
                 }
                 h.lines = p.line - 1
             } catch { h.failed = true }
@@ -94,7 +106,8 @@ extension DataLoader {
         Timings.mark("load: typed \(chunks) chunks")
         let sinks = parts.map(\.sink)
         if parts.contains(where: { $0.failed }) || parts.dropLast().contains(where: { $0.left != 0 }) || sinks.contains(where: \.overflowed)
-            || parts.contains(where: { $0.scan.invalid > 0 || $0.scan.pending > 0 }) {
+            || parts.contains(where: { $0.scan.invalid > 0 || $0.scan.pending > 0 })
+            || (settled && !sinks.allSatisfy({ $0.keptTextsAreValidUTF8 })) {
             // A split fell inside a quoted field (or a chunk had far more rows than its bytes
             // suggested, or the text is not all valid UTF-8, which the one pass decides on the
             // whole file): read the file in one pass.

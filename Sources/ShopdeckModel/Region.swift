@@ -236,6 +236,17 @@ public struct ByteInterner: Sendable {
         }
     }
 
+    /// Whether every distinct text is valid UTF-8 (each checked once, however often it occurs).
+    public var allValidUTF8: Bool {
+        arena.withUnsafeBytes { ab in
+            offsets.allSatisfy { off in
+                let o = Int(off)
+                let len = Int(ab.loadUnaligned(fromByteOffset: o + 4, as: UInt32.self))
+                return TextEncoding.isValidUTF8(UnsafeRawBufferPointer(rebasing: ab[(o + 8)..<(o + 8 + len)]), allowTruncatedEnd: false)
+            }
+        }
+    }
+
     public func string(_ idx: Int32) -> String {
         let o = Int(offsets[Int(idx)])
         return arena.withUnsafeBytes { ab in

@@ -296,6 +296,9 @@ final class OrdersSink: RowSink {
         let idb = at(rec, buf, cId)
         guard let (lo, hi) = Cell.idBounds(idb) else { fail(rec, "order_id", "required cell is empty"); return }
         if Cell.isScientific(idb, lo, hi) { fail(rec, "order_id", "the id \(show(idb)) \(Cell.scientificIdReason)"); return }
+        var high: UInt8 = 0
+        for k in lo..<hi { high |= idb[k] }
+        if high >= 0x80, !TextEncoding.isValidUTF8(UnsafeRawBufferPointer(rebasing: idb[lo..<hi]), allowTruncatedEnd: false) { sawInvalidId = true }
         let paidCell = at(rec, buf, cPaid)
         let paid: Instant
         switch CST.parse(paidCell) {
@@ -391,6 +394,14 @@ final class OrdersSink: RowSink {
     }
 
     @inline(__always)
+    /// Whether every text this sink kept (regions, product ids and names, campaign names) is
+    /// valid UTF-8. Ids are checked as typed (`sawNonASCIIId`).
+    var keptTextsAreValidUTF8: Bool {
+        !sawInvalidId && stored.regions.texts.allValidUTF8 && stored.texts.allValidUTF8 && stored.productIds.allValidUTF8
+    }
+    /// An order id with a byte that is not valid UTF-8.
+    var sawInvalidId = false
+
     func productId(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer) -> Int32 {
         trimmedCell(rec, buf, cProductId).map { stored.productIds.intern($0).index } ?? -1
     }

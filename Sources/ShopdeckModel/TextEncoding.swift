@@ -59,13 +59,27 @@ public struct UTF8Scan {
                 while i + 8 <= n, b.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
                 if i >= n { break }
                 let c = b[i]
+                if c < 0x80 { i += 1; continue }
+                let len: Int
+                if c >= 0xC2 && c <= 0xDF { len = 2 }
+                else if c >= 0xE0 && c <= 0xEF { len = 3 }
+                else if c >= 0xF0 && c <= 0xF4 { len = 4 }
+                else { invalid += 1; i += 1; continue }
+                // A whole character inside this block: checked at once (the common case;
+                // Chinese text is mostly 3-byte characters).
+                if i + len <= n {
+                    let c1 = b[i + 1]
+                    var ok = c1 & 0xC0 == 0x80
+                    if len >= 3 {
+                        ok = ok && b[i + 2] & 0xC0 == 0x80
+                        if len == 3 { ok = ok && !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0) }
+                        else { ok = ok && b[i + 3] & 0xC0 == 0x80 && !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90) }
+                    }
+                    if ok { multibyte += 1; i += len; continue }
+                }
+                // Cut by the block's end, or invalid: byte by byte below, exactly.
+                lead = c; seen = 1; need = len - 1
                 i += 1
-                if c < 0x80 { continue }
-                if c >= 0xC2 && c <= 0xDF { need = 1 }
-                else if c >= 0xE0 && c <= 0xEF { need = 2 }
-                else if c >= 0xF0 && c <= 0xF4 { need = 3 }
-                else { invalid += 1; continue }
-                lead = c; seen = 1
                 continue
             }
             let c = b[i]

@@ -21,6 +21,20 @@ struct ParallelLoadTests {
         #expect(a.files == b.files)
     }
 
+    /// A head of Chinese text settles the encoding, so chunks are not scanned byte by byte;
+    /// a damaged product name further on is still caught (the kept texts are checked) and the
+    /// one pass reports its cell, as for a file read in one pass.
+    @Test func aDamagedTextAfterAChineseHeadIsStillReported() {
+        var bytes = Array("订单号,订单支付时间,预售/承诺发货时间,订单状态,商品名称\n".utf8)
+        for i in 0..<3000 { bytes += Array("O\(i),2023-03-01 10:00:00,2023-03-02 10:00:00,待发货,商品名称\(i % 40)\n".utf8) }
+        bytes += Array("BAD,2023-03-01 10:00:00,2023-03-02 10:00:00,待发货,".utf8) + [0xE5, 0x28, 0x0A]
+        let dir = makeFolder([:], bytes: ["orders.csv": bytes])
+        let p = load(dir, parallel: true), one = load(dir, parallel: false)
+        same(p, one)
+        #expect(p.orders.count == 3001)
+        #expect(p.warnings.map(\.description) == ["orders.csv:3002:5: product_name: holds bytes that are not valid in the file's encoding (the file is damaged or mixes encodings): re-export it, or save it again as UTF-8; read as absent"])
+    }
+
     @Test func sameTableAsOnePass() {
         var text = "\u{FEFF}order_id,paid_at,promised_ship_at,status,shipped_at,ship_to,product_name\n"
         for i in 0..<4000 {
