@@ -33,6 +33,7 @@ let package = Package(
         // The app: state, actions, views, demo data.
         .target(name: "ShopdeckApp", dependencies: [
             "ShopdeckModel", "ShopdeckRules", "ShopdeckScreen", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Thin ncurses backend: copies a buffer to the terminal, reads keys.
         .target(name: "ShopdeckTerminal", dependencies: ["CShim", "ShopdeckScreen"]),
@@ -49,6 +50,6 @@ let package = Package(
         ]),
         .testTarget(name: "ScreenTests", dependencies: ["ShopdeckScreen", "ShopdeckApp", "ShopdeckRules", "ShopdeckModel"]),
         .testTarget(name: "AppTests", dependencies: ["ShopdeckApp", "ShopdeckRules", "ShopdeckModel", "ShopdeckTerminal", "ShopdeckScreen"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["shopdeck", "ShopdeckScreen"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["shopdeck", "ShopdeckScreen", .product(name: "Crypto", package: "swift-crypto")]),
     ]
 )

@@ -2,13 +2,16 @@
 /// data"): a key nobody reads is an error naming the nearest known key, so an operator never
 /// believes a threshold changed that did not.
 public enum ConfigValidation {
-    /// The known key nearest to `key` (edit distance at most a third of its length + 2).
+    /// The known key nearest to `key` (edit distance at most a third of its length + 1, and
+    /// less than either length).
     public static func nearest(_ key: String, in known: [String]) -> String? {
         let k = Array(key.lowercased())
         var best: (String, Int)? = nil
         for candidate in known {
-            let d = distance(k, Array(candidate.lowercased()))
-            if d <= k.count / 3 + 2, best.map({ d < $0.1 }) ?? true { best = (candidate, d) }
+            let c = Array(candidate.lowercased())
+            let d = distance(k, c)
+            // Near: a few edits for a long key, and never a rewrite of a short one ("店铺" is not "ui").
+            if d <= k.count / 3 + 1, d < min(k.count, c.count), best.map({ d < $0.1 }) ?? true { best = (candidate, d) }
         }
         return best?.0
     }

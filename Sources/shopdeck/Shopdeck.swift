@@ -9,7 +9,7 @@ struct Shopdeck: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shopdeck",
         abstract: "A terminal dashboard for Kuaishou shop (快手小店) operators: shipping deadlines, the spot-goods exemption, after-sales limits, violations and appeals, timed coupons.",
-        subcommands: [Dashboard.self, Demo.self, ReportCommand.self, Inspect.self, Check.self, HistoryCommand.self, Appeals.self, Bench.self],
+        subcommands: [Dashboard.self, Demo.self, ReportCommand.self, Inspect.self, Check.self, HistoryCommand.self, Watch.self, Appeals.self, Bench.self],
         defaultSubcommand: Dashboard.self
     )
 }

@@ -191,7 +191,7 @@ struct HostileInputTests {
         #expect(throws: (any Error).self) { _ = try ShopConfig.parse("[shop]\nnmae = \"x\"\n", file: "f") }
         do { _ = try ShopConfig.parse("[店铺]\n", file: "f"); Issue.record("accepted") } catch {}
         do { _ = try ShopConfig.parse("[\"店铺\"]\n", file: "f"); Issue.record("accepted") } catch {
-            #expect("\(error)" == "f: unknown table or key '店铺'; known: rules, shop")
+            #expect("\(error)" == "f: unknown table or key '店铺'; known: notify, rules, shop, ui")
         }
         let c = try ShopConfig.parse("[shop]\nname = \"小店\"\nrisk_horizon_hours = 6\nexport_passwords = [\"123456\"]\n[rules]\nexemption.min_paid_orders = 10\n", file: "f")
         #expect(c.name == "小店" && c.riskHorizonHours == 6 && c.exportPasswords == ["123456"])

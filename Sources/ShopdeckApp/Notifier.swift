@@ -1,0 +1,167 @@
+import Crypto
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import GRDB
+import ShopdeckModel
+import ShopdeckRules
+
+/// Sends alert batches to DingTalk, Feishu, WeCom robots and plain webhooks (terminal-ui.md,
+/// Alerts), one message per destination per batch, each destination on its own so a slow or
+/// failing one never delays the others. Secrets sign requests and never appear in a log or an
+/// error (`NotifyTarget.label` names a destination).
+public enum Notifier {
+    /// One HTTP request.
+    public struct Request: Equatable {
+        public var url: String
+        public var body: Data
+    }
+
+    /// The DingTalk signature: Base64(HMAC-SHA256(key: secret, "timestamp\nsecret")),
+    /// URL-encoded (the custom robot's 加签).
+    public static func dingtalkSign(timestampMs: Int64, secret: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data("\(timestampMs)\n\(secret)".utf8), using: SymmetricKey(data: Data(secret.utf8)))
+        let b64 = Data(mac).base64EncodedString()
+        return b64.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? b64
+    }
+
+    /// The Feishu signature: Base64(HMAC-SHA256 keyed with "timestamp\nsecret" over an empty
+    /// message) (the custom bot's 签名校验).
+    public static func feishuSign(timestampS: Int64, secret: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(), using: SymmetricKey(data: Data("\(timestampS)\n\(secret)".utf8)))
+        return Data(mac).base64EncodedString()
+    }
+
+    static func json(_ o: [String: Any]) -> Data {
+        (try? JSONSerialization.data(withJSONObject: o, options: [.sortedKeys])) ?? Data("{}".utf8)
+    }
+
+    /// The request carrying `events` to `target`, signed at `nowMs` (epoch milliseconds).
+    public static func request(_ events: [AlertEvent], to target: NotifyTarget, nowMs: Int64) -> Request {
+        let text = events.map(\.message).joined(separator: "\n")
+        switch target.kind {
+        case .dingtalk:
+            var url = target.url
+            if let secret = target.secret {
+                url += (url.contains("?") ? "&" : "?") + "timestamp=\(nowMs)&sign=\(dingtalkSign(timestampMs: nowMs, secret: secret))"
+            }
+            return Request(url: url, body: json(["msgtype": "text", "text": ["content": text]]))
+        case .feishu:
+            var body: [String: Any] = ["msg_type": "text", "content": ["text": text]]
+            if let secret = target.secret {
+                let ts = nowMs / 1000
+                body["timestamp"] = "\(ts)"
+                body["sign"] = feishuSign(timestampS: ts, secret: secret)
+            }
+            return Request(url: target.url, body: json(body))
+        case .wecom:
+            return Request(url: target.url, body: json(["msgtype": "text", "text": ["content": text]]))
+        case .webhook:
+            let list: [[String: Any]] = events.map { e in
+                var o: [String: Any] = ["kind": e.kind.rawValue, "shop": e.shop, "id": e.id, "message": e.message]
+                o["deadline"] = e.deadline.map(CST.format) ?? NSNull()
+                o["hours_left"] = e.hoursLeft ?? NSNull()
+                return o
+            }
+            return Request(url: target.url, body: json(["events": list, "count": list.count]))
+        }
+    }
+
+    /// POSTs `r`; nil on a 2xx answer, else why not (never the URL's query or the secret).
+    public static func post(_ r: Request, label: String, timeout: TimeInterval = 10) -> String? {
+        guard let url = URL(string: r.url) else { return "\(label): not a URL" }
+        var req = URLRequest(url: url, timeoutInterval: timeout)
+        req.httpMethod = "POST"
+        req.setValue("application/json; charset=utf-8", forHTTPHeaderField: "Content-Type")
+        req.httpBody = r.body
+        final class Box: @unchecked Sendable { var result: String? = "no answer" }
+        let box = Box()
+        let done = DispatchSemaphore(value: 0)
+        let task = URLSession.shared.dataTask(with: req) { data, response, error in
+            if let error { box.result = "\(label): \((error as NSError).localizedDescription)" }
+            else if let http = response as? HTTPURLResponse {
+                box.result = (200..<300).contains(http.statusCode) ? nil : "\(label): HTTP \(http.statusCode)"
+                // DingTalk and WeCom answer 200 with an error code in the body.
+                if box.result == nil, let d = data, let o = try? JSONSerialization.jsonObject(with: d) as? [String: Any],
+                   let code = (o["errcode"] ?? o["code"] ?? o["StatusCode"]) as? Int, code != 0 {
+                    box.result = "\(label): refused (code \(code)\((o["errmsg"] ?? o["msg"]).map { ": \($0)" } ?? ""))"
+                }
+            }
+            done.signal()
+        }
+        task.resume()
+        if done.wait(timeout: .now() + timeout + 1) == .timedOut { task.cancel(); return "\(label): timed out" }
+        return box.result
+    }
+
+    /// Sends each destination's batch, every destination at once; a failing one is retried
+    /// with back-off (`delays`) and never holds the others up. Returns each destination's
+    /// outcome (nil: delivered), in the order of `batches`.
+    public static func deliver(_ batches: [(NotifyTarget, [AlertEvent])], nowMs: Int64, delays: [TimeInterval] = [0.5, 2, 5],
+                               log: @escaping @Sendable (String) -> Void) -> [String?] {
+        final class Slot: @unchecked Sendable { var outcome: String? }
+        let slots = batches.map { _ in Slot() }
+        DispatchQueue.concurrentPerform(iterations: batches.count) { i in
+            let (target, events) = batches[i]
+            let req = request(events, to: target, nowMs: nowMs)
+            var outcome = post(req, label: target.label)
+            for d in delays where outcome != nil {
+                log("alert to \(target.label) failed (\(outcome!)); retrying in \(d) s")
+                Thread.sleep(forTimeInterval: d)
+                outcome = post(request(events, to: target, nowMs: nowMs + Int64(d * 1000)), label: target.label)
+            }
+            slots[i].outcome = outcome
+            log(outcome == nil ? "sent \(events.count) alert\(events.count == 1 ? "" : "s") to \(target.label)" : "not sent to \(target.label): \(outcome!)")
+        }
+        return slots.map(\.outcome)
+    }
+}
+
+/// What was sent, per shop, in `.shopdeck/alerts.sqlite`: a destination never gets the same
+/// event twice, across reloads, restarts and `--once` runs. A destination is recorded by a
+/// hash of its kind and URL (never the URL or the secret itself).
+public enum AlertLog {
+    public static func path(folder: String) -> String { folder + "/.shopdeck/alerts.sqlite" }
+
+    public static func destination(_ t: NotifyTarget) -> String {
+        SHA256.hash(data: Data((t.kind.rawValue + " " + t.url).utf8)).map { String(format: "%02x", $0) }.joined().prefix(24).description
+    }
+
+    static func open(folder: String, readOnly: Bool) throws -> DatabaseQueue? {
+        let p = path(folder: folder)
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        if readOnly {
+            guard case .regular = FileReader.entryKind(p) else { return nil }
+            config.readonly = true
+            return try DatabaseQueue(path: p, configuration: config)
+        }
+        if let why = History.unwritable(folder: folder) { throw AppealJournal.Failure.readOnly(why) }
+        try FileManager.default.createDirectory(atPath: folder + "/.shopdeck", withIntermediateDirectories: true)
+        let q = try DatabaseQueue(path: p, configuration: config)
+        try q.writeWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") }
+        try q.write { db in
+            try db.execute(sql: "CREATE TABLE IF NOT EXISTS sent (destination TEXT NOT NULL, key TEXT NOT NULL, sent_at TEXT NOT NULL, PRIMARY KEY (destination, key))")
+        }
+        return q
+    }
+
+    /// The keys already sent to `destination` from `folder`'s shop.
+    public static func sent(folder: String, destination: String) throws -> Set<String> {
+        guard let q = try open(folder: folder, readOnly: true) else { return [] }
+        return try q.read { db in
+            guard try db.tableExists("sent") else { return [] }
+            return Set(try String.fetchAll(db, sql: "SELECT key FROM sent WHERE destination = ?", arguments: [destination]))
+        }
+    }
+
+    public static func record(folder: String, destination: String, keys: [String], at: Instant) throws {
+        guard let q = try open(folder: folder, readOnly: false) else { return }
+        try q.write { db in
+            for k in keys {
+                try db.execute(sql: "INSERT OR IGNORE INTO sent (destination, key, sent_at) VALUES (?, ?, ?)", arguments: [destination, k, CST.format(at)])
+            }
+        }
+    }
+}
