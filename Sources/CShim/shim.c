@@ -162,6 +162,17 @@ void shim_end_frame(int cy, int cx, int show) {
 
 void shim_full_redraw(void) { if (win_) { clearok(win_, TRUE); } }
 
+void shim_bell(const char *text) {
+    if (!screen_) return;
+    beep();
+    if (out_ && text) {
+        fputs("\033]9;", out_);
+        for (const char *p = text; *p; p++) if ((unsigned char)*p >= 0x20 && *p != 0x7f) fputc(*p, out_);
+        fputs("\007", out_);
+        fflush(out_);
+    }
+}
+
 static void restore_and_reraise(int sig) {
     if (screen_) { endwin(); }
     signal(sig, SIG_DFL);

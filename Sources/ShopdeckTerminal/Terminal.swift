@@ -42,6 +42,9 @@ public final class Terminal {
 
     public func stop() { shim_stop() }
 
+    /// The terminal bell and an OSC 9 notification (control characters are dropped from it).
+    public func bell(_ text: String) { shim_bell(text) }
+
     public var size: (width: Int, height: Int) { (Int(shim_cols()), Int(shim_rows())) }
 
     /// Next key within `timeoutMs` (nil on timeout).

@@ -18,6 +18,9 @@ final class DashboardRunner {
     var colorWanted = true
     /// The dashboard was left with Ctrl-C (exit status 130, as after SIGINT).
     var interrupted = false
+    /// `[ui] bell`: the alert events already rung for (each rings once).
+    var bellEnabled = false
+    var rungEvents: Set<String> = []
 
     let worker: WorkspaceWorker
     let folder: String
@@ -41,6 +44,7 @@ final class DashboardRunner {
         if readOnly { state.readOnlyReason = "--read-only" }
         else if let why = Journals.unwritable(folder: ws.folder, journal: journalPath) { state.readOnlyReason = why }
         worker.recordsHistory = state.readOnlyReason == nil
+        bellEnabled = ws.config.bell
         state.loading = true
         state.dataLoaded = false
         worker.submit(needsLoad ? .load : .report)
@@ -94,6 +98,7 @@ final class DashboardRunner {
             case let .report(report, journalError, status, shopName, loadedAt):
                 Update.reportChanged(&state, report)
                 state.dataLoaded = true
+                if bellEnabled { ringForNewEvents(report) }
                 state.journalError = journalError
                 if let shopName { state.shopName = shopName }
                 if loadedAt > 0 { state.lastReload = loadedAt }
@@ -104,6 +109,15 @@ final class DashboardRunner {
                 state.status = text
             }
         }
+    }
+
+    /// Rings once for alert events not rung for before (terminal-ui.md, Alerts: `[ui] bell`).
+    func ringForNewEvents(_ report: Report) {
+        let events = Alerts.events(report, shop: state.shopName ?? folder)
+        let new = events.filter { !rungEvents.contains($0.key) }
+        guard !new.isEmpty else { return }
+        rungEvents.formUnion(new.map(\.key))
+        terminal.bell(new.count == 1 ? new[0].message : "\(new[0].message) (+\(new.count - 1))")
     }
 
     func perform(_ e: Effect) {

@@ -30,6 +30,9 @@ void shim_begin_frame(void);
 void shim_put(int y, int x, const unsigned int *codepoints, int n, int attrs, int pair);
 void shim_end_frame(int cursor_y, int cursor_x, int show_cursor);
 void shim_full_redraw(void);
+/* Rings the terminal bell (or flashes), and sends an OSC 9 notification with `text`
+   (terminals that do not know OSC 9 ignore it). */
+void shim_bell(const char *text);
 
 /* Restores the terminal on SIGINT/SIGTERM/SIGHUP and on crash signals, then lets the
    signal take its course. */
