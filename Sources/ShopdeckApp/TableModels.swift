@@ -139,7 +139,7 @@ public struct TableModel {
             m.ids.append(c.activityId)
             m.details.append(["\(c.activityId) \(c.name ?? "") · \(c.couponType) · 满\(Format.yuan(c.threshold))减\(Format.yuan(c.faceValue)) · plan \(c.livePlan ?? "—")",
                               "applicable goods: " + (c.applicableIds.isEmpty ? "none" : c.applicableIds.joined(separator: ", ")),
-                              "not applicable: " + (c.notApplicable.isEmpty ? "none" : notApplicable(c)),
+                              "not applicable: " + (c.notApplicableSummary ?? (c.notApplicable.isEmpty ? "none" : notApplicable(c))),
                               "warnings: " + (c.warnings.isEmpty ? "none" : c.warnings.joined(separator: ", "))])
         }
         return m

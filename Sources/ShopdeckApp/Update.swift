@@ -95,6 +95,7 @@ public enum Update {
     static func startAppeal(_ s: inout AppState, model: TableModel) -> [Effect] {
         let t = s.table(.appeals)
         let order = model.order(t)
+        guard s.dataLoaded else { s.status = "still loading: the violations are not read yet"; return [] }
         guard t.selected < order.count else { s.status = "no violation selected"; return [] }
         let id = model.ids[order[t.selected]]
         guard let v = s.report.violations.first(where: { $0.violationId == id }) else { return [] }

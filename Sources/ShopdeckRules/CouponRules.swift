@@ -7,21 +7,30 @@ enum CouponRules {
         for c in coupons {
             if let plan = c.livePlan, !plan.isEmpty { minuteCount["\(plan)\u{1}\(floorMinute(c.issueAt))", default: 0] += 1 }
         }
+        // A large catalogue: counts by range queries, not a scan per coupon (issue 18).
+        let index = products.count > CouponIndex.smallCatalogue ? CouponIndex(products, rb) : nil
+        let anchorCounts = index?.anchorCounts(coupons.filter { $0.couponType.trimmingSpaces() == rb.anchorCouponType }) ?? [:]
         var rows: [CouponRow] = []
         for c in coupons {
             let type = c.couponType.trimmingSpaces()
+            if let index {
+                let count = type == rb.anchorCouponType ? anchorCounts[c.activityId + "\u{1}" + CST.format(c.issueAt)] ?? 0
+                    : type == rb.shopCouponType ? index.ownCount(atLeast: c.threshold) : 0
+                var row = CouponRow(activityId: c.activityId, name: c.name, couponType: type, issueAt: c.issueAt, livePlan: c.livePlan,
+                                    status: c.status, threshold: c.threshold, faceValue: c.faceValue, applicableProducts: count,
+                                    applicableIds: index.examples(type: type, threshold: c.threshold, face: c.faceValue, rb: rb),
+                                    warnings: warnings(c, type: type, applicable: count, asOf: T, minuteCount: minuteCount, professionalAnchor: professionalAnchor))
+                row.notApplicableSummary = index.summary(type: type, threshold: c.threshold, face: c.faceValue, applicable: count, rb: rb)
+                rows.append(row)
+                continue
+            }
             let applicable = products.filter { p in
                 guard p.price >= c.threshold else { return false }
                 if type == rb.anchorCouponType { return p.source == rb.allianceSource && p.commission >= c.faceValue }
                 if type == rb.shopCouponType { return p.source != rb.allianceSource }
                 return false
             }.map(\.productId).sorted()
-            var w: [String] = []
-            if c.faceValue >= c.threshold { w.append("face_not_below_threshold") }
-            if applicable.isEmpty { w.append("no_applicable_goods") }
-            if c.issueAt < T && (c.status?.trimmingSpaces() ?? "未开始") == "未开始" { w.append("issue_time_passed") }
-            if let plan = c.livePlan, !plan.isEmpty, minuteCount["\(plan)\u{1}\(floorMinute(c.issueAt))", default: 0] > 1 { w.append("schedule_clash") }
-            if professionalAnchor == false { w.append("not_professional_anchor") }
+            let w = warnings(c, type: type, applicable: applicable.count, asOf: T, minuteCount: minuteCount, professionalAnchor: professionalAnchor)
             var row = CouponRow(activityId: c.activityId, name: c.name, couponType: type, issueAt: c.issueAt, livePlan: c.livePlan,
                                 status: c.status, threshold: c.threshold, faceValue: c.faceValue,
                                 applicableProducts: applicable.count, applicableIds: applicable, warnings: w)
@@ -29,6 +38,16 @@ enum CouponRules {
             rows.append(row)
         }
         return rows.sorted { $0.issueAt != $1.issueAt ? $0.issueAt < $1.issueAt : $0.activityId < $1.activityId }
+    }
+
+    static func warnings(_ c: Coupon, type: String, applicable: Int, asOf T: Instant, minuteCount: [String: Int], professionalAnchor: Bool?) -> [String] {
+        var w: [String] = []
+        if c.faceValue >= c.threshold { w.append("face_not_below_threshold") }
+        if applicable == 0 { w.append("no_applicable_goods") }
+        if c.issueAt < T && (c.status?.trimmingSpaces() ?? "未开始") == "未开始" { w.append("issue_time_passed") }
+        if let plan = c.livePlan, !plan.isEmpty, minuteCount["\(plan)\u{1}\(floorMinute(c.issueAt))", default: 0] > 1 { w.append("schedule_clash") }
+        if professionalAnchor == false { w.append("not_professional_anchor") }
+        return w
     }
 
     static func floorMinute(_ t: Instant) -> Int64 { (t - (((t % 60) + 60) % 60)) / 60 }
@@ -48,22 +67,131 @@ enum CouponRules {
     }
 }
 
-/// rules.md §8: promotion copy against the norms' lexicon.
-enum CopyRules {
-    static func check(id: String, name: String, text: String, source: String, brands: [String], rulebook rb: Rulebook) -> [CopyFinding] {
-        var out: [CopyFinding] = []
-        for norm in rb.copyNorms {
-            if !norm.requires.isEmpty && !norm.requires.contains(where: { text.contains($0) }) { continue }
-            if norm.needsSource && rb.sourceMarkers.contains(where: { text.contains($0) }) { continue }
-            if norm.unlessAuthorisedBrand && brands.contains(where: { !$0.isEmpty && text.contains($0) }) { continue }
-            var found = norm.terms.filter { text.contains($0) }
-            // A term inside a longer matched term of the same norm is not reported twice.
-            found = found.filter { t in !found.contains { $0 != t && $0.contains(t) } }
-            var unique: [String] = []
-            for t in found where !unique.contains(t) { unique.append(t) }
-            if !unique.isEmpty {
-                out.append(CopyFinding(productId: id, productName: name, terms: unique, norm: norm.number, normTitle: norm.title, source: source))
+/// Coupon applicability for a large catalogue (rules.md §7; issue 18): prices sorted once,
+/// a shop coupon's count is one binary search, and every anchor coupon's count (alliance goods
+/// with price ≥ threshold and commission ≥ face value) comes from one sweep by price with a
+/// Fenwick tree over commissions: O((products + coupons) · log products), never a scan per
+/// coupon.
+struct CouponIndex {
+    /// Up to this many products, each coupon lists every applicable and non-applicable product.
+    static let smallCatalogue = 1_000
+
+    let ownPrices: [Int64]                 // the shop's own goods, ascending
+    let allPrices: [Int64]                 // every product, ascending
+    let alliance: [(price: Int64, commission: Int64, id: String)]   // by price, descending
+    let commissions: [Int64]               // distinct alliance commissions, ascending
+    let own: [(price: Int64, id: String)]  // by price, ascending
+
+    init(_ products: [Product], _ rb: Rulebook) {
+        own = products.filter { $0.source != rb.allianceSource }.map { ($0.price, $0.productId) }.sorted { $0.0 < $1.0 }
+        ownPrices = own.map(\.price)
+        allPrices = products.map(\.price).sorted()
+        alliance = products.filter { $0.source == rb.allianceSource }.map { ($0.price, $0.commission, $0.productId) }.sorted { $0.0 > $1.0 }
+        commissions = Array(Set(alliance.map(\.commission))).sorted()
+    }
+
+    /// The first index of `a` (ascending) holding a value ≥ `v`.
+    static func lowerBound(_ a: [Int64], _ v: Int64) -> Int {
+        var lo = 0, hi = a.count
+        while lo < hi { let m = (lo + hi) / 2; if a[m] < v { lo = m + 1 } else { hi = m } }
+        return lo
+    }
+
+    func ownCount(atLeast threshold: Int64) -> Int { ownPrices.count - Self.lowerBound(ownPrices, threshold) }
+
+    /// Each anchor coupon's applicable count, keyed by activity id and issue time.
+    func anchorCounts(_ coupons: [Coupon]) -> [String: Int] {
+        var tree = [Int](repeating: 0, count: commissions.count + 1)
+        func add(_ i: Int) { var i = i + 1; while i < tree.count { tree[i] += 1; i += i & -i } }
+        func prefix(_ n: Int) -> Int { var i = n, s = 0; while i > 0 { s += tree[i]; i -= i & -i }; return s }
+        var out: [String: Int] = [:]
+        var next = 0, inserted = 0
+        for c in coupons.sorted(by: { $0.threshold > $1.threshold }) {
+            while next < alliance.count && alliance[next].price >= c.threshold {
+                add(Self.lowerBound(commissions, alliance[next].commission)); inserted += 1; next += 1
             }
+            out[c.activityId + "\u{1}" + CST.format(c.issueAt)] = inserted - prefix(Self.lowerBound(commissions, c.faceValue))
+        }
+        return out
+    }
+
+    /// Up to 20 applicable products, cheapest first (the drill-down's examples).
+    func examples(type: String, threshold: Int64, face: Int64, rb: Rulebook) -> [String] {
+        if type == rb.shopCouponType { return own[Self.lowerBound(ownPrices, threshold)...].prefix(20).map(\.id) }
+        guard type == rb.anchorCouponType else { return [] }
+        var out: [String] = []
+        for p in alliance.reversed() where p.price >= threshold && p.commission >= face {
+            out.append(p.id)
+            if out.count == 20 { break }
+        }
+        return out
+    }
+
+    /// Why the others do not qualify, as counts by reason.
+    func summary(type: String, threshold: Int64, face: Int64, applicable: Int, rb: Rulebook) -> String {
+        let below = Self.lowerBound(allPrices, threshold)
+        var parts = ["price below threshold: \(below)"]
+        if type == rb.anchorCouponType {
+            let ownAbove = ownCount(atLeast: threshold)
+            parts.append("not a \(rb.allianceSource) product: \(ownAbove)")
+            parts.append("commission below face value: \(allPrices.count - below - ownAbove - applicable)")
+        } else if type == rb.shopCouponType {
+            parts.append("\(rb.allianceSource) product, not the shop's own: \(allPrices.count - below - applicable)")
+        }
+        return parts.joined(separator: "; ")
+    }
+}
+
+/// rules.md §8: promotion copy against the norms' lexicon. Every term, required word, source
+/// marker and authorised brand is found in one pass over a text (`MultiPattern`); the norms
+/// then read flags by pattern number, never a string comparison.
+final class CopyChecker {
+    /// A norm with its words as pattern numbers, resolved once.
+    private struct Compiled {
+        var norm: Rulebook.CopyNorm
+        var terms: [(text: String, pattern: Int)]
+        var requires: [Int]
+    }
+    private let norms: [Compiled]
+    private let sources: [Int]
+    private let brands: [Int]
+    private let automaton: MultiPattern
+
+    init(rulebook rb: Rulebook, brands: [String]) {
+        var patterns: [String] = []
+        var idx: [String: Int] = [:]
+        func add(_ p: String) -> Int? {
+            guard !p.isEmpty else { return nil }
+            if let i = idx[p] { return i }
+            idx[p] = patterns.count; patterns.append(p); return patterns.count - 1
+        }
+        norms = rb.copyNorms.map { n in
+            Compiled(norm: n, terms: n.terms.compactMap { t in add(t).map { (t, $0) } }, requires: n.requires.compactMap(add))
+        }
+        sources = rb.sourceMarkers.compactMap(add)
+        self.brands = brands.compactMap(add)
+        automaton = MultiPattern(patterns)
+    }
+
+    func check(id: String, name: String, text: String, source: String) -> [CopyFinding] {
+        evaluate(text).map { CopyFinding(productId: id, productName: name, terms: $0.terms, norm: $0.norm.number, normTitle: $0.norm.title, source: source) }
+    }
+
+    private func evaluate(_ text: String) -> [(norm: Rulebook.CopyNorm, terms: [String])] {
+        let found = automaton.matches(text)
+        guard found.contains(true) else { return [] }
+        var out: [(Rulebook.CopyNorm, [String])] = []
+        for c in norms {
+            if !c.requires.isEmpty && !c.requires.contains(where: { found[$0] }) { continue }
+            if c.norm.needsSource && sources.contains(where: { found[$0] }) { continue }
+            if c.norm.unlessAuthorisedBrand && brands.contains(where: { found[$0] }) { continue }
+            var terms = c.terms.filter { found[$0.pattern] }.map(\.text)
+            guard !terms.isEmpty else { continue }
+            // A term inside a longer matched term of the same norm is not reported twice.
+            if terms.count > 1 { terms = terms.filter { t in !terms.contains { $0 != t && $0.contains(t) } } }
+            var unique: [String] = []
+            for t in terms where !unique.contains(t) { unique.append(t) }
+            out.append((c.norm, unique))
         }
         return out
     }

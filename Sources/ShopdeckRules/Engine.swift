@@ -24,11 +24,12 @@ public enum Engine {
         report.couponMinAndroid = rb.at(T).minAndroid
         report.coupons = CouponRules.run(s.coupons, products: s.products, professionalAnchor: config.professionalAnchor, asOf: T, rulebook: rb)
         var findings: [CopyFinding] = []
+        let copy = CopyChecker(rulebook: rb.at(T), brands: config.authorisedBrands)
         for p in s.products {
-            findings += CopyRules.check(id: p.productId, name: p.name, text: p.name, source: "product", brands: config.authorisedBrands, rulebook: rb)
+            findings += copy.check(id: p.productId, name: p.name, text: p.name, source: "product")
         }
         for sc in scripts {
-            findings += CopyRules.check(id: "scripts/" + sc.name, name: sc.text, text: sc.text, source: "script", brands: config.authorisedBrands, rulebook: rb)
+            findings += copy.check(id: "scripts/" + sc.name, name: sc.text, text: sc.text, source: "script")
         }
         report.copyFindings = findings.sorted { $0.productId != $1.productId ? $0.productId < $1.productId : $0.norm < $1.norm }
         report.trustPurchase = TrustPurchase(on: s.products.filter(\.trustPurchase).count,

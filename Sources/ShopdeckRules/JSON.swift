@@ -10,64 +10,91 @@ public indirect enum JSON: Equatable, Sendable {
     public static func opt(_ s: String?) -> JSON { s.map { .string($0) } ?? .null }
 
     public func serialized(pretty: Bool = false) -> String {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(4096)
         write(&out, pretty: pretty, indent: 0)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    func write(_ out: inout String, pretty: Bool, indent: Int) {
+    /// Written as UTF-8 bytes: a report of 200k findings serialises in a fraction of the time
+    /// a `String` built scalar by scalar takes.
+    func write(_ out: inout [UInt8], pretty: Bool, indent: Int) {
+        @inline(__always) func put(_ s: StaticString) { s.withUTF8Buffer { out.append(contentsOf: $0) } }
+        func newline(_ level: Int) {
+            out.append(0x0A)
+            out.append(contentsOf: repeatElement(0x20, count: level * 2))
+        }
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += String(i)
+        case .null: put("null")
+        case .bool(let b): b ? put("true") : put("false")
+        case .int(let i): out.append(contentsOf: String(i).utf8)
         case .double(let d):
-            if d.isNaN || d.isInfinite { out += "null" }
-            else if d == d.rounded() && abs(d) < 1e15 { out += String(Int(d)) + ".0" }
-            else { out += "\(d)" }
+            if d.isNaN || d.isInfinite { put("null") }
+            else if d == d.rounded() && abs(d) < 1e15 { out.append(contentsOf: String(Int(d)).utf8); put(".0") }
+            else { out.append(contentsOf: "\(d)".utf8) }
         case .string(let s): JSON.quote(s, into: &out)
         case .array(let a):
-            if a.isEmpty { out += "[]"; return }
-            out += "["
+            if a.isEmpty { put("[]"); return }
+            out.append(0x5B)
             for (i, v) in a.enumerated() {
-                if i > 0 { out += "," }
-                if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
+                if i > 0 { out.append(0x2C) }
+                if pretty { newline(indent + 1) }
                 v.write(&out, pretty: pretty, indent: indent + 1)
             }
-            if pretty { out += "\n" + String(repeating: "  ", count: indent) }
-            out += "]"
+            if pretty { newline(indent) }
+            out.append(0x5D)
         case .object(let o):
-            if o.isEmpty { out += "{}"; return }
-            out += "{"
+            if o.isEmpty { put("{}"); return }
+            out.append(0x7B)
             for (i, (k, v)) in o.enumerated() {
-                if i > 0 { out += "," }
-                if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
+                if i > 0 { out.append(0x2C) }
+                if pretty { newline(indent + 1) }
                 JSON.quote(k, into: &out)
-                out += pretty ? ": " : ":"
+                pretty ? put(": ") : put(":")
                 v.write(&out, pretty: pretty, indent: indent + 1)
             }
-            if pretty { out += "\n" + String(repeating: "  ", count: indent) }
-            out += "}"
+            if pretty { newline(indent) }
+            out.append(0x7D)
         }
     }
 
-    static func quote(_ s: String, into out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 || u.value == 0x7F || (u.value >= 0x80 && u.value < 0xA0) || u.value == 0x2028 || u.value == 0x2029 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
+    /// Whether a UTF-8 string needs an escape: a quote, a backslash, a C0 or C1 control, DEL,
+    /// or U+2028/U+2029 (escaped so the output is safe in a terminal and in JavaScript).
+    static func needsEscape(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        for (i, c) in b.enumerated() {
+            if c < 0x20 || c == 0x22 || c == 0x5C || c == 0x7F { return true }
+            if c == 0xC2, i + 1 < b.count, b[i + 1] >= 0x80, b[i + 1] < 0xA0 { return true }
+            if c == 0xE2, i + 2 < b.count, b[i + 1] == 0x80, b[i + 2] == 0xA8 || b[i + 2] == 0xA9 { return true }
+        }
+        return false
+    }
+
+    static func quote(_ s: String, into out: inout [UInt8]) {
+        out.append(0x22)
+        var copy = s
+        let plain = copy.withUTF8 { b -> Bool in
+            if needsEscape(b) { return false }
+            out.append(contentsOf: b)
+            return true
+        }
+        if !plain {
+            for u in s.unicodeScalars {
+                switch u {
+                case "\"": out.append(contentsOf: [0x5C, 0x22])
+                case "\\": out.append(contentsOf: [0x5C, 0x5C])
+                case "\n": out.append(contentsOf: [0x5C, 0x6E])
+                case "\r": out.append(contentsOf: [0x5C, 0x72])
+                case "\t": out.append(contentsOf: [0x5C, 0x74])
+                default:
+                    if u.value < 0x20 || u.value == 0x7F || (u.value >= 0x80 && u.value < 0xA0) || u.value == 0x2028 || u.value == 0x2029 {
+                        let hex = String(u.value, radix: 16)
+                        out.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
+                    } else {
+                        out.append(contentsOf: String(u).utf8)
+                    }
                 }
             }
         }
-        out += "\""
+        out.append(0x22)
     }
 }

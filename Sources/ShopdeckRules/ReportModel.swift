@@ -225,8 +225,10 @@ public struct CouponRow: Sendable, Equatable {
     public var applicableProducts: Int
     public var applicableIds: [String]
     public var warnings: [String]
-    /// Products that do not qualify, with why (drill-down).
+    /// Products that do not qualify, with why (drill-down). For a large catalogue only
+    /// `notApplicableSummary` (counts by reason) is given and `applicableIds` holds examples.
     public var notApplicable: [(productId: String, why: String)] = []
+    public var notApplicableSummary: String? = nil
 
     public static func == (a: CouponRow, b: CouponRow) -> Bool {
         a.activityId == b.activityId && a.issueAt == b.issueAt && a.applicableIds == b.applicableIds && a.warnings == b.warnings

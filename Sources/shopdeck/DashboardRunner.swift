@@ -21,6 +21,9 @@ final class DashboardRunner {
     /// `[ui] bell`: the alert events already rung for (each rings once).
     var bellEnabled = false
     var rungEvents: Set<String> = []
+    /// When a key last put a message on the status line: a worker's report arriving just
+    /// after does not write over it (the operator's own action is what they look for).
+    var keyStatusAt = Date.distantPast
 
     let worker: WorkspaceWorker
     let folder: String
@@ -67,7 +70,11 @@ final class DashboardRunner {
             terminal.draw(View.render(state, width: w, height: h, theme: theme, glyphs: glyphs))
             if let key = terminal.readKey(timeoutMs: 100) {
                 state.now = Workspace.now()
-                for effect in Update.key(&state, key) {
+                let before = state.status
+                let effects = Update.key(&state, key)
+                // A message a key wrote itself (no work behind it) stays a moment.
+                if effects.isEmpty && state.status != nil && state.status != before { keyStatusAt = Date() }
+                for effect in effects {
                     if case .quit = effect { interrupted = key == .interrupt; return }
                     perform(effect)
                 }
@@ -102,7 +109,7 @@ final class DashboardRunner {
                 state.journalError = journalError
                 if let shopName { state.shopName = shopName }
                 if loadedAt > 0 { state.lastReload = loadedAt }
-                if let status { state.status = status }
+                if let status, Date().timeIntervalSince(keyStatusAt) > 3 { state.status = status }
             case let .appealFiled(entry, failure):
                 Update.appealFiled(&state, entry, failure: failure)
             case .status(let text):
@@ -129,7 +136,7 @@ final class DashboardRunner {
             worker.setAsOf(t)
             worker.submit(.report)
             state.status = t.map { "as of \(CST.format($0)) (replay)" } ?? "live: as of now"
-        case .setTheme(let name): applyTheme(name ?? "default", announce: true)
+        case .setTheme(let name): applyTheme(name ?? "default", announce: true); keyStatusAt = Date()
         case .fileAppeal(let entry): worker.submit(.file(entry))
         }
     }

@@ -144,6 +144,7 @@ struct AppealEndToEndTests {
         let data = try Harness.demo(perWeek: 200)
         let tmux = try Tmux(command: "\(Harness.binary) --data \(Tmux.quote(data)) --read-only --as-of '2026-11-24 16:00:00'")
         try tmux.waitFor("READ-ONLY")
+        try tmux.waitForDashboard()
         try tmux.send("a")
         try tmux.waitFor("Violations · 违规记录")
         try tmux.send("a")

@@ -67,10 +67,12 @@ struct LiveDataEndToEndTests {
         #expect(mkfifo(data + "/orders_fifo.csv", 0o644) == 0)
         #expect(mkfifo(data + "/订单_pipe.csv", 0o644) == 0)
         Thread.sleep(forTimeInterval: 1.5) // past the settle time: the watcher has seen them
+        // Within a second on a quiet machine; the bound here allows for the test suite's own
+        // load on two cores (the point: nothing ever waits on the FIFO).
         let sent = Date()
         try tmux.send("?")
-        try tmux.waitFor("keys · 按键", timeout: 1.0)
-        #expect(Date().timeIntervalSince(sent) < 1.0)
+        try tmux.waitFor("keys · 按键", timeout: 3.0)
+        #expect(Date().timeIntervalSince(sent) < 3.0)
         try tmux.send("Escape")
         try tmux.send("r")
         try tmux.waitFor("reloaded:")

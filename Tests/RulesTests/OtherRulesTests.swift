@@ -86,3 +86,33 @@ struct OtherRulesTests {
                       "G:13:天天用", "I:2:消炎", "I:10:祛痘", "scripts/live.txt:6:临床验证"])
     }
 }
+
+/// Issue 18: a large catalogue takes the range-query path for coupons and the one-pass matcher
+/// for copy; both give what the plain definitions give.
+@Suite("Rules at catalogue scale")
+struct CatalogueScaleTests {
+    @Test func couponCountsByRangeQueriesEqualTheDefinition() throws {
+        var products = "product_id,product_name,price,commission,source\n"
+        var rows: [(price: Int64, commission: Int64, alliance: Bool)] = []
+        var seed: UInt64 = 42
+        func next(_ n: UInt64) -> UInt64 { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return (seed >> 33) % n }
+        for i in 0..<3000 {
+            let price = Int64(next(50_000)) + 100, commission = Int64(next(5_000)), alliance = next(3) == 0
+            rows.append((price, commission, alliance))
+            products += "P\(i),商品\(i % 97) 顶级 第一,\(Double(price) / 100),\(Double(commission) / 100),\(alliance ? "好物联盟" : "自建")\n"
+        }
+        var coupons = "activity_id,coupon_type,threshold,face_value,issue_at\n"
+        var expected: [String: Int] = [:]
+        for k in 0..<60 {
+            let threshold = Int64(next(60_000)), face = Int64(next(6_000)) + 1
+            let anchor = k % 2 == 0
+            coupons += "C\(k),\(anchor ? "主播满减券" : "店铺满减券"),\(Double(threshold) / 100),\(Double(face) / 100),2023-03-07 20:00:00\n"
+            expected["C\(k)"] = rows.filter { r in r.price >= threshold && (anchor ? (r.alliance && r.commission >= face) : !r.alliance) }.count
+        }
+        let r = try run(["products.csv": products, "coupons.csv": coupons], asOf: "2023-03-06 10:00:00")
+        #expect(r.coupons.count == 60)
+        for c in r.coupons { #expect(c.applicableProducts == expected[c.activityId], "\(c.activityId)") }
+        // The copy check: every product name holds 顶级 and 第一 (norm 1).
+        #expect(r.copyFindings.count == 3000 && r.copyFindings.allSatisfy { $0.norm == 1 && $0.terms == ["第一", "顶级"] })
+    }
+}

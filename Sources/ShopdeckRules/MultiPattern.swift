@@ -1,0 +1,72 @@
+/// Aho–Corasick over UTF-8 bytes: every pattern found in a text in one pass, whatever the
+/// number of patterns (issue 18: the copy check scaled with products × lexicon). Hand-written
+/// because it is small and the rule engine needs it byte-level, allocation-free per text: the
+/// automaton is a dense table (256 transitions a state), built once per run.
+///
+/// On valid UTF-8 a byte match is a character match: UTF-8 is self-synchronising, so a pattern's
+/// bytes can only be found where its characters are.
+struct MultiPattern {
+    private var next: [Int32] = []          // state * 256 + byte -> state
+    private var outputs: [[Int32]] = []     // state -> patterns ending here (with suffixes)
+    let count: Int
+
+    init(_ patterns: [String]) {
+        count = patterns.count
+        var trie: [[UInt8: Int32]] = [[:]]
+        var out: [[Int32]] = [[]]
+        for (i, p) in patterns.enumerated() {
+            let bytes = Array(p.utf8)
+            guard !bytes.isEmpty else { continue }
+            var s: Int32 = 0
+            for b in bytes {
+                if let t = trie[Int(s)][b] { s = t } else {
+                    trie.append([:]); out.append([])
+                    let t = Int32(trie.count - 1)
+                    trie[Int(s)][b] = t
+                    s = t
+                }
+            }
+            out[Int(s)].append(Int32(i))
+        }
+        let n = trie.count
+        var table = [Int32](repeating: 0, count: n * 256)
+        var fail = [Int32](repeating: 0, count: n)
+        // Breadth first: each state's transitions complete (missing ones follow the failure link).
+        var queue: [Int32] = []
+        for b in 0..<256 {
+            if let t = trie[0][UInt8(b)] { table[b] = t; queue.append(t) }
+        }
+        var head = 0
+        while head < queue.count {
+            let s = queue[head]; head += 1
+            out[Int(s)] += out[Int(fail[Int(s)])]
+            for b in 0..<256 {
+                if let t = trie[Int(s)][UInt8(b)] {
+                    fail[Int(t)] = table[Int(fail[Int(s)]) * 256 + b]
+                    table[Int(s) * 256 + b] = t
+                    queue.append(t)
+                } else {
+                    table[Int(s) * 256 + b] = table[Int(fail[Int(s)]) * 256 + b]
+                }
+            }
+        }
+        next = table
+        outputs = out
+    }
+
+    /// The patterns found in `text`, as a flag per pattern.
+    func matches(_ text: String) -> [Bool] {
+        var found = [Bool](repeating: false, count: count)
+        var s = 0
+        next.withUnsafeBufferPointer { t in
+            var text = text
+            text.withUTF8 { bytes in
+                for b in bytes {
+                    s = Int(t[s &* 256 &+ Int(b)])
+                    for p in outputs[s] { found[Int(p)] = true }
+                }
+            }
+        }
+        return found
+    }
+}
