@@ -48,7 +48,7 @@ public enum View {
         var hints: String
         switch s.screen {
         case .dashboard: hints = "Tab pane  Enter open  a appeals  r reload  t theme  : cmd  ? help  q quit"
-        case .table: hints = "↑↓ move  s sort  / filter  a appeal  Esc back  ? help  q quit"
+        case .table(let p): hints = "↑↓ move  s sort  / filter  " + (p == .appeals && !s.readOnly ? "a appeal  " : "") + "Esc back  ? help  q quit"
         }
         if w - DisplayWidth.of(hints) < 40 { hints = s.screen == .dashboard ? "Enter open  ? help  q quit" : "Esc back  ? help  q quit" }
         var left: String
@@ -109,7 +109,7 @@ enum Panes {
         switch p {
         case .shipping: return shipping(r, glyphs)
         case .exemption: return exemption(r, glyphs)
-        case .appeals: return appeals(r, journalError: s.journalError)
+        case .appeals: return appeals(r, journalError: s.journalError, readOnly: s.readOnly)
         case .coupons: return coupons(r, glyphs)
         case .aftersales: return aftersales(r)
         case .more: return more(r)
@@ -182,7 +182,7 @@ enum Panes {
         return out
     }
 
-    static func appeals(_ r: Report, journalError: String? = nil) -> [Line] {
+    static func appeals(_ r: Report, journalError: String? = nil, readOnly: Bool = false) -> [Line] {
         let appealable = r.violations.filter(\.appealable)
         let year = CST.year(r.asOf)
         let points = r.points.filter { $0.year == year }.reduce(0) { $0 + $1.points }
@@ -195,7 +195,7 @@ enum Panes {
         if let next = appealable.filter({ $0.appealDeadline != .absent }).min(by: { $0.appealDeadline < $1.appealDeadline }) {
             out.append([("next deadline ", .dim), (next.violationId, .text), (" in " + Format.countdown(next.appealDeadline - r.asOf), .warning)])
         }
-        out.append([("a: open violations and file an appeal", .dim)])
+        out.append([(readOnly ? "a: open the violations (review mode: no appeal is filed)" : "a: open violations and file an appeal", .dim)])
         for v in appealable.prefix(6) {
             out.append([(v.violationId + " ", .text), (v.rule + " ", .warning), ("\(v.appealsLeft) left", .dim),
                         (v.appealDeadline != .absent ? " · due in " + Format.countdown(v.appealDeadline - r.asOf) : "", .dim)])
@@ -213,7 +213,7 @@ enum Panes {
         for plan in plans where shown < 3 {
             for c in coming.filter({ ($0.livePlan ?? "") == plan }) where shown < 3 {
                 out.append([(CST.formatShort(c.issueAt).suffix(5) + " ", .accent), ((plan.isEmpty ? "—" : plan) + " ", .dim), (c.activityId + " ", .text),
-                            ("in " + Format.countdown(c.issueAt - r.asOf), .text), (c.warnings.isEmpty ? "" : " ! " + c.warnings.joined(separator: ","), .warning)])
+                            ("in " + Format.countdown(c.issueAt - r.asOf), .text), (c.warnings.isEmpty ? "" : " ! " + Words.couponWarnings(c.warnings), .warning)])
                 shown += 1
             }
         }
@@ -234,7 +234,7 @@ enum Panes {
         var out: [Line] = [[("open \(open.count)", .text), (" · breached \(breached)", breached > 0 ? .breach : .good),
                             (" · 春节 \(open.filter(\.holidayAdjusted).count)", .dim)]]
         if let next = open.first {
-            out.append([("next ", .dim), (next.refundId + " ", .text), (next.stage + " ", .dim), (Format.hours(next.hoursLeft), next.breached ? .breach : .warning)])
+            out.append([("next ", .dim), (next.refundId + " ", .text), (Words.stage(next.stage) + " ", .dim), (Format.hours(next.hoursLeft), next.breached ? .breach : .warning)])
         }
         let upcoming = Array(open.dropFirst().prefix(6))
         let thisWeek = CST.weekStart(r.asOf)
@@ -245,7 +245,7 @@ enum Panes {
                     (" · excl \(w?.excluded ?? 0)", .dim)])
         out.append([("商责纠纷率 ", .text), (Format.pct(w?.disputeRate), .text)])
         for s in upcoming {
-            out.append([("     " + s.refundId + " ", .text), (s.stage + " ", .dim), (Format.hours(s.hoursLeft), s.breached ? .breach : (s.hoursLeft < 12 ? .warning : .text)),
+            out.append([("     " + s.refundId + " ", .text), (Words.stage(s.stage) + " ", .dim), (Format.hours(s.hoursLeft), s.breached ? .breach : (s.hoursLeft < r.riskHorizonHours ? .warning : .text)),
                         (s.holidayAdjusted ? " 春节" : "", .accent)])
         }
         return out
@@ -258,7 +258,7 @@ enum Panes {
             [("copy findings \(r.copyFindings.count)", r.copyFindings.isEmpty ? .good : .warning),
              (r.copyFindings.isEmpty ? "" : " (norms " + Array(Set(r.copyFindings.map(\.norm))).sorted().map(String.init).joined(separator: ",") + ")", .dim)],
             [("信任购 on \(r.trustPurchase.on) / off \(r.trustPurchase.off)", .text)],
-            [("load: \(r.load.files.count) files, \(r.load.errors.count) errors", r.load.errors.isEmpty ? .dim : .warning)],
+            [("load: " + Words.count(r.load.files.count, "file", "files") + ", " + Words.count(r.load.errors.count, "error", "errors"), r.load.errors.isEmpty ? .dim : .warning)],
         ]
     }
 }

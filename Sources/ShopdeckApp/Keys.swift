@@ -26,6 +26,18 @@ public enum PaneID: Int, CaseIterable, Sendable {
         case .more: return "reports"
         }
     }
+
+    /// Other names a `:` command accepts for the pane (English and Chinese, as operators say it).
+    public var aliases: [String] {
+        switch self {
+        case .shipping: return ["orders", "发货", "订单"]
+        case .exemption: return ["spot", "现货", "豁免"]
+        case .appeals: return ["violations", "违规", "申诉"]
+        case .coupons: return ["优惠券", "定时优惠"]
+        case .aftersales: return ["refunds", "售后"]
+        case .more: return ["copy", "举报", "文案"]
+        }
+    }
 }
 
 /// Help: every key for a screen, generated from this table (the `?` overlay).

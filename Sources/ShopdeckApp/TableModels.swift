@@ -116,7 +116,7 @@ public struct TableModel {
         switch code {
         case "in_progress": return "申诉中 in progress"
         case "resolved": return "申诉成功 resolved"
-        case "final": return "已生效 final"
+        case "final": return "已生效 in force"
         case "limit_reached": return "次数用完 limit"
         case "deadline_passed": return "已过期 deadline"
         case "subject_not_allowed": return "对象不可申诉"
@@ -132,7 +132,7 @@ public struct TableModel {
         for c in r.coupons {
             let left = c.issueAt - r.asOf
             m.rows.append([c.activityId, c.name ?? "", c.couponType, CST.formatShort(c.issueAt), Format.countdown(left), "\(c.applicableProducts)",
-                           c.warnings.joined(separator: ",")])
+                           Words.couponWarnings(c.warnings)])
             m.sortKeys.append([.text(c.activityId), .text(c.name ?? ""), .text(c.couponType), .number(Double(c.issueAt)), .number(Double(left)),
                                .number(Double(c.applicableProducts)), .text(c.warnings.joined())])
             m.roles.append(c.warnings.isEmpty ? .text : .warning)
@@ -140,7 +140,7 @@ public struct TableModel {
             m.details.append(["\(c.activityId) \(c.name ?? "") · \(c.couponType) · 满\(Format.yuan(c.threshold))减\(Format.yuan(c.faceValue)) · plan \(c.livePlan ?? "—")",
                               "applicable goods: " + (c.applicableIds.isEmpty ? "none" : c.applicableIds.joined(separator: ", ")),
                               "not applicable: " + (c.notApplicableSummary ?? (c.notApplicable.isEmpty ? "none" : notApplicable(c))),
-                              "warnings: " + (c.warnings.isEmpty ? "none" : c.warnings.joined(separator: ", "))])
+                              "warnings: " + (c.warnings.isEmpty ? "none" : Words.couponWarnings(c.warnings))])
         }
         return m
     }
@@ -151,13 +151,13 @@ public struct TableModel {
             .init("limit", 5, right: true), .init("why", 16),
         ], rows: [], sortKeys: [], roles: [], details: [], ids: [])
         for s in r.aftersales.open {
-            m.rows.append([s.refundId, s.stage, s.kind.rawValue, CST.formatShort(s.deadline), Format.hours(s.hoursLeft),
+            m.rows.append([s.refundId, Words.stage(s.stage), s.kind.rawValue, CST.formatShort(s.deadline), Format.hours(s.hoursLeft),
                            "\(Int(s.limitHours))h", s.limitReason == "normal" ? "normal" : "春节 " + s.limitReason])
             m.sortKeys.append([.text(s.refundId), .text(s.stage), .text(s.kind.rawValue), .number(Double(s.deadline)), .number(s.hoursLeft),
                                .number(s.limitHours), .text(s.limitReason)])
             m.roles.append(s.breached ? .breach : (s.hoursLeft < r.riskHorizonHours ? .warning : .text))
             m.ids.append(s.refundId)
-            m.details.append(["\(s.refundId) · order \(s.orderId) · \(s.kind.rawValue) · \(s.stage)",
+            m.details.append(["\(s.refundId) · order \(s.orderId) · \(s.kind.rawValue) · \(Words.stage(s.stage))",
                               "started \(CST.format(s.start)) · limit \(Int(s.limitHours)) h (\(s.limitReason)) · deadline \(CST.format(s.deadline))"])
         }
         for row in r.aftersales.rows where row.note != "normal" {
@@ -176,12 +176,13 @@ public struct TableModel {
         ], rows: [], sortKeys: [], roles: [], details: [], ids: [])
         for u in r.reports {
             let until = u.banUntil.map { CST.formatShort($0) } ?? (u.ban.hasPrefix("permanent") ? "permanent" : "—")
-            m.rows.append(["report", u.userId, "\(u.year): \(u.successes) successes, \(u.shops) shop\(u.shops == 1 ? "" : "s")", "\(u.ban) until \(until)"])
+            m.rows.append(["report", u.userId, "\(u.year): " + Words.count(u.successes, "success", "successes") + ", " + Words.count(u.shops, "shop", "shops"),
+                           Words.ban(u.ban) + (u.ban == "none" ? "" : " until \(until)")])
             m.sortKeys.append([.text("report"), .text(u.userId), .number(Double(u.successes)), .text(u.ban)])
             m.roles.append(u.ban == "none" ? .dim : .warning)
             m.ids.append(u.userId)
             m.details.append(["user \(u.userId), \(u.year): \(u.successes) successful reports from \(u.shops) shop(s)",
-                              "ban \(u.ban) until \(until) · next step \(u.nextStep ?? "—")"])
+                              "ban " + Words.ban(u.ban) + (u.ban == "none" ? "" : " until \(until)") + " · next step " + (u.nextStep.map(Words.ban) ?? "—")])
         }
         for f in r.copyFindings {
             m.rows.append(["copy", f.productId, f.productName, "norm \(f.norm): " + f.terms.joined(separator: "、")])

@@ -81,9 +81,12 @@ public enum Update {
         case .backTab:
             let n = PaneID.allCases.count
             s.focus = PaneID(rawValue: (p.rawValue + n - 1) % n)!; s.screen = .table(s.focus)
-        case .char("a"), .enter where p == .appeals:
-            s.tables[p] = t
-            return startAppeal(&s, model: model)
+        case .char("a"), .enter:
+            if p == .appeals {
+                s.tables[p] = t
+                return startAppeal(&s, model: model)
+            }
+            if k == .char("a") { s.status = "appeals are filed from the violations table: press Esc, then a (or :violations)" }
         default: break
         }
         pin(&t, model)
@@ -310,7 +313,7 @@ public enum Update {
     }
 
     static func completions(_ s: AppState, _ text: String) -> [String] {
-        var all = PaneID.allCases.map(\.command) + ["dashboard", "asof now", "asof ", "reload", "help", "quit"]
+        var all = PaneID.allCases.map(\.command) + PaneID.allCases.flatMap(\.aliases) + ["dashboard", "asof now", "asof ", "reload", "help", "quit"]
         all += s.themeNames.map { "theme " + $0 }
         let t = text.lowercased()
         return all.filter { $0.hasPrefix(t) && $0 != t }
@@ -326,14 +329,20 @@ public enum Update {
     static func command(_ s: inout AppState, _ text: String) -> [Effect] {
         let parts = text.split(separator: " ", maxSplits: 1).map(String.init)
         guard let head = parts.first?.lowercased() else { return [] }
-        if let p = PaneID.allCases.first(where: { $0.command == head }) { s.focus = p; s.screen = .table(p); return [] }
+        if let p = PaneID.allCases.first(where: { $0.command == head || $0.aliases.contains(head) }) { s.focus = p; s.screen = .table(p); return [] }
         switch head {
         case "dashboard", "home": s.screen = .dashboard
         case "reload": return [.reload]
         case "help": s.overlay = .help
         case "quit", "q": return [.quit]
         case "theme":
-            if parts.count > 1 { return [.setTheme(parts[1])] }
+            if parts.count > 1 {
+                let name = parts[1].trimmingSpaces()
+                // A theme file path is the user's own; a bare name must be one of the themes.
+                if name.contains("/") || name.hasSuffix(".toml") || s.themeNames.contains(name) { return [.setTheme(name)] }
+                s.status = "unknown theme '\(name)'; themes: " + s.themeNames.joined(separator: ", ")
+                return []
+            }
             s.status = "themes: " + s.themeNames.joined(separator: ", ")
         case "asof":
             let arg = parts.count > 1 ? parts[1].trimmingSpaces() : "now"

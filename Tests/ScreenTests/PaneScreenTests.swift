@@ -29,7 +29,7 @@ struct PaneScreenTests {
         #expect(dash.contains("open \(r.aftersales.open.count) · breached \(r.aftersales.open.filter(\.breached).count)"))
         let (_, table) = open(.aftersales, select: "RF800002")
         #expect(table.contains("After-sales stages"))
-        #expect(table.contains("RF800002") && table.contains("merchant_handling"))
+        #expect(table.contains("RF800002") && table.contains("商家处理 handling") && !table.contains("merchant_handling"))
         #expect(table.contains("limit 48 h (normal)"))
         let model = TableModel.build(.aftersales, s.report)
         #expect(model.rows.contains { $0[6] == "exchange: no deadline" })
@@ -38,7 +38,7 @@ struct PaneScreenTests {
     @Test func couponTableExplainsApplicableGoods() {
         let (_, t) = open(.coupons, select: "DQ1004")
         #expect(t.contains("Timed coupons"))
-        #expect(t.contains("face_not_below_threshold"))
+        #expect(t.contains("面额不低于门槛") && !t.contains("face_not_below_threshold"))
         #expect(t.contains("not applicable: ") && t.contains("commission below face value"))
         let dash = View.render(state(), width: 120, height: 40).text()
         #expect(dash.contains("晚八点专场 DQ1001"))
@@ -48,7 +48,7 @@ struct PaneScreenTests {
     @Test func reportsCopyAndTrustTable() {
         let (_, t) = open(.more, select: "680000000104")
         #expect(t.contains("Reports, copy, trust"))
-        #expect(t.contains("U50005") && t.contains("permanent_platform"))
+        #expect(t.contains("U50005") && t.contains("全平台永久") && !t.contains("permanent_platform"))
         #expect(t.contains("全网【第一】 【顶级】补水面膜10片"))
         #expect(t.contains("信任购"))
     }
@@ -69,5 +69,31 @@ struct PaneScreenTests {
         #expect(dash.contains("points 2026: \(points)"))
         let (_, t) = open(.appeals, select: "WG2023005")
         #expect(t.contains("冻结货款(unrecognised)"))
+    }
+}
+
+extension PaneScreenTests {
+    /// Issue 14: no internal code (a snake_case word) on the dashboard or any table, at 80x24
+    /// and 120x40, with every row selected in turn for the detail pane.
+    @Test func noInternalCodeOnAnyScreen() throws {
+        let code = try Regex("[a-z]+_[a-z_]+")
+        var s = state()
+        for (w, h) in [(80, 24), (120, 40)] {
+            let dash = View.render(s, width: w, height: h).text()
+            #expect(dash.firstMatch(of: code) == nil, "dashboard \(w)x\(h): \(String(dash.firstMatch(of: code).map { dash[$0.range] } ?? ""))")
+            for p in PaneID.allCases {
+                s.screen = .table(p)
+                let model = TableModel.build(p, s.report)
+                for row in 0..<max(1, model.rows.count) {
+                    var t = s.table(p); t.selected = row; s.tables[p] = t
+                    let screen = View.render(s, width: w, height: h).text()
+                    if let m = screen.firstMatch(of: code) {
+                        Issue.record("\(p) row \(row) \(w)x\(h): \(screen[m.range])")
+                        break
+                    }
+                }
+                s.screen = .dashboard
+            }
+        }
     }
 }

@@ -1,0 +1,41 @@
+/// What the screens say for the engine's codes (issue 14: no internal code on any screen).
+/// The report JSON keeps the codes (report-json.md); the screens show the platform's Chinese
+/// term an operator searches the backend for, with a short English gloss.
+public enum Words {
+    public static func stage(_ code: String) -> String {
+        switch code {
+        case "merchant_handling": return "商家处理 handling"
+        case "buyer_return": return "买家退货 return"
+        case "auto_receipt": return "自动收货 receipt"
+        default: return code
+        }
+    }
+
+    public static func couponWarning(_ code: String) -> String {
+        switch code {
+        case "face_not_below_threshold": return "面额不低于门槛 face ≥ threshold"
+        case "no_applicable_goods": return "无适用商品 no goods"
+        case "issue_time_passed": return "发放时间已过 time passed"
+        case "schedule_clash": return "同场同分钟冲突 clash"
+        case "not_professional_anchor": return "非专业主播 not a pro anchor"
+        default: return code
+        }
+    }
+
+    public static func couponWarnings(_ codes: [String]) -> String { codes.map(couponWarning).joined(separator: "、") }
+
+    public static func ban(_ code: String) -> String {
+        switch code {
+        case "none": return "无 none"
+        case "72h": return "封禁72小时 72 h"
+        case "7d": return "封禁7天 7 days"
+        case "30d": return "封禁30天 30 days"
+        case "permanent_shop": return "本店永久 shop, permanent"
+        case "permanent_platform": return "全平台永久 platform, permanent"
+        default: return code
+        }
+    }
+
+    /// "1 error", "2 errors".
+    public static func count(_ n: Int, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
+}
