@@ -69,6 +69,8 @@ public enum Effect: Equatable, Sendable {
     case setAsOf(Instant?)
     case setTheme(String?)
     case fileAppeal(AppealEntry)
+    /// Back to the fleet view (a shop opened from it).
+    case back
 }
 
 public struct AppState: Sendable {
@@ -100,6 +102,8 @@ public struct AppState: Sendable {
     /// The first figures have arrived. Until then the panes say "loading…": an empty report
     /// is never shown as if it were the shop's figures.
     public var dataLoaded = true
+    /// Opened from the fleet view: Esc on the dashboard returns there.
+    public var inFleet = false
     /// Exports still being written (not settled): their last good version is shown.
     public var stillWriting: [String] = []
     public var minimumSize = (width: 80, height: 24)

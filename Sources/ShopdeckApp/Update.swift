@@ -45,6 +45,7 @@ public enum Update {
         case .down, .char("j"): s.focus = PaneID(rawValue: min(n - 1, i + 2))!
         case .up, .char("k"): s.focus = PaneID(rawValue: max(0, i - 2))!
         case .enter: s.screen = .table(s.focus)
+        case .escape where s.inFleet: return [.back]
         case .char("a"): s.focus = .appeals; s.screen = .table(.appeals)
         default: break
         }

@@ -14,6 +14,14 @@ struct Dashboard: ParsableCommand {
     @OptionGroup var screen: ScreenOptions
 
     func run() throws {
+        if let why = Workspace.folderProblem(options.data) { throw Output.fail("dashboard", why) }
+        // A folder of shop folders: the fleet view.
+        if let shops = Fleet.shops(in: options.data) {
+            let fleet = FleetRunner(folder: options.data, shops: shops, options: options, screen: screen)
+            do { try fleet.run() } catch { throw Output.fail("dashboard", "\(error)") }
+            if fleet.interrupted { throw ExitCode(130) }
+            return
+        }
         // Config and rules are checked first (a broken one ends here with its reason); the
         // data loads behind the screen, which answers keys meanwhile.
         let ws = try options.prepared("dashboard")

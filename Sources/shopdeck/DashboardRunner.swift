@@ -10,7 +10,11 @@ import ShopdeckTerminal
 final class DashboardRunner {
     var ws: Workspace
     var state: AppState
-    let terminal = Terminal()
+    let terminal: Terminal
+    /// The terminal was started by someone else (the fleet view) and stays theirs.
+    let sharedTerminal: Bool
+    /// Left with Esc back to the fleet view (not quit).
+    var wentBack = false
     let journalPath: String?
     var themeArg: String?
     var theme = Theme.standard
@@ -30,7 +34,10 @@ final class DashboardRunner {
 
     /// `ws` holds config and rulebook; its data may not be loaded yet (`needsLoad`): the
     /// worker loads it while the screen is already up and answering keys.
-    init(ws: Workspace, fixedAsOf: Instant?, theme: String?, readOnly: Bool, journalPath: String?, needsLoad: Bool = false) {
+    init(ws: Workspace, fixedAsOf: Instant?, theme: String?, readOnly: Bool, journalPath: String?, needsLoad: Bool = false,
+         terminal shared: Terminal? = nil) {
+        terminal = shared ?? Terminal()
+        sharedTerminal = shared != nil
         self.ws = ws
         self.journalPath = journalPath
         self.themeArg = theme
@@ -56,8 +63,9 @@ final class DashboardRunner {
     func run() throws {
         let env = ProcessInfo.processInfo.environment
         colorWanted = env["NO_COLOR"].map { $0.isEmpty } ?? true
-        try terminal.start(color: colorWanted)
-        defer { terminal.stop() }
+        if !sharedTerminal { try terminal.start(color: colorWanted) }
+        defer { if !sharedTerminal { terminal.stop() } }
+        state.inFleet = sharedTerminal
         if !terminal.utf8 { glyphs = .ascii }
         applyTheme(themeArg ?? "default", announce: false)
 
@@ -76,6 +84,7 @@ final class DashboardRunner {
                 if effects.isEmpty && state.status != nil && state.status != before { keyStatusAt = Date() }
                 for effect in effects {
                     if case .quit = effect { interrupted = key == .interrupt; return }
+                    if case .back = effect { wentBack = true; return }
                     perform(effect)
                 }
                 continue
@@ -129,7 +138,7 @@ final class DashboardRunner {
 
     func perform(_ e: Effect) {
         switch e {
-        case .quit: break
+        case .quit, .back: break
         case .reload: worker.submit(.reloadAll)
         case .setAsOf(let t):
             state.fixedAsOf = t

@@ -70,3 +70,43 @@ struct HistoryEndToEndTests {
         #expect(csv.split(separator: "\n").count == weeks.count + 1)
     }
 }
+
+/// The fleet view in tmux: ranked rows, Enter into a shop and Esc back with the selection kept,
+/// a changed file updating its shop's row.
+@Suite("End to end: the fleet view", .serialized, Tools.needsTmux)
+struct FleetViewEndToEndTests {
+    @Test func rankedRowsEnterEscAndLiveRows() throws {
+        let root = Harness.tempDir("fleetview")
+        let head = "order_id,paid_at,promised_ship_at,status,shipped_at\n"
+        for (name, row) in [("a-quiet", "Q1,2023-03-01 10:00:00,2023-03-02 10:00:00,已发货,2023-03-01 12:00:00\n"),
+                            ("b-late", "L1,2023-03-04 09:00:00,2023-03-05 09:00:00,待发货,\n"),
+                            ("c-soon", "S1,2023-03-05 13:00:00,2023-03-06 13:00:00,待发货,\n")] {
+            try FileManager.default.createDirectory(atPath: root + "/" + name, withIntermediateDirectories: true)
+            try (head + row).write(toFile: root + "/" + name + "/orders.csv", atomically: true, encoding: .utf8)
+        }
+        let tmux = try Tmux(width: 120, height: 30, command: "\(Harness.binary) --data \(Tmux.quote(root)) --as-of '2023-03-06 10:00:00'")
+        func order(_ s: String) -> [String] {
+            s.split(separator: "\n").compactMap { l -> String? in
+                let t = l.dropFirst(2)
+                return ["a-quiet", "b-late", "c-soon"].first { t.hasPrefix($0) }
+            }
+        }
+        let s = try tmux.waitFor("three ranked rows") { order($0).count == 3 }
+        #expect(order(s) == ["b-late", "c-soon", "a-quiet"])
+        #expect(s.contains("late 1 · at risk 1"))
+        try tmux.send("j", "Enter")
+        try tmux.waitFor("the shop's dashboard") { $0.contains("shopdeck · c-soon") && $0.contains("发货 Shipping") && !$0.contains("loading…") }
+        try tmux.send("Escape")
+        let back = try tmux.waitFor("back in the fleet, row 2") { $0.contains("按紧急程度 · 2/3") }
+        #expect(order(back) == ["b-late", "c-soon", "a-quiet"])
+        // a-quiet gets a late order: its row updates and it ranks first (two late orders).
+        try (head + "Q1,2023-03-01 10:00:00,2023-03-02 10:00:00,已发货,2023-03-01 12:00:00\nQ2,2023-03-03 09:00:00,2023-03-04 09:00:00,待发货,\nQ3,2023-03-03 09:00:00,2023-03-04 09:00:00,待发货,\n")
+            .write(toFile: root + "/a-quiet/orders.csv", atomically: true, encoding: .utf8)
+        let updated = try tmux.waitFor("a-quiet first") { order($0).first == "a-quiet" }
+        #expect(updated.contains("late 3 · at risk 1"))
+        // The selection stayed on c-soon, now the third row.
+        #expect(updated.contains("按紧急程度 · 3/3"))
+        try tmux.send("q")
+        try tmux.waitFor("EXIT=0")
+    }
+}
