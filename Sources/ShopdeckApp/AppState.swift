@@ -55,6 +55,8 @@ public enum Overlay: Equatable, Sendable {
     /// Quit while an appeal form holds text: the form comes back on "no".
     case confirmQuit(AppealForm)
     case message(String)
+    /// Every load error and warning with file:line:column (`:warnings`), scrolled to `from`.
+    case warnings(from: Int)
 }
 
 public enum Screen: Equatable, Sendable {

@@ -55,6 +55,20 @@ enum Overlays {
 
     static func draw(_ c: inout Canvas, _ s: AppState, _ o: Overlay) {
         switch o {
+        case .warnings(let from):
+            let load = s.report.load
+            let lines = load.errors.map { "error   " + $0.description } + load.warnings.map { "warning " + $0.description }
+            let w = c.buffer.width - 4, h = c.buffer.height - 4
+            let inner = box(&c, width: w, height: h, title: "load errors and warnings · 加载问题 · \(load.errors.count) errors, \(load.warnings.count) warnings (↑↓ scroll, any other key closes)")
+            if lines.isEmpty { c.text("none: every file loaded cleanly", x: inner.x + 1, y: inner.y, role: .good) }
+            var y = inner.y
+            for (i, l) in lines.enumerated().dropFirst(from) {
+                for piece in wrap(l, inner.width - 2) {
+                    if y >= inner.y + inner.height { break }
+                    c.text(piece, x: inner.x + 1, y: y, role: i < load.errors.count ? .warning : .text, maxWidth: inner.width - 2)
+                    y += 1
+                }
+            }
         case .help:
             let keys: [(String, String)]
             switch s.screen { case .dashboard: keys = Keymap.dashboard; case .table: keys = Keymap.table }

@@ -119,6 +119,16 @@ public enum Update {
 
     static func overlayKey(_ s: inout AppState, _ o: Overlay, _ k: Key) -> [Effect] {
         switch o {
+        case .warnings(let from):
+            let total = s.report.load.errors.count + s.report.load.warnings.count
+            switch k {
+            case .down, .char("j"): s.overlay = .warnings(from: min(max(0, total - 1), from + 1))
+            case .up, .char("k"): s.overlay = .warnings(from: max(0, from - 1))
+            case .pageDown: s.overlay = .warnings(from: min(max(0, total - 1), from + 10))
+            case .pageUp: s.overlay = .warnings(from: max(0, from - 10))
+            default: s.overlay = nil
+            }
+            return []
         case .help, .message:
             if k == .char("q") && o == .help { s.overlay = nil; return [] }
             s.overlay = nil
@@ -314,7 +324,7 @@ public enum Update {
     }
 
     static func completions(_ s: AppState, _ text: String) -> [String] {
-        var all = PaneID.allCases.map(\.command) + PaneID.allCases.flatMap(\.aliases) + ["dashboard", "asof now", "asof ", "reload", "help", "quit"]
+        var all = PaneID.allCases.map(\.command) + PaneID.allCases.flatMap(\.aliases) + ["dashboard", "asof now", "asof ", "reload", "warnings", "help", "quit"]
         all += s.themeNames.map { "theme " + $0 }
         let t = text.lowercased()
         return all.filter { $0.hasPrefix(t) && $0 != t }
@@ -335,6 +345,7 @@ public enum Update {
         case "dashboard", "home": s.screen = .dashboard
         case "reload": return [.reload]
         case "help": s.overlay = .help
+        case "warnings", "errors", "警告": s.overlay = .warnings(from: 0)
         case "quit", "q": return [.quit]
         case "theme":
             if parts.count > 1 {

@@ -242,3 +242,23 @@ struct DashboardScreenTests {
         #expect(Update.key(&s, .enter) == [.setAsOf(CST.instant(year: 2026, month: 11, day: 20, hour: 10))])
     }
 }
+
+extension DashboardScreenTests {
+    /// `:warnings` lists every load error and warning with file:line:column, whole.
+    @Test func warningsScreenListsEveryLoadProblem() {
+        var s = state()
+        var r = s.report
+        r.load.errors = [LoadError(file: "orders.csv", line: 12, column: 3, reason: "paid_at: cannot read 'x' as a time")]
+        r.load.warnings = [LoadError(file: "售后.csv", line: 4, column: 9, reason: "decision: unknown merchant decision '待定'; read as absent")]
+        s.report = r
+        _ = Update.key(&s, .char(":"))
+        for c in "warnings" { _ = Update.key(&s, .char(c)) }
+        _ = Update.key(&s, .enter)
+        #expect(s.overlay == .warnings(from: 0))
+        let screen = render(s, 120, 40).joined(separator: "\n")
+        #expect(screen.contains("error   orders.csv:12:3: paid_at: cannot read 'x' as a time"))
+        #expect(screen.contains("warning 售后.csv:4:9: decision: unknown merchant decision '待定'; read as absent"))
+        _ = Update.key(&s, .escape)
+        #expect(s.overlay == nil)
+    }
+}
