@@ -80,34 +80,30 @@ struct CompoundFile {
 
     /// The bytes of the sector chain from `start` (bounded by the sector count).
     func chain(start: UInt32) throws -> [UInt8] {
-        var out: [UInt8] = []
-        var s = start
-        var steps = 0
-        while s != Self.endOfChain && s != Self.freeSector {
-            guard Int(s) < fat.count, steps <= fat.count else { throw Broken(description: "a sector chain leaves the file") }
-            let off = Int(s + 1) * sectorSize
-            guard off >= 0, off + sectorSize <= bytes.count else {
-                // The last sector of a file may be short.
-                if off < bytes.count { out.append(contentsOf: bytes[off...]); break }
-                throw Broken(description: "a sector lies past the end of the file")
-            }
-            out.append(contentsOf: bytes[off..<(off + sectorSize)])
-            s = fat[Int(s)]
-            steps += 1
-        }
-        return out
+        try Self.follow(start, table: fat, sectorSize: sectorSize, in: bytes, at: { ($0 + 1) * self.sectorSize }, what: "sector", shortLast: true)
     }
 
     func miniChain(start: UInt32) throws -> [UInt8] {
+        try Self.follow(start, table: miniFat, sectorSize: miniSectorSize, in: miniStream, at: { $0 * self.miniSectorSize }, what: "mini sector", shortLast: false)
+    }
+
+    /// Follows a chain through `table`, reading each sector of `source` at `at(sector)`; at
+    /// most `table.count` steps, every offset checked. `shortLast`: the file's last sector may
+    /// be cut short (a regular sector), never a mini sector.
+    static func follow(_ start: UInt32, table: [UInt32], sectorSize: Int, in source: [UInt8], at: (Int) -> Int,
+                       what: String, shortLast: Bool) throws -> [UInt8] {
         var out: [UInt8] = []
         var s = start
         var steps = 0
-        while s != Self.endOfChain && s != Self.freeSector {
-            guard Int(s) < miniFat.count, steps <= miniFat.count else { throw Broken(description: "a mini sector chain leaves the file") }
-            let off = Int(s) * miniSectorSize
-            guard off + miniSectorSize <= miniStream.count else { throw Broken(description: "a mini sector lies past the mini stream") }
-            out.append(contentsOf: miniStream[off..<(off + miniSectorSize)])
-            s = miniFat[Int(s)]
+        while s != endOfChain && s != freeSector {
+            guard Int(s) < table.count, steps <= table.count else { throw Broken(description: "a \(what) chain leaves the file") }
+            let off = at(Int(s))
+            guard off >= 0, off + sectorSize <= source.count else {
+                if shortLast, off >= 0, off < source.count { out.append(contentsOf: source[off...]); break }
+                throw Broken(description: "a \(what) lies past the end of its stream")
+            }
+            out.append(contentsOf: source[off..<(off + sectorSize)])
+            s = table[Int(s)]
             steps += 1
         }
         return out

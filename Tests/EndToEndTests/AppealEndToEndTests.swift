@@ -99,19 +99,20 @@ struct AppealEndToEndTests {
         #expect(v["not_appealable_reason"] as? String == "in_progress" && v["appeals_used"] as? Int == 1)
     }
 
-    @Test(Tools.needsTmux) func aReplayedPastMomentCannotFile() throws {
-        let data = try Harness.demo(perWeek: 200)
-        let tmux = try Tmux(width: 120, height: 40, command: "\(Harness.binary) --data \(Tmux.quote(data)) --as-of '2026-11-24 16:00:00'")
+    /// `a` on WG2023003 says `message` instead of opening the form; then quits.
+    func expectTheFormRefused(_ tmux: Tmux, saying message: String) throws {
         try tmux.waitForDashboard()
-        try tmux.send("a")
-        try tmux.waitFor("Violations · 违规记录")
-        try tmux.send("/"); try tmux.type("WG2023003"); try tmux.send("Enter")
-        try tmux.waitFor("filter \"WG2023003\"")
-        try tmux.send("a")
-        let s = try tmux.waitFor("appeals are filed only live")
+        try tmux.pressAppeal(on: "WG2023003")
+        let s = try tmux.waitFor(message)
         #expect(!s.contains("申诉 Appeal ·"))
         try tmux.send("q")
         try tmux.waitFor("EXIT=0")
+    }
+
+    @Test(Tools.needsTmux) func aReplayedPastMomentCannotFile() throws {
+        let data = try Harness.demo(perWeek: 200)
+        let tmux = try Tmux(width: 120, height: 40, command: "\(Harness.binary) --data \(Tmux.quote(data)) --as-of '2026-11-24 16:00:00'")
+        try expectTheFormRefused(tmux, saying: "appeals are filed only live")
         #expect(!FileManager.default.fileExists(atPath: data + "/.shopdeck/appeals.sqlite"))
         let cli = try Harness.shopdeck(["appeals", "file", "--data", data, "--violation", "WG2023003", "--reason", "其他", "--statement", "x", "--as-of", "2026-11-24 16:00:00"])
         #expect(cli.status == 1 && cli.stderr.contains("against the real clock"))
@@ -144,14 +145,7 @@ struct AppealEndToEndTests {
         let data = try Harness.demo(perWeek: 200)
         let tmux = try Tmux(command: "\(Harness.binary) --data \(Tmux.quote(data)) --read-only --as-of '2026-11-24 16:00:00'")
         try tmux.waitFor("READ-ONLY")
-        try tmux.waitForDashboard()
-        try tmux.send("a")
-        try tmux.waitFor("Violations · 违规记录")
-        try tmux.send("a")
-        let s = try tmux.waitFor("read-only:")
-        #expect(!s.contains("申诉 Appeal ·"))
-        try tmux.send("q")
-        try tmux.waitFor("EXIT=0")
+        try expectTheFormRefused(tmux, saying: "read-only:")
         let cli = try Harness.shopdeck(["appeals", "file", "--data", data, "--violation", "WG2023003", "--reason", "其他", "--statement", "x", "--read-only"])
         #expect(cli.status == 1 && cli.stderr.contains("read-only"))
         #expect(!FileManager.default.fileExists(atPath: data + "/.shopdeck/appeals.sqlite"))

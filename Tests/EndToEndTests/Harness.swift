@@ -136,11 +136,7 @@ final class Tmux {
     /// picks the reason `rightPresses` steps along, types `statement`, and stops at the
     /// confirmation ("write this appeal?").
     func fillAppeal(_ id: String, rightPresses: Int = 0, statement: String) throws {
-        try send("a")
-        try waitFor("Violations · 违规记录")
-        try send("/"); try type(id); try send("Enter")
-        try waitFor("filter \"\(id)\"")
-        try send("a")
+        try pressAppeal(on: id)
         try waitFor("申诉 Appeal · \(id)")
         for _ in 0..<rightPresses { try send("Right") }
         try send("Tab")
@@ -148,6 +144,15 @@ final class Tmux {
         try waitFor(String(statement.prefix(4)))
         try send("Tab", "Tab", "Tab", "Enter")   // evidence, operator, submit
         try waitFor("write this appeal?")
+    }
+
+    /// From the dashboard: opens the violations table, filters to `id` and presses `a` on it.
+    func pressAppeal(on id: String) throws {
+        try send("a")
+        try waitFor("Violations · 违规记录")
+        try send("/"); try type(id); try send("Enter")
+        try waitFor("filter \"\(id)\"")
+        try send("a")
     }
 
     /// Waits for a complete dashboard frame: every pane title and the status line's hints.
