@@ -24,6 +24,13 @@ public enum ThemeLoader {
     }
 
     /// A theme by name (from the folder) or by file path.
+    /// The theme for a terminal that says its background is light (`COLORFGBG` ending in 7 or
+    /// 15, as rxvt, Konsole and others set it): `light`; else `default`.
+    public static func automatic(environment env: [String: String]) -> String {
+        guard let v = env["COLORFGBG"], let bg = v.split(separator: ";").last.flatMap({ Int($0) }) else { return "default" }
+        return [7, 15].contains(bg) && available().contains("light") ? "light" : "default"
+    }
+
     public static func load(_ nameOrPath: String, colors: Int) throws -> Theme {
         let path: String
         if nameOrPath.contains("/") || nameOrPath.hasSuffix(".toml") { path = nameOrPath }

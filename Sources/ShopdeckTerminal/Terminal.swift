@@ -81,7 +81,7 @@ public final class Terminal {
                         if cell.width == 2 { shim_put(Int32(y), Int32(x + 1), &cps, 1, 0, 0) }
                     }
                 }
-                let style = cell.style
+                let style = ColorMap.degraded(cell.style, colors: colors)
                 var attrs: Int32 = 0
                 if style.attrs.contains(.bold) { attrs |= 1 }
                 if style.attrs.contains(.reverse) { attrs |= 2 }
@@ -97,6 +97,21 @@ public final class Terminal {
 
 /// Maps theme colours to what the terminal has: 256, 16 or 8 colours, nearest match.
 public enum ColorMap {
+    /// A style for a terminal of 8 colours (TERM=xterm, TERM=linux), by contrast rather than by
+    /// index (issue 14): a bright colour becomes its base colour in bold, and grey (bright
+    /// black, which would be black on black) the terminal's own colour, dimmed. A foreground
+    /// equal to its background (black on black) becomes the default colour.
+    public static func degraded(_ s: Style, colors: Int) -> Style {
+        guard colors > 0 && colors < 16 else { return s }
+        var out = s
+        if case .ansi(let i) = s.fg, i >= 8 {
+            if i == 8 { out.fg = .default; out.attrs.insert(.dim) } else { out.fg = .ansi(i - 8); out.attrs.insert(.bold) }
+        }
+        if case .ansi(let i) = s.bg, i >= 8 { out.bg = i == 8 ? .ansi(7) : .ansi(i - 8) }
+        if number(out.fg, colors: colors) == number(out.bg, colors: colors), out.fg != .default { out.fg = .default }
+        return out
+    }
+
     public static func number(_ c: Color, colors: Int) -> Int32 {
         switch c {
         case .default: return -1

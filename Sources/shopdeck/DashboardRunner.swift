@@ -67,7 +67,7 @@ final class DashboardRunner {
         defer { if !sharedTerminal { terminal.stop() } }
         state.inFleet = sharedTerminal
         if !terminal.utf8 { glyphs = .ascii }
-        applyTheme(themeArg ?? "default", announce: false)
+        applyTheme(themeArg ?? ThemeLoader.automatic(environment: env), announce: false)
 
         let watcher = FolderWatcher(folder: folder)
         var lastRules = Date()

@@ -43,3 +43,38 @@ struct ThemeTests {
         #expect(ColorMap.number(.default, colors: 256) == -1)
     }
 }
+
+/// Issue 14: on 8 colours grey must not become black on black, bright colours keep their weight.
+@Suite("Colours on 8-colour terminals")
+struct EightColourTests {
+    @Test func greyBecomesDimmedDefaultAndBrightBecomesBold() throws {
+        let theme = try ThemeLoader.load("default", colors: 8)
+        let dim = ColorMap.degraded(theme[.dim], colors: 8)
+        #expect(dim.fg == .default && dim.attrs.contains(.dim))
+        let warn = ColorMap.degraded(theme[.warning], colors: 8)
+        #expect(warn.fg == .ansi(3) && warn.attrs.contains(.bold))
+        // Black on black is never drawn.
+        let bad = ColorMap.degraded(Style(fg: .ansi(0), bg: .ansi(8)), colors: 8)
+        #expect(ColorMap.number(bad.fg, colors: 8) != ColorMap.number(bad.bg, colors: 8))
+        // 16 colours and more: unchanged.
+        #expect(ColorMap.degraded(theme[.dim], colors: 16) == theme[.dim])
+        // Every role of every shipped theme stays visible on 8 colours.
+        for name in ThemeLoader.available() {
+            let t = try ThemeLoader.load(name, colors: 8)
+            for role in Theme.Role.allCases {
+                let s = ColorMap.degraded(t[role], colors: 8)
+                if s.fg != .default { #expect(ColorMap.number(s.fg, colors: 8) != ColorMap.number(s.bg, colors: 8), "\(name) \(role)") }
+            }
+        }
+    }
+}
+
+@Suite("Theme for the terminal's background")
+struct AutomaticThemeTests {
+    @Test func aLightBackgroundGetsTheLightTheme() {
+        #expect(ThemeLoader.automatic(environment: ["COLORFGBG": "0;15"]) == "light")
+        #expect(ThemeLoader.automatic(environment: ["COLORFGBG": "0;default;7"]) == "light")
+        #expect(ThemeLoader.automatic(environment: ["COLORFGBG": "15;0"]) == "default")
+        #expect(ThemeLoader.automatic(environment: [:]) == "default")
+    }
+}
