@@ -117,7 +117,7 @@ class RowSink {
     /// A required cell that must be one of `accepted`, or nil after reporting the row.
     final func requiredChoice(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: String, _ accepted: [String], what: String) -> String? {
         guard let s = requiredText(rec, buf, column) else { return nil }
-        if accepted.contains(s) { return s }
+        if let a = accepted.first(where: { $0.utf8.elementsEqual(s.utf8) }) { return a }
         fail(rec, column, "unknown \(what) \(show(s)); accepted: \(accepted.joined(separator: ", "))")
         return nil
     }
@@ -126,7 +126,7 @@ class RowSink {
     /// warned about and read as absent.
     final func optionalChoice(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: String, _ accepted: [String], what: String) -> String? {
         guard let s = optionalText(rec, buf, column) else { return nil }
-        if accepted.contains(s) { return s }
+        if let a = accepted.first(where: { $0.utf8.elementsEqual(s.utf8) }) { return a }
         warn(rec, column, "unknown \(what) \(show(s)); accepted: \(accepted.joined(separator: ", "))")
         return nil
     }
@@ -432,6 +432,7 @@ final class OrdersSink: RowSink {
 /// The small tables: one typed struct a row, merged later by id.
 final class RefundSink: RowSink {
     var out: [Refund] = []
+    var addresses = RegionPool()
     var warnedSynthetic = false
     override func accept(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer) {
         if map.syntheticRefundIds && !warnedSynthetic {
@@ -460,7 +461,11 @@ final class RefundSink: RowSink {
         r.status = st
         r.platformIntervened = optionalBool(rec, buf, "platform_intervened") || ["20", "21", "22"].contains(statusText ?? "")
         r.merchantDispute = optionalBool(rec, buf, "merchant_dispute")
-        r.returnAddress = optionalText(rec, buf, "return_address").map(Region.parse)
+        // Return addresses repeat: each distinct text is parsed once (interned by its bytes).
+        if let col = map["return_address"] {
+            let idx = addresses.intern(cell(rec, buf, col))
+            r.returnAddress = idx >= 0 ? addresses.regions[Int(idx)] : nil
+        }
         r.line = rec.line; r.file = file
         out.append(r); rows += 1
     }

@@ -195,23 +195,25 @@ public struct OrdersTable: Sendable {
 }
 
 public enum RefundKind: String, Sendable { case refundOnly = "仅退款", returnRefund = "退货退款", exchange = "换货"
+    /// Compared byte for byte (a `String` switch normalises every non-ASCII cell: slow at
+    /// 200k rows).
     public static func parse(_ s: String) -> RefundKind? {
-        switch s {
-        case "仅退款", "10": return .refundOnly
-        case "退货退款", "1": return .returnRefund
-        case "换货", "3": return .exchange
-        default: return nil
-        }
+        func is_(_ t: String) -> Bool { s.utf8.elementsEqual(t.utf8) }
+        if is_("仅退款") || is_("10") { return .refundOnly }
+        if is_("退货退款") || is_("1") { return .returnRefund }
+        if is_("换货") || is_("3") { return .exchange }
+        return nil
     }
 }
 
 public enum RefundStatus: String, Sendable { case open, completed, closed
     public static func parse(_ s: String?) -> RefundStatus? {
         guard let s else { return .open }
+        func any(_ ts: [String]) -> Bool { ts.contains { s.utf8.elementsEqual($0.utf8) } }
+        if any(["处理中", "售后处理中"]) { return .open }
+        if any(["已完结", "退款成功", "售后成功", "60"]) { return .completed }
+        if any(["已关闭", "售后关闭", "售后失败", "退款失败", "70"]) { return .closed }
         switch s {
-        case "处理中", "售后处理中": return .open
-        case "已完结", "退款成功", "售后成功", "60": return .completed
-        case "已关闭", "售后关闭", "售后失败", "退款失败", "70": return .closed
         default:
             // Other open-platform codes are open: a short whole number, nothing else.
             if s.count <= 4, s.allSatisfy({ $0.isASCII && $0.isNumber }) { return .open }
