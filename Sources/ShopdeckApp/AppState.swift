@@ -104,6 +104,9 @@ public struct AppState: Sendable {
     /// The first figures have arrived. Until then the panes say "loading…": an empty report
     /// is never shown as if it were the shop's figures.
     public var dataLoaded = true
+    /// The shop's stored finished weeks (`History`): the sparkline reads them where the
+    /// exports no longer reach.
+    public var history: [History.Week] = []
     /// Opened from the fleet view: Esc on the dashboard returns there.
     public var inFleet = false
     /// Exports still being written (not settled): their last good version is shown.

@@ -107,7 +107,7 @@ enum Panes {
         let r = s.report
         if !s.dataLoaded { return [[("loading… 加载中", .dim)]] }
         switch p {
-        case .shipping: return shipping(r, glyphs)
+        case .shipping: return shipping(r, glyphs, history: s.history)
         case .exemption: return exemption(r, glyphs)
         case .appeals: return appeals(r, journalError: s.journalError, readOnly: s.readOnly)
         case .coupons: return coupons(r, glyphs)
@@ -121,16 +121,29 @@ enum Panes {
         return d >= threshold ? .good : .breach
     }
 
-    static func shipping(_ r: Report, _ g: Glyphs) -> [Line] {
+    /// The last eight weeks' on-time rates up to the current week: the exports' own figures,
+    /// and the stored history for weeks the exports no longer hold.
+    static func rateSeries(_ r: Report, history: [History.Week]) -> (start: Instant, rates: [Double?])? {
+        let current = CST.weekStart(r.asOf)
+        var byWeek: [Instant: Double] = [:]
+        for h in history { if case .value(let t) = h.weekStart.withBytes({ CST.parse($0) }), let rate = h.onTimeRate { byWeek[t] = rate } }
+        for w in r.shipping.weeks { if let rate = w.onTimeRate { byWeek[w.weekStart] = rate } }
+        let weeks = (0..<8).map { current - Int64(7 - $0) * CST.week }
+        let reported = Set(r.shipping.weeks.map(\.weekStart))
+        guard let first = weeks.firstIndex(where: { wk in byWeek[wk] != nil || reported.contains(wk) }) else { return nil }
+        return (weeks[first], weeks[first...].map { byWeek[$0] })
+    }
+
+    static func shipping(_ r: Report, _ g: Glyphs, history: [History.Week] = []) -> [Line] {
         let weeks = r.shipping.weeks
         let this = weeks.last, last = weeks.count >= 2 ? weeks[weeks.count - 2] : nil
         // Scaled to the weeks' own range (a fixed 90-100 % scale drew 97.8-98.5 % as flat bars),
         // labelled with the weeks it shows and the range.
-        let shown = Array(weeks.suffix(8))
-        let rates = shown.compactMap(\.onTimeRate)
-        let spark = Canvas.sparkline(shown.map(\.onTimeRate), glyphs: g)
+        let series = rateSeries(r, history: history)
+        let rates = series?.rates.compactMap { $0 } ?? []
+        let spark = Canvas.sparkline(series?.rates ?? [], glyphs: g)
         let range = rates.isEmpty ? "" : " \(Format.pct(rates.min()))–\(Format.pct(rates.max()))"
-        let span = shown.first.map { "\(shown.count) wk from \(CST.formatDate($0.weekStart).suffix(5)) " } ?? "no weeks "
+        let span = series.map { "\($0.rates.count) wk from \(CST.formatDate($0.start).suffix(5)) " } ?? "no weeks "
         var out: [Line] = [
             [("及时发货率 ", .text), ("本周 ", .dim), (Format.pct(this?.onTimeRate), rateRole(this?.onTimeRate, r.exemption.thresholds.minOnTimeRate)),
              ("  上周 ", .dim), (Format.pct(last?.onTimeRate), rateRole(last?.onTimeRate, r.exemption.thresholds.minOnTimeRate))],

@@ -25,7 +25,7 @@ public final class WorkspaceWorker: @unchecked Sendable {
 
     /// What a job produced, for the loop to apply.
     public enum Outcome: Sendable {
-        case report(Report, journalError: String?, status: String?, shopName: String?, loadedAt: Instant)
+        case report(Report, journalError: String?, status: String?, shopName: String?, loadedAt: Instant, history: [History.Week])
         case appealFiled(AppealEntry, failure: String?)
         /// A reload that changed nothing on screen but has something to say.
         case status(String)
@@ -137,6 +137,7 @@ public final class WorkspaceWorker: @unchecked Sendable {
         }
         let r = ws.report(asOf: asOf, journal: journal)
         if loaded && fixed == nil && recordsHistory { History.record(r, folder: ws.folder) }
-        return .report(r, journalError: journalError, status: text, shopName: ws.config.name, loadedAt: lastLoadedAt)
+        let history = (try? History.stored(folder: ws.folder)) ?? []
+        return .report(r, journalError: journalError, status: text, shopName: ws.config.name, loadedAt: lastLoadedAt, history: history)
     }
 }

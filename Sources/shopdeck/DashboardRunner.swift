@@ -111,7 +111,8 @@ final class DashboardRunner {
     func applyOutcomes() {
         for o in worker.drain() {
             switch o {
-            case let .report(report, journalError, status, shopName, loadedAt):
+            case let .report(report, journalError, status, shopName, loadedAt, history):
+                state.history = history
                 Update.reportChanged(&state, report)
                 state.dataLoaded = true
                 if bellEnabled { ringForNewEvents(report) }

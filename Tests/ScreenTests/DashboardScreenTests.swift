@@ -262,3 +262,25 @@ extension DashboardScreenTests {
         #expect(s.overlay == nil)
     }
 }
+
+extension DashboardScreenTests {
+    /// The sparkline reads the stored history where the exports no longer reach.
+    @Test func sparklineFillsFromHistory() {
+        var r = Report(asOf: CST.instant(year: 2023, month: 3, day: 8, hour: 10), rulebook: "test")
+        var w = ShippingWeek(weekStart: CST.instant(year: 2023, month: 3, day: 6))
+        w.dueOrders = 10; w.onTimeOrders = 9
+        r.shipping.weeks = [w]
+        func week(_ d: String, _ due: Int, _ onTime: Int) -> History.Week {
+            History.Week(weekStart: d, paidOrders: due, spotOrders: due, dueOrders: due, onTimeOrders: onTime, pickupChecked: 0,
+                         pickupAnomalies: 0, refundOnlyCount: 0, refundOnlyAvgHours: nil, returnRefundCount: 0, returnRefundAvgHours: nil,
+                         recordedAt: "2023-03-06 00:00:00")
+        }
+        let history = [week("2023-02-13", 100, 100), week("2023-02-20", 100, 95), week("2023-02-27", 100, 98)]
+        let series = Panes.rateSeries(r, history: history)
+        #expect(series?.rates == [1.0, 0.95, 0.98, 0.9])
+        #expect(series.map { CST.formatDate($0.start) } == "2023-02-13")
+        let lines = Panes.shipping(r, .unicode, history: history).map { $0.map(\.0).joined() }
+        #expect(lines[1] == "4 wk from 02-13 █▄▇▁ 90.0%–100.0%")
+        #expect(Panes.shipping(r, .unicode).map { $0.map(\.0).joined() }[1] == "1 wk from 03-06 ▅ 90.0%–90.0%")
+    }
+}
