@@ -16,9 +16,12 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: "Where to write the generated files.") var dir: String = NSTemporaryDirectory() + "shopdeck-bench"
     @Option(name: .long, help: "Measure an existing orders file instead of generating one.") var file: String?
     @Flag(name: .customLong("skip-terminal"), help: "Do not measure terminal bytes.") var skipTerminal = false
+    @Flag(name: .customLong("big-shop"), help: "Measure a big shop's whole folder: 1M orders, 200k after-sales, 200k products, 30k waybills, 2k violations, 500 coupons, 5k reports.")
+    var bigShop = false
 
     func run() throws {
         let asOf = CST.instant(year: 2023, month: 3, day: 5, hour: 23, minute: 59, second: 59)
+        if bigShop { try big(asOf: asOf); return }
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         var sizes: [(String, Int)] = []
         if let file { sizes = [(file, 0)] } else {
@@ -75,6 +78,38 @@ struct Bench: ParsableCommand {
     }
 
     /// Reads a file through a small buffer so it sits in the page cache (like `cat > /dev/null`).
+    /// The big-shop folder: each table loaded alone (MB/s), then the whole folder (load, rules,
+    /// peak memory) against the orders file alone.
+    func big(asOf: Instant) throws {
+        let folder = "\(dir)/big-shop"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let orders = 1_000_000
+        if FileReader.fileSize(folder + "/orders.csv") == nil { try BenchData.write(path: folder + "/orders.csv", rows: orders, asOf: asOf) }
+        let tables: [(TableKind, Int)] = [(.aftersales, 200_000), (.products, 200_000), (.waybills, 30_000), (.violations, 2_000), (.coupons, 500), (.reports, 5_000)]
+        for (k, n) in tables where FileReader.fileSize("\(folder)/\(k.rawValue).csv") == nil {
+            try BenchData.writeTable(k, path: "\(folder)/\(k.rawValue).csv", rows: n, asOf: asOf, orders: orders)
+        }
+        print("table          rows        MB     load s     MB/s")
+        for (k, _) in [(TableKind.orders, orders)] + tables {
+            let path = "\(folder)/\(k.rawValue).csv"
+            warm(path)
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            let s = DataLoader.load(folder: folder, only: [k])
+            let secs = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+            let mb = Double(FileReader.fileSize(path) ?? 0) / 1_048_576
+            print(k.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
+                  + String(format: " %8d %8.1f %10.3f %8.1f", s.files.reduce(0) { $0 + $1.rows }, mb, secs, mb / secs))
+        }
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        let snap = DataLoader.load(folder: folder)
+        let t1 = DispatchTime.now().uptimeNanoseconds
+        _ = Engine.run(snapshot: snap, rulebook: .standard(), asOf: asOf)
+        let t2 = DispatchTime.now().uptimeNanoseconds
+        let mb = Double(snap.totalBytes) / 1_048_576
+        print(String(format: "whole folder: load %.3f s, rule engine %.3f s, total %.3f s; %.0f MB; peak memory %.0f MB",
+                     Double(t1 - t0) / 1e9, Double(t2 - t1) / 1e9, Double(t2 - t0) / 1e9, mb, peakMB()))
+    }
+
     func warm(_ path: String) {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { return }
