@@ -107,6 +107,8 @@ public struct AppState: Sendable {
     /// The shop's stored finished weeks (`History`): the sparkline reads them where the
     /// exports no longer reach.
     public var history: [History.Week] = []
+    /// The UI language.
+    public var lang: Lang = .en
     /// Opened from the fleet view: Esc on the dashboard returns there.
     public var inFleet = false
     /// Exports still being written (not settled): their last good version is shown.

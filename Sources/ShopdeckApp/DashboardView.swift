@@ -34,10 +34,11 @@ public enum View {
     static func header(_ c: inout Canvas, _ s: AppState) {
         let w = c.buffer.width
         c.buffer.fill(Rect(x: 0, y: 0, width: w, height: 1), style: c.theme[.status])
-        let mode = s.fixedAsOf == nil ? "live" : "replay"
-        let left = " shopdeck · \(s.shopName ?? "shop") · as of \(CST.format(s.asOf)) CST (\(mode))"
+        let l = s.lang
+        let mode = s.fixedAsOf == nil ? l.t("live", "实时") : l.t("replay", "回放")
+        let left = " shopdeck · \(s.shopName ?? l.t("shop", "店铺")) · " + l.t("as of", "截至") + " \(CST.format(s.asOf)) CST (\(mode))"
         c.text(left, x: 0, y: 0, role: .status, maxWidth: w)
-        let right = s.readOnly ? "READ-ONLY " : ""
+        let right = s.readOnly ? l.t("READ-ONLY ", "只读 ") : ""
         if !right.isEmpty { c.text(right, x: w - DisplayWidth.of(right), y: 0, role: .statusKey) }
     }
 
@@ -46,16 +47,21 @@ public enum View {
         c.buffer.fill(Rect(x: 0, y: y, width: w, height: 1), style: c.theme[.status])
         let load = s.report.load
         var hints: String
+        let l = s.lang
         switch s.screen {
-        case .dashboard: hints = "Tab pane  Enter open  a appeals  r reload  t theme  : cmd  ? help  q quit"
-        case .table(let p): hints = "↑↓ move  s sort  / filter  " + (p == .appeals && !s.readOnly ? "a appeal  " : "") + "Esc back  ? help  q quit"
+        case .dashboard: hints = l.t("Tab pane  Enter open  a appeals  r reload  t theme  : cmd  ? help  q quit",
+                                     "Tab 切换  Enter 打开  a 申诉  r 重载  t 主题  : 命令  ? 帮助  q 退出")
+        case .table(let p): hints = l.t("↑↓ move  s sort  / filter  ", "↑↓ 移动  s 排序  / 筛选  ") + (p == .appeals && !s.readOnly ? l.t("a appeal  ", "a 申诉  ") : "")
+            + l.t("Esc back  ? help  q quit", "Esc 返回  ? 帮助  q 退出")
         }
-        if w - DisplayWidth.of(hints) < 40 { hints = s.screen == .dashboard ? "Enter open  ? help  q quit" : "Esc back  ? help  q quit" }
+        if w - DisplayWidth.of(hints) < 40 {
+            hints = s.screen == .dashboard ? l.t("Enter open  ? help  q quit", "Enter 打开  ? 帮助  q 退出") : l.t("Esc back  ? help  q quit", "Esc 返回  ? 帮助  q 退出")
+        }
         var left: String
         if !s.stillWriting.isEmpty {
             // The most important thing to know while it lasts: the figures are the last good ones.
-            left = " " + s.stillWriting.joined(separator: ", ") + (s.stillWriting.count == 1 ? " is" : " are")
-                + " still being written: showing the last good version"
+            left = " " + s.stillWriting.joined(separator: ", ") + l.t((s.stillWriting.count == 1 ? " is" : " are")
+                + " still being written: showing the last good version", " 正在写入：显示上一份完整数据")
         } else if let msg = s.status { left = " " + msg }
         else if s.loading {
             left = " loading…"
@@ -77,7 +83,7 @@ public enum View {
         for r in rows { rects += r.columns(2) }
         for p in PaneID.allCases {
             let r = rects[p.rawValue]
-            let inner = c.pane(r, title: p.title, focused: s.focus == p, badge: badge(p, s.report))
+            let inner = c.pane(r, title: p.title(s.lang), focused: s.focus == p, badge: badge(p, s.report))
             var lines: [[(String, Theme.Role)]] = Panes.lines(p, s, glyphs: c.glyphs)
             if lines.count > inner.height { lines = Array(lines.prefix(inner.height)) }
             for (i, l) in lines.enumerated() { c.line(l, x: inner.x + 1, y: inner.y + i, width: inner.width - 1) }
@@ -105,14 +111,14 @@ enum Panes {
 
     static func lines(_ p: PaneID, _ s: AppState, glyphs: Glyphs) -> [Line] {
         let r = s.report
-        if !s.dataLoaded { return [[("loading… 加载中", .dim)]] }
+        if !s.dataLoaded { return [[(s.lang.t("loading… 加载中", "加载中…"), .dim)]] }
         switch p {
-        case .shipping: return shipping(r, glyphs, history: s.history)
-        case .exemption: return exemption(r, glyphs)
-        case .appeals: return appeals(r, journalError: s.journalError, readOnly: s.readOnly)
-        case .coupons: return coupons(r, glyphs)
-        case .aftersales: return aftersales(r)
-        case .more: return more(r)
+        case .shipping: return shipping(r, glyphs, history: s.history, s.lang)
+        case .exemption: return exemption(r, glyphs, s.lang)
+        case .appeals: return appeals(r, journalError: s.journalError, readOnly: s.readOnly, s.lang)
+        case .coupons: return coupons(r, glyphs, s.lang)
+        case .aftersales: return aftersales(r, s.lang)
+        case .more: return more(r, s.lang)
         }
     }
 
@@ -134,7 +140,7 @@ enum Panes {
         return (weeks[first], weeks[first...].map { byWeek[$0] })
     }
 
-    static func shipping(_ r: Report, _ g: Glyphs, history: [History.Week] = []) -> [Line] {
+    static func shipping(_ r: Report, _ g: Glyphs, history: [History.Week] = [], _ l: Lang = .en) -> [Line] {
         let weeks = r.shipping.weeks
         let this = weeks.last, last = weeks.count >= 2 ? weeks[weeks.count - 2] : nil
         // Scaled to the weeks' own range (a fixed 90-100 % scale drew 97.8-98.5 % as flat bars),
@@ -143,7 +149,7 @@ enum Panes {
         let rates = series?.rates.compactMap { $0 } ?? []
         let spark = Canvas.sparkline(series?.rates ?? [], glyphs: g)
         let range = rates.isEmpty ? "" : " \(Format.pct(rates.min()))–\(Format.pct(rates.max()))"
-        let span = series.map { "\($0.rates.count) wk from \(CST.formatDate($0.start).suffix(5)) " } ?? "no weeks "
+        let span = series.map { l.t("\($0.rates.count) wk from \(CST.formatDate($0.start).suffix(5)) ", "\(CST.formatDate($0.start).suffix(5)) 起 \($0.rates.count) 周 ") } ?? l.t("no weeks ", "暂无周数据 ")
         var out: [Line] = [
             [("及时发货率 ", .text), ("本周 ", .dim), (Format.pct(this?.onTimeRate), rateRole(this?.onTimeRate, r.exemption.thresholds.minOnTimeRate)),
              ("  上周 ", .dim), (Format.pct(last?.onTimeRate), rateRole(last?.onTimeRate, r.exemption.thresholds.minOnTimeRate))],
@@ -151,75 +157,75 @@ enum Panes {
         ]
         let risk = r.shipping.atRisk
         if let next = risk.first {
-            out.append([("at risk \(risk.count)", .warning), (" · next in ", .dim), (Format.hours(next.hoursLeft), next.hoursLeft < 2 ? .breach : .warning),
+            out.append([(l.t("at risk", "即将超时") + " \(risk.count)", .warning), (l.t(" · next in ", " · 最近 "), .dim), (Format.hours(next.hoursLeft), next.hoursLeft < 2 ? .breach : .warning),
                         (" " + next.orderId, .dim)])
-        } else { out.append([("at risk 0", .good)]) }
-        out.append([("late \(r.shipping.lateUnshipped.count)", r.shipping.lateUnshipped.isEmpty ? .good : .breach),
-                    (" · protected \(r.shipping.protected.count)", .text)])
+        } else { out.append([(l.t("at risk 0", "即将超时 0"), .good)]) }
+        out.append([(l.t("late", "超时未发货") + " \(r.shipping.lateUnshipped.count)", r.shipping.lateUnshipped.isEmpty ? .good : .breach),
+                    (l.t(" · protected ", " · 受保护 ") + "\(r.shipping.protected.count)", .text)])
         let d = r.shipping.delayReportNeeded.count
-        out.append([("delay reports (报备) needed \(d)", d > 0 ? .warning : .dim)])
+        out.append([(l.t("delay reports (报备) needed ", "需延迟发货报备 ") + "\(d)", d > 0 ? .warning : .dim)])
         // More room: the most urgent orders.
-        if !r.shipping.lateUnshipped.isEmpty { out.append([("── late 超时未发货 ──", .dim)]) }
+        if !r.shipping.lateUnshipped.isEmpty { out.append([(l.t("── late 超时未发货 ──", "── 超时未发货 ──"), .dim)]) }
         for o in r.shipping.lateUnshipped.suffix(3).reversed() {
-            out.append([("! ", .breach), (o.orderId + " ", .text), ("due " + CST.formatShort(o.deadline), .dim)])
+            out.append([("! ", .breach), (o.orderId + " ", .text), (l.t("due ", "截止 ") + CST.formatShort(o.deadline), .dim)])
         }
-        if !risk.isEmpty { out.append([("── at risk 即将超时 ──", .dim)]) }
+        if !risk.isEmpty { out.append([(l.t("── at risk 即将超时 ──", "── 即将超时 ──"), .dim)]) }
         for o in risk.prefix(5) {
-            out.append([("· ", .warning), (o.orderId + " ", .text), ("in " + Format.hours(o.hoursLeft), o.hoursLeft < 2 ? .breach : .warning)])
+            out.append([("· ", .warning), (o.orderId + " ", .text), (l.t("in ", "剩 ") + Format.hours(o.hoursLeft), o.hoursLeft < 2 ? .breach : .warning)])
         }
         return out
     }
 
-    static func exemption(_ r: Report, _ g: Glyphs) -> [Line] {
+    static func exemption(_ r: Report, _ g: Glyphs, _ l: Lang = .en) -> [Line] {
         let e = r.exemption
         let wk = r.shipping.weeks.first { $0.weekStart == e.evaluatedWeek }
-        let status: (String, Theme.Role) = !e.inForce ? ("not in force yet", .dim) : (e.eligible ? ("ELIGIBLE this week", .good) : ("not eligible", .warning))
+        let status: (String, Theme.Role) = !e.inForce ? (l.t("not in force yet", "尚未生效"), .dim) : (e.eligible ? (l.t("ELIGIBLE this week", "本周享豁免"), .good) : (l.t("not eligible", "不满足豁免"), .warning))
         let ok = g == .ascii ? "ok" : "✓", no = g == .ascii ? "x" : "✗"
         func crit(_ name: String, _ pass: Bool, _ need: String) -> [(String, Theme.Role)] {
             [(name + " ", .dim), (pass ? ok : no, pass ? .good : .breach), (pass ? "" : " " + need, .warning)]
         }
         let m = e.margins
         var out: [Line] = [
-            [("承诺现货占比 ", .text), (Format.pct(wk?.spotShare), .accent), (" · paid ", .dim), (Format.int(e.paidOrders), .text)],
-            [("豁免 ", .text), status, (" (from wk \(CST.formatDate(e.evaluatedWeek).suffix(5)))", .dim)],
+            [("承诺现货占比 ", .text), (Format.pct(wk?.spotShare), .accent), (l.t(" · paid ", " · 支付 "), .dim), (Format.int(e.paidOrders), .text)],
+            [("豁免 ", .text), status, (l.t(" (from wk ", "（依据 ") + "\(CST.formatDate(e.evaluatedWeek).suffix(5))" + l.t(")", " 周）"), .dim)],
             crit(">" + Format.int(e.thresholds.minPaidOrders), !e.failed.contains("paid_orders"), "+\(m.paidOrdersNeeded)")
-                + [(" ", .text)] + crit(">" + Format.pctShort(e.thresholds.minSpotShare), !e.failed.contains("spot_share"), "+\(m.spotOrdersNeeded) spot")
+                + [(" ", .text)] + crit(">" + Format.pctShort(e.thresholds.minSpotShare), !e.failed.contains("spot_share"), "+\(m.spotOrdersNeeded)" + l.t(" spot", " 现货"))
                 + [(" ", .text)] + crit(">=" + Format.pctShort(e.thresholds.minOnTimeRate), !e.failed.contains("on_time_rate"), "+\(m.onTimeOrdersNeeded)"),
         ]
-        if let t = e.tokenUsedBy { out.append([("token used by ", .dim), (t, .good)]) }
+        if let t = e.tokenUsedBy { out.append([(l.t("token used by ", "豁免已用于 "), .dim), (t, .good)]) }
         else {
             // The current week at the pace so far (report-json.md exemption.forecast).
             let f = e.forecast
             if let paid = f.paidOrders {
-                var line: Line = [("this week at this pace: ~\(Format.int(paid)) paid", .dim)]
-                if let need = f.paidOrdersNeeded, need > 0 { line.append((" (+\(Format.int(need)) needed)", .warning)) }
-                if let spare = f.lateOrdersToSpare { line.append((" · \(Format.int(spare)) late to spare", spare > 0 ? .dim : .warning)) }
+                var line: Line = [(l.t("this week at this pace: ~\(Format.int(paid)) paid", "按本周节奏：约 \(Format.int(paid)) 单"), .dim)]
+                if let need = f.paidOrdersNeeded, need > 0 { line.append((l.t(" (+\(Format.int(need)) needed)", "（还差 \(Format.int(need)) 单）"), .warning)) }
+                if let spare = f.lateOrdersToSpare { line.append((l.t(" · \(Format.int(spare)) late to spare", " · 还可超时 \(Format.int(spare)) 单"), spare > 0 ? .dim : .warning)) }
                 out.append(line)
             } else {
-                out.append([("this week: no paid order yet", .dim)])
+                out.append([(l.t("this week: no paid order yet", "本周尚无支付订单"), .dim)])
             }
         }
-        out.append([("only 超时未发货 is waived; score & compensation apply", .dim)])
+        out.append([(l.t("only 超时未发货 is waived; score & compensation apply", "仅豁免超时未发货处罚；体验分与赔付照常"), .dim)])
         return out
     }
 
-    static func appeals(_ r: Report, journalError: String? = nil, readOnly: Bool = false) -> [Line] {
+    static func appeals(_ r: Report, journalError: String? = nil, readOnly: Bool = false, _ l: Lang = .en) -> [Line] {
         let appealable = r.violations.filter(\.appealable)
         let year = CST.year(r.asOf)
         let points = r.points.filter { $0.year == year }.reduce(0) { $0 + $1.points }
         var out: [Line] = [
-            [("appealable \(appealable.count)", appealable.isEmpty ? .good : .warning), (" · appeals left \(appealable.reduce(0) { $0 + $1.appealsLeft })", .text)],
-            [("points \(year): ", .dim), ("\(points)", points > 0 ? .warning : .good), (" · violations \(r.violations.count)", .dim)],
-            [("locally filed appeals \(r.appeals.count)", .text), (" · in progress \(r.violations.filter(\.locallyFiled).count)", .dim)],
+            [(l.t("appealable ", "可申诉 ") + "\(appealable.count)", appealable.isEmpty ? .good : .warning), (l.t(" · appeals left ", " · 剩余申诉次数 ") + "\(appealable.reduce(0) { $0 + $1.appealsLeft })", .text)],
+            [(l.t("points \(year): ", "\(year) 年扣分："), .dim), ("\(points)", points > 0 ? .warning : .good), (l.t(" · violations ", " · 违规 ") + "\(r.violations.count)", .dim)],
+            [(l.t("locally filed appeals ", "本地已提交申诉 ") + "\(r.appeals.count)", .text), (l.t(" · in progress ", " · 申诉中 ") + "\(r.violations.filter(\.locallyFiled).count)", .dim)],
         ]
-        if let je = journalError { out.insert([("journal unreadable: ", .breach), (je, .breach)], at: 0) }
+        if let je = journalError { out.insert([(l.t("journal unreadable: ", "申诉记录无法读取："), .breach), (je, .breach)], at: 0) }
         if let next = appealable.filter({ $0.appealDeadline != .absent }).min(by: { $0.appealDeadline < $1.appealDeadline }) {
-            out.append([("next deadline ", .dim), (next.violationId, .text), (" in " + Format.countdown(next.appealDeadline - r.asOf), .warning)])
+            out.append([(l.t("next deadline ", "最近截止 "), .dim), (next.violationId, .text), (l.t(" in ", " 剩 ") + Format.countdown(next.appealDeadline - r.asOf), .warning)])
         }
-        out.append([(readOnly ? "a: open the violations (review mode: no appeal is filed)" : "a: open violations and file an appeal", .dim)])
+        out.append([(readOnly ? l.t("a: open the violations (review mode: no appeal is filed)", "a：查看违规（只读：不可申诉）") : l.t("a: open violations and file an appeal", "a：打开违规并申诉"), .dim)])
         for v in appealable.prefix(6) {
-            out.append([(v.violationId + " ", .text), (v.rule + " ", .warning), ("\(v.appealsLeft) left", .dim),
-                        (v.appealDeadline != .absent ? " · due in " + Format.countdown(v.appealDeadline - r.asOf) : "", .dim)])
+            out.append([(v.violationId + " ", .text), (v.rule + " ", .warning), (l.t("\(v.appealsLeft) left", "剩 \(v.appealsLeft) 次"), .dim),
+                        (v.appealDeadline != .absent ? l.t(" · due in ", " · 截止剩 ") + Format.countdown(v.appealDeadline - r.asOf) : "", .dim)])
         }
         return out
     }
@@ -230,7 +236,7 @@ enum Panes {
         return CST.formatDate(t) == CST.formatDate(now) ? String(short.suffix(5)) : short
     }
 
-    static func coupons(_ r: Report, _ g: Glyphs) -> [Line] {
+    static func coupons(_ r: Report, _ g: Glyphs, _ l: Lang = .en) -> [Line] {
         let coming = r.coupons.filter { $0.issueAt >= r.asOf }
         var out: [Line] = []
         // Grouped by live plan, each plan's coupons by time.
@@ -240,52 +246,56 @@ enum Panes {
         for plan in plans where shown < 3 {
             for c in coming.filter({ ($0.livePlan ?? "") == plan }) where shown < 3 {
                 out.append([(couponTime(c.issueAt, r.asOf) + " ", .accent), ((plan.isEmpty ? "—" : plan) + " ", .dim), (c.activityId + " ", .text),
-                            ("in " + Format.countdown(c.issueAt - r.asOf), .text), (c.warnings.isEmpty ? "" : " ! " + Words.couponWarnings(c.warnings), .warning)])
+                            (l.t("in ", "剩 ") + Format.countdown(c.issueAt - r.asOf), .text), (c.warnings.isEmpty ? "" : " ! " + c.warnings.map { Words.in(l, Words.couponWarning($0)) }.joined(separator: "、"), .warning)])
                 shown += 1
             }
         }
-        if coming.isEmpty { out.append([("no coming timed coupons", .dim)]) }
+        if coming.isEmpty { out.append([(l.t("no coming timed coupons", "暂无待发放的定时优惠"), .dim)]) }
         let warned = r.coupons.filter { !$0.warnings.isEmpty }.count
-        out.append([("warnings \(warned) of \(r.coupons.count)", warned > 0 ? .warning : .good)])
-        out.append([("shows on iOS >= \(r.couponMinIOS) / Android >= \(r.couponMinAndroid)", .dim)])
+        out.append([(l.t("warnings \(warned) of \(r.coupons.count)", "提醒 \(warned) / \(r.coupons.count)"), warned > 0 ? .warning : .good)])
+        out.append([(l.t("shows on iOS >= ", "需 iOS ≥ ") + r.couponMinIOS + l.t(" / Android >= ", " / 安卓 ≥ ") + r.couponMinAndroid, .dim)])
         for c in coming.dropFirst(3).prefix(6) {
             out.append([(couponTime(c.issueAt, r.asOf) + " ", .accent), ((c.livePlan ?? "—") + " ", .dim), (c.activityId + " ", .text),
-                        ("in " + Format.countdown(c.issueAt - r.asOf), .text), (c.warnings.isEmpty ? "" : " !", .warning)])
+                        (l.t("in ", "剩 ") + Format.countdown(c.issueAt - r.asOf), .text), (c.warnings.isEmpty ? "" : " !", .warning)])
         }
         return out
     }
 
-    static func aftersales(_ r: Report) -> [Line] {
+    static func aftersales(_ r: Report, _ l: Lang = .en) -> [Line] {
+        let lang0 = l
         let open = r.aftersales.open
         let breached = open.filter(\.breached).count
-        var out: [Line] = [[("open \(open.count)", .text), (" · breached \(breached)", breached > 0 ? .breach : .good),
+        var out: [Line] = [[(l.t("open ", "处理中 ") + "\(open.count)", .text), (l.t(" · breached ", " · 已超时 ") + "\(breached)", breached > 0 ? .breach : .good),
                             (" · 春节 \(open.filter(\.holidayAdjusted).count)", .dim)]]
         if let next = open.first {
-            out.append([("next ", .dim), (next.refundId + " ", .text), (Words.stage(next.stage) + " ", .dim), (Format.hours(next.hoursLeft), next.breached ? .breach : .warning)])
+            out.append([(l.t("next ", "最近 "), .dim), (next.refundId + " ", .text), (Words.in(lang0, Words.stage(next.stage)) + " ", .dim), (Format.hours(next.hoursLeft), next.breached ? .breach : .warning)])
         }
         let upcoming = Array(open.dropFirst().prefix(6))
         let thisWeek = CST.weekStart(r.asOf)
+        let lang = l
         let w = r.aftersales.weeks.first { $0.weekStart == thisWeek }, l = r.aftersales.weeks.first { $0.weekStart == thisWeek - CST.week }
         func h(_ d: Double?) -> String { d.map { String(format: "%.1fh", $0) } ?? "—" }
-        out.append([("仅退款 ", .text), (h(w?.refundOnlyAvgHours), .accent), (" (last " + h(l?.refundOnlyAvgHours) + ")", .dim)])
-        out.append([("退货退款 ", .text), (h(w?.returnRefundAvgHours), .accent), (" (last " + h(l?.returnRefundAvgHours) + ")", .dim),
-                    (" · excl \(w?.excluded ?? 0)", .dim)])
+        out.append([("仅退款 ", .text), (h(w?.refundOnlyAvgHours), .accent), (lang.t(" (last ", "（上周 ") + h(l?.refundOnlyAvgHours) + lang.t(")", "）"), .dim)])
+        out.append([("退货退款 ", .text), (h(w?.returnRefundAvgHours), .accent), (lang.t(" (last ", "（上周 ") + h(l?.returnRefundAvgHours) + lang.t(")", "）"), .dim),
+                    (lang.t(" · excl ", " · 剔除 ") + "\(w?.excluded ?? 0)", .dim)])
         out.append([("商责纠纷率 ", .text), (Format.pct(w?.disputeRate), .text)])
         for s in upcoming {
-            out.append([("     " + s.refundId + " ", .text), (Words.stage(s.stage) + " ", .dim), (Format.hours(s.hoursLeft), s.breached ? .breach : (s.hoursLeft < r.riskHorizonHours ? .warning : .text)),
+            out.append([("     " + s.refundId + " ", .text), (Words.in(lang, Words.stage(s.stage)) + " ", .dim), (Format.hours(s.hoursLeft), s.breached ? .breach : (s.hoursLeft < r.riskHorizonHours ? .warning : .text)),
                         (s.holidayAdjusted ? " 春节" : "", .accent)])
         }
         return out
     }
 
-    static func more(_ r: Report) -> [Line] {
+    static func more(_ r: Report, _ l: Lang = .en) -> [Line] {
         let active = r.reports.filter { $0.ban != "none" }.count
+        let norms = Array(Set(r.copyFindings.map(\.norm))).sorted().map(String.init).joined(separator: ",")
         return [
-            [("reports: \(r.reports.count) users", .text), (" · active bans \(active)", active > 0 ? .warning : .dim)],
-            [("copy findings \(r.copyFindings.count)", r.copyFindings.isEmpty ? .good : .warning),
-             (r.copyFindings.isEmpty ? "" : " (norms " + Array(Set(r.copyFindings.map(\.norm))).sorted().map(String.init).joined(separator: ",") + ")", .dim)],
-            [("信任购 on \(r.trustPurchase.on) / off \(r.trustPurchase.off)", .text)],
-            [("load: " + Words.count(r.load.files.count, "file", "files") + ", " + Words.count(r.load.errors.count, "error", "errors"), r.load.errors.isEmpty ? .dim : .warning)],
+            [(l.t("reports: \(r.reports.count) users", "举报：\(r.reports.count) 个用户"), .text), (l.t(" · active bans ", " · 封禁中 ") + "\(active)", active > 0 ? .warning : .dim)],
+            [(l.t("copy findings ", "文案问题 ") + "\(r.copyFindings.count)", r.copyFindings.isEmpty ? .good : .warning),
+             (r.copyFindings.isEmpty ? "" : l.t(" (norms ", "（规范 ") + norms + l.t(")", "）"), .dim)],
+            [(l.t("信任购 on \(r.trustPurchase.on) / off \(r.trustPurchase.off)", "信任购 开 \(r.trustPurchase.on) / 关 \(r.trustPurchase.off)"), .text)],
+            [(l.t("load: " + Words.count(r.load.files.count, "file", "files") + ", " + Words.count(r.load.errors.count, "error", "errors"),
+                  "加载：\(r.load.files.count) 个文件，\(r.load.errors.count) 个问题"), r.load.errors.isEmpty ? .dim : .warning)],
         ]
     }
 }

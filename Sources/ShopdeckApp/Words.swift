@@ -36,6 +36,13 @@ public enum Words {
         }
     }
 
+    /// A bilingual word ("商家处理 handling") in one language: the Chinese term alone in the
+    /// Chinese UI, both (the term an operator searches the backend for, then the gloss) in English.
+    public static func `in`(_ l: Lang, _ bilingual: String) -> String {
+        guard l == .zh, let space = bilingual.firstIndex(of: " ") else { return bilingual }
+        return String(bilingual[..<space])
+    }
+
     /// "1 error", "2 errors".
     public static func count(_ n: Int, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
 }

@@ -6,6 +6,11 @@ import ShopdeckModel
 /// Flags of the interactive screen.
 struct ScreenOptions: ParsableArguments {
     @Option(name: .long, help: "Theme name (from themes/) or a theme file path.") var theme: String?
+    @Option(name: .long, help: "Screen language: zh or en (default: [ui] lang in shopdeck.toml, else the locale).") var lang: String?
+
+    func validate() throws {
+        if let l = lang, Lang(rawValue: l) == nil { throw ValidationError("--lang must be zh or en") }
+    }
 }
 
 struct Dashboard: ParsableCommand {
@@ -31,6 +36,7 @@ struct Dashboard: ParsableCommand {
 
 func open(_ ws: Workspace, fixedAsOf: Instant?, screen: ScreenOptions, readOnly: Bool, journal: String?) throws {
     let runner = DashboardRunner(ws: ws, fixedAsOf: fixedAsOf, theme: screen.theme, readOnly: readOnly, journalPath: journal, needsLoad: true)
+    runner.state.lang = Lang.resolve(flag: screen.lang, config: ws.config.lang)
     do { try runner.run() } catch {
         throw Output.fail("dashboard", "\(error)")
     }

@@ -103,6 +103,7 @@ final class FleetRunner {
         if (ws.config.name ?? "").trimmingSpaces().isEmpty { ws.config.name = path }
         let runner = DashboardRunner(ws: ws, fixedAsOf: try options.fixedInstant(), theme: screen.theme, readOnly: options.readOnly,
                                      journalPath: nil, needsLoad: true, terminal: terminal)
+        runner.state.lang = Lang.resolve(flag: screen.lang, config: ws.config.lang)
         try runner.run()
         if runner.interrupted { interrupted = true; return true }
         return !runner.wentBack

@@ -284,3 +284,25 @@ extension DashboardScreenTests {
         #expect(Panes.shipping(r, .unicode).map { $0.map(\.0).joined() }[1] == "1 wk from 03-06 ▅ 90.0%–90.0%")
     }
 }
+
+extension DashboardScreenTests {
+    /// terminal-ui.md, Language: --lang, then [ui] lang, then the locale, else English.
+    @Test func languageIsChosenInOrder() {
+        #expect(Lang.resolve(flag: "zh", config: "en", environment: ["LANG": "en_US.UTF-8"]) == .zh)
+        #expect(Lang.resolve(flag: nil, config: "zh", environment: ["LANG": "C"]) == .zh)
+        #expect(Lang.resolve(flag: nil, config: nil, environment: ["LANG": "zh_CN.UTF-8"]) == .zh)
+        #expect(Lang.resolve(flag: nil, config: nil, environment: ["LC_ALL": "C.UTF-8", "LANG": "zh_CN.UTF-8"]) == .en)
+        #expect(Lang.resolve(flag: nil, config: nil, environment: [:]) == .en)
+    }
+
+    /// The Chinese dashboard: the panes' words in Chinese, no English phrase of the English UI.
+    @Test func chineseDashboardSpeaksChinese() {
+        var s = state()
+        s.lang = .zh
+        let screen = render(s, 120, 40).joined(separator: "\n")
+        for zh in ["截至", "回放", "即将超时", "超时未发货", "可申诉", "处理中", "举报：", "Tab 切换"] { #expect(screen.contains(zh), "\(zh)") }
+        for en in ["at risk", "late ", "appealable", "as of", "next in", "protected", "warnings ", "reports:", "handling", "clash"] {
+            #expect(!screen.contains(en), "English in the Chinese UI: \(en)")
+        }
+    }
+}
