@@ -10,20 +10,31 @@ enum TableScreen {
         let order = model.order(state)
         let detailHeight = 7
         let tableRect = Rect(x: body.x, y: body.y, width: body.width, height: body.height - detailHeight)
-        var title = model.title + " · \(order.count)/\(model.rows.count)"
-        if let col = state.sortColumn, col < model.columns.count { title += " · sort \(model.columns[col].title)\(state.descending ? " ↓" : " ↑")" }
-        if !state.filter.isEmpty { title += " · filter \"\(state.filter)\"" }
+        let l = s.lang
+        var title = TableWords.title(model.title, l) + " · \(order.count)/\(model.rows.count)"
+        if let col = state.sortColumn, col < model.columns.count {
+            title += l.t(" · sort ", " · 排序 ") + TableWords.column(model.columns[col].title, l) + (state.descending ? " ↓" : " ↑")
+        }
+        if !state.filter.isEmpty { title += l.t(" · filter \"", " · 筛选 \"") + state.filter + "\"" }
+        if !order.isEmpty {
+            let row = min(state.selected, order.count - 1) + 1
+            title += " · " + l.t("row \(row)/\(order.count)", "第 \(row)/\(order.count) 行")
+        }
         let inner = c.pane(tableRect, title: title, focused: true)
         if !s.dataLoaded {
             c.text("loading… 加载中", x: inner.x + 1, y: inner.y, role: .dim, maxWidth: inner.width - 1)
             return
         }
         let selected = min(state.selected, max(0, order.count - 1))
-        let view = TableView(columns: model.columns, rows: order.map { model.rows[$0] }, rowRoles: order.map { model.roles[$0] },
+        // The sorted column carries its direction in the header.
+        let columns = model.columns.enumerated().map { i, col in
+            TableView.Column(TableWords.column(col.title, l) + (state.sortColumn == i ? (state.descending ? "↓" : "↑") : ""), col.width, right: col.rightAligned)
+        }
+        let view = TableView(columns: columns, rows: order.map { model.rows[$0] }, rowRoles: order.map { model.roles[$0] },
                              selected: selected, scroll: state.scroll)
         view.draw(into: &c, Rect(x: inner.x + 1, y: inner.y, width: inner.width - 1, height: inner.height))
         let detailRect = Rect(x: body.x, y: body.y + body.height - detailHeight, width: body.width, height: detailHeight)
-        let d = c.pane(detailRect, title: "detail")
+        let d = c.pane(detailRect, title: l.t("detail", "详情"))
         if selected < order.count {
             let lines = model.details[order[selected]].flatMap { wrap($0, d.width - 2) }
             for (i, line) in lines.prefix(d.height).enumerated() { c.text(line, x: d.x + 1, y: d.y + i, maxWidth: d.width - 1) }

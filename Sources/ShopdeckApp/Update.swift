@@ -68,10 +68,11 @@ public enum Update {
         case .char("s"):
             let next = (t.sortColumn ?? -1) + 1
             t.sortColumn = next >= model.columns.count ? nil : next
-            s.status = t.sortColumn.map { "sorted by \(model.columns[$0].title)" } ?? "file order"
+            let l = s.lang
+            s.status = t.sortColumn.map { l.t("sorted by ", "排序：") + TableWords.column(model.columns[$0].title, l) } ?? l.t("file order", "文件顺序")
             follow(&t, model); s.tables[p] = t; return []
         case .char("S"):
-            t.descending.toggle(); s.status = t.descending ? "descending" : "ascending"
+            t.descending.toggle(); s.status = t.descending ? s.lang.t("descending", "降序") : s.lang.t("ascending", "升序")
             follow(&t, model); s.tables[p] = t; return []
         case .char("/"): s.overlay = .filter(text: t.filter)
         case .escape, .char("h"), .left:

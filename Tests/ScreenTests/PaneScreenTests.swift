@@ -97,3 +97,25 @@ extension PaneScreenTests {
         }
     }
 }
+
+extension PaneScreenTests {
+    /// Row N/M and the sort mark in the header; the Chinese table's title and columns.
+    @Test func tableHeaderSaysRowAndSort() {
+        var s = state()
+        _ = Update.key(&s, .char("a"))
+        _ = Update.key(&s, .down)
+        _ = Update.key(&s, .char("s"))
+        let model = TableModel.build(.appeals, s.report)
+        // The selection followed its row through the sort.
+        let row = s.table(.appeals).selected + 1
+        #expect(model.ids[model.order(s.table(.appeals))[row - 1]] == s.table(.appeals).selectedId)
+        let en = View.render(s, width: 120, height: 40).text()
+        #expect(en.contains("Violations · 违规记录 · \(model.rows.count)/\(model.rows.count) · sort violation ↑ · row \(row)/\(model.rows.count)"))
+        #expect(en.contains("violation↑"))
+        s.lang = .zh
+        s.status = nil
+        let zh = View.render(s, width: 120, height: 40).text()
+        #expect(zh.contains("违规记录 · \(model.rows.count)/\(model.rows.count) · 排序 违规编号 ↑ · 第 \(row)/\(model.rows.count) 行"))
+        #expect(zh.contains("违规编号↑") && zh.contains("违规类型") && !zh.contains("violation"))
+    }
+}
