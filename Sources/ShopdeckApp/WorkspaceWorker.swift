@@ -21,9 +21,14 @@ public final class WorkspaceWorker: @unchecked Sendable {
         /// The figures again (the clock moved, the as-of changed).
         case report
         case file(AppealEntry)
+
+        var loads: Bool {
+            switch self { case .load, .reloadAll, .reload: return true; case .report, .file: return false }
+        }
     }
 
     /// What a job produced, for the loop to apply.
+    /// (`Job.loads`: a job that reads the exports.)
     public enum Outcome: Sendable {
         case report(Report, journalError: String?, status: String?, shopName: String?, loadedAt: Instant, history: [History.Week])
         case appealFiled(AppealEntry, failure: String?)
@@ -54,7 +59,8 @@ public final class WorkspaceWorker: @unchecked Sendable {
     /// The as-of the figures are computed for (nil: now, moving).
     public func setAsOf(_ t: Instant?) { lock.withLock { fixedAsOf = t } }
 
-    /// Whether a job is queued or running (the status line says "loading…").
+    /// Whether a load or reload is queued or running (the status line says "loading…"; a
+    /// report of the clock's tick or a filing does not count).
     public var isBusy: Bool { lock.withLock { busy > 0 } }
 
     public func submit(_ job: Job) {
@@ -64,12 +70,12 @@ public final class WorkspaceWorker: @unchecked Sendable {
                 if queuedReports > 0 { return }
                 queuedReports += 1
             }
-            busy += 1
+            if job.loads { busy += 1 }
         }
         queue.async { [self] in
             if case .report = job { lock.withLock { queuedReports -= 1 } }
             let outcomes = run(job)
-            lock.withLock { inbox += outcomes; busy -= 1 }
+            lock.withLock { inbox += outcomes; if job.loads { busy -= 1 } }
             wake?()
         }
     }
