@@ -128,18 +128,28 @@ enum AppealFormView {
         let v = s.report.violations.first { $0.violationId == f.violationId }
         var y = inner.y
         let x = inner.x + 1, w = inner.width - 2
+        /// Where the fields start: after the widest label ("说明 statement").
+        let lw = 16
         if let v {
             c.text("\(v.rule) · \(v.status) · \(v.points) points · appeals left \(v.appealsLeft)", x: x, y: y, maxWidth: w); y += 1
             c.text("measures: " + (v.measures.isEmpty ? "—" : v.measures.joined(separator: "、")), x: x, y: y, role: .dim, maxWidth: w); y += 1
         }
         y += 1
         func label(_ t: String, _ field: AppealForm.Field) {
-            c.text(DisplayWidth.pad(t, to: 12), x: x, y: y, role: f.field == field ? .titleFocus : .header)
+            c.text(DisplayWidth.pad(t, to: lw - 1), x: x, y: y, role: f.field == field ? .titleFocus : .header)
         }
         label("理由 reason", .reason)
-        let reason = s.appealReasons.isEmpty ? "其他" : s.appealReasons[min(f.reasonIndex, s.appealReasons.count - 1)]
-        c.text("< " + reason + " >", x: x + 13, y: y, role: f.field == .reason ? .selection : .text)
-        y += 2
+        let reasons = s.appealReasons.isEmpty ? ["其他"] : s.appealReasons
+        let reason = reasons[min(f.reasonIndex, reasons.count - 1)]
+        // Every reason visible, the chosen one marked (←/→ or ↑/↓ choose): not a hidden spinner.
+        var rx = x + lw, ry = y
+        for (i, r) in reasons.enumerated() {
+            let item = (i == f.reasonIndex ? "● " : "○ ") + r
+            if rx + DisplayWidth.of(item) > x + w, rx > x + lw { rx = x + lw; ry += 1 }
+            c.text(item, x: rx, y: ry, role: i == f.reasonIndex ? (f.field == .reason ? .selection : .accent) : .dim)
+            rx += DisplayWidth.of(item) + 2
+        }
+        y = ry + 2
         var caretPos: (Int, Int)? = nil
         func textField(_ t: String, _ field: AppealForm.Field, lines: Int) {
             label(t, field)
@@ -149,26 +159,29 @@ enum AppealFormView {
             let firstShown = max(0, rows.count - lines)
             for i in 0..<lines {
                 let ri = firstShown + i
-                c.buffer.fill(Rect(x: x + 13, y: y + i, width: w - 13, height: 1), style: c.theme[.input])
-                if ri < rows.count { c.text(rows[ri], x: x + 13, y: y + i, role: .input, maxWidth: w - 13) }
+                c.buffer.fill(Rect(x: x + lw, y: y + i, width: w - lw, height: 1), style: c.theme[.input])
+                if ri < rows.count { c.text(rows[ri], x: x + lw, y: y + i, role: .input, maxWidth: w - lw) }
             }
             if f.field == field {
                 // The caret: the real terminal cursor sits here so an IME box appears at it.
                 let before = String(value.prefix(f.caret))
                 let brows = before.split(separator: "\n", omittingEmptySubsequences: false)
                 let row = max(0, brows.count - 1 - firstShown)
-                caretPos = (x + 13 + DisplayWidth.of(String(brows.last ?? "")), y + min(row, lines - 1))
+                caretPos = (x + lw + DisplayWidth.of(String(brows.last ?? "")), y + min(row, lines - 1))
             }
             y += lines
-            if let e = f.errors[field] { c.text("  " + e, x: x + 13, y: y, role: .error, maxWidth: w - 13) }
+            if let e = f.errors[field] { c.text("  " + e, x: x + lw, y: y, role: .error, maxWidth: w - lw) }
             y += 1
         }
         textField("说明 statement", .statement, lines: 4)
         textField("证据 evidence", .evidence, lines: 2)
+        if f.errors[.evidence] == nil {
+            c.text(s.lang.t("paths relative to ", "路径相对于 ") + s.folder + s.lang.t(" (one a line)", "（每行一个）"), x: x + lw, y: y - 1, role: .dim, maxWidth: w - lw)
+        }
         textField("运营 operator", .operatorName, lines: 1)
         let submit = "[ 提交 Submit ]"
-        c.text(submit, x: x + 13, y: y, role: f.field == .submit ? .selection : .accent)
-        c.text(f.filing ? "filing…" : "Tab next · Esc cancel", x: x + 13 + DisplayWidth.of(submit) + 2, y: y, role: .dim)
+        c.text(submit, x: x + lw, y: y, role: f.field == .submit ? .selection : .accent)
+        c.text(f.filing ? "filing…" : "Tab next · Esc cancel", x: x + lw + DisplayWidth.of(submit) + 2, y: y, role: .dim)
         if let failure = f.failure {
             // Why the last submit did not file; the text above is all still there.
             c.text("not filed: " + failure, x: x, y: y + 1, role: .error, maxWidth: w)
