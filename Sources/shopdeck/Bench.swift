@@ -41,13 +41,8 @@ struct Bench: ParsableCommand {
         for (path, _) in sizes {
             let folder = (path as NSString).deletingLastPathComponent
             warm(path) // the file in the page cache, as for the comparisons
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            var snap = DataLoader.load(folder: folder)
-            let t1 = DispatchTime.now().uptimeNanoseconds
-            _ = Engine.run(snapshot: snap, rulebook: .standard(), asOf: asOf)
-            let t2 = DispatchTime.now().uptimeNanoseconds
+            var (snap, load, rules) = timedLoadAndRules(folder, asOf: asOf)
             let mb = Double(snap.totalBytes) / 1_048_576
-            let load = Double(t1 - t0) / 1e9, rules = Double(t2 - t1) / 1e9
             let n = snap.orders.count
             print("== \(path) (\(n) orders, \(String(format: "%.0f", mb)) MB)")
             print(String(format: "load                                %.3f s", load))
@@ -100,14 +95,20 @@ struct Bench: ParsableCommand {
             print(k.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
                   + String(format: " %8d %8.1f %10.3f %8.1f", s.files.reduce(0) { $0 + $1.rows }, mb, secs, mb / secs))
         }
+        let (snap, load, rules) = timedLoadAndRules(folder, asOf: asOf)
+        let mb = Double(snap.totalBytes) / 1_048_576
+        print(String(format: "whole folder: load %.3f s, rule engine %.3f s, total %.3f s; %.0f MB; peak memory %.0f MB",
+                     load, rules, load + rules, mb, peakMB()))
+    }
+
+    /// Loads `folder` and runs the engine once: the snapshot and both times in seconds.
+    func timedLoadAndRules(_ folder: String, asOf: Instant) -> (Snapshot, Double, Double) {
         let t0 = DispatchTime.now().uptimeNanoseconds
         let snap = DataLoader.load(folder: folder)
         let t1 = DispatchTime.now().uptimeNanoseconds
         _ = Engine.run(snapshot: snap, rulebook: .standard(), asOf: asOf)
         let t2 = DispatchTime.now().uptimeNanoseconds
-        let mb = Double(snap.totalBytes) / 1_048_576
-        print(String(format: "whole folder: load %.3f s, rule engine %.3f s, total %.3f s; %.0f MB; peak memory %.0f MB",
-                     Double(t1 - t0) / 1e9, Double(t2 - t1) / 1e9, Double(t2 - t0) / 1e9, mb, peakMB()))
+        return (snap, Double(t1 - t0) / 1e9, Double(t2 - t1) / 1e9)
     }
 
     func warm(_ path: String) {
