@@ -64,14 +64,16 @@ public final class WorkspaceWorker: @unchecked Sendable {
     public var isBusy: Bool { lock.withLock { busy > 0 } }
 
     public func submit(_ job: Job) {
-        lock.withLock {
+        let accepted = lock.withLock { () -> Bool in
             if case .report = job {
                 // A report already queued will see the newest state: one is enough.
-                if queuedReports > 0 { return }
+                if queuedReports > 0 { return false }
                 queuedReports += 1
             }
             if job.loads { busy += 1 }
+            return true
         }
+        guard accepted else { return }
         queue.async { [self] in
             if case .report = job { lock.withLock { queuedReports -= 1 } }
             let outcomes = run(job)
