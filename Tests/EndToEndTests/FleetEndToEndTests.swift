@@ -110,3 +110,22 @@ struct FleetViewEndToEndTests {
         try tmux.waitFor("EXIT=0")
     }
 }
+
+/// A journal that cannot be read is an error on every command, never an empty list (issue 13).
+@Suite("End to end: a broken journal")
+struct BrokenJournalEndToEndTests {
+    @Test func garbageAndNewerJournalsStopReportAndCheck() throws {
+        let d = Harness.tempDir("badjournal")
+        try "violation_id,notified_at,rule,status,appeal_deadline\nV1,2023-03-01 10:00:00,超时未发货,待处理,2099-01-01 00:00:00\n"
+            .write(toFile: d + "/violations.csv", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: d + "/.shopdeck", withIntermediateDirectories: true)
+        try Data((0..<2048).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }).write(to: URL(fileURLWithPath: d + "/.shopdeck/appeals.sqlite"))
+        let asOf = ["--as-of", "2023-03-06 10:00:00"]
+        for cmd in [["report", "--format", "json"] + asOf, ["check"] + asOf, ["history"] + asOf, ["appeals", "list"]] {
+            let r = try Harness.shopdeck(cmd + ["--data", d])
+            #expect(r.status == 2, "\(cmd): \(r.status) \(r.stderr)")
+            #expect(r.stderr.contains("the journal cannot be read"), "\(cmd): \(r.stderr)")
+            #expect(r.stdout.isEmpty, "\(cmd) printed figures without the appeals")
+        }
+    }
+}
