@@ -66,10 +66,19 @@ public enum View {
         else if s.loading {
             left = " loading…"
         } else {
-            left = " \(s.folder) · reloaded \(CST.formatShort(s.lastReload).suffix(5)) (\(String(format: "%.2f", load.seconds)) s) · \(s.report.rulebook)"
-            if !load.errors.isEmpty { left += " · \(load.errors.count) load warning\(load.errors.count == 1 ? "" : "s")" }
-            if let ro = s.readOnlyReason { left += " · read-only: \(ro)" }
-            if let je = s.journalError { left = " " + je + " · " + left }
+            // By importance, so a narrow terminal cuts the least important end: errors,
+            // review mode, replay, the reload time, the rulebook, the folder.
+            var parts: [String] = []
+            if let je = s.journalError { parts.append(je) }
+            if !load.errors.isEmpty {
+                parts.append(l.t("\(load.errors.count) load problem\(load.errors.count == 1 ? "" : "s") (:warnings)", "\(load.errors.count) 个加载问题（:warnings）"))
+            }
+            if let ro = s.readOnlyReason { parts.append(l.t("read-only: ", "只读：") + ro) }
+            if let t = s.fixedAsOf { parts.append(l.t("replay of ", "回放 ") + CST.formatShort(t)) }
+            parts.append(l.t("reloaded ", "重载于 ") + "\(CST.formatShort(s.lastReload).suffix(5)) (\(String(format: "%.2f", load.seconds)) s)")
+            parts.append(s.report.rulebook)
+            parts.append(s.folder)
+            left = " " + parts.joined(separator: " · ")
         }
         let hintW = DisplayWidth.of(hints)
         let room = max(0, w - hintW - 2)
