@@ -97,7 +97,10 @@ public enum Fleet {
     /// loaded; then what has already breached (late orders, breached after-sales stages),
     /// most first; then the nearest coming deadline; then a failing exemption; then
     /// appealable violations, coupon warnings and load errors; ties by name.
-    public static func ranked(_ shops: [Shop]) -> [Shop] {
+    public static func ranked(_ shops: [Shop]) -> [Shop] { rankedWithSummaries(shops).map(\.0) }
+
+    /// The same ranking with each shop's summary (computed once).
+    public static func rankedWithSummaries(_ shops: [Shop]) -> [(Shop, Summary)] {
         let keyed = shops.map { ($0, summary($0)) }
         return keyed.sorted { a, b in
             let (x, y) = (a.1, b.1)
@@ -116,7 +119,7 @@ public enum Fleet {
             let ox = x.appealable + x.couponWarnings + x.loadErrors, oy = y.appealable + y.couponWarnings + y.loadErrors
             if ox != oy { return ox > oy }
             return a.0.name != b.0.name ? a.0.name < b.0.name : a.0.path < b.0.path
-        }.map(\.0)
+        }
     }
 
     /// `{"shops": [{"path", "name", "report"}]}` (report-json.md), shops by path; a shop that

@@ -5,8 +5,10 @@ import ShopdeckScreen
 /// The fleet screen's state (terminal-ui.md, Fleet): one row per shop, ranked by urgency.
 public struct FleetState: Sendable {
     public var folder: String
-    /// Ranked, most urgent first.
+    /// Ranked, most urgent first, with their summaries (computed when the rows change, not
+    /// on every frame).
     public var shops: [Fleet.Shop] = []
+    public var summaries: [Fleet.Summary] = []
     public var selected = 0
     /// The selected shop's path: the selection follows it through re-ranking.
     public var selectedPath: String? = nil
@@ -20,7 +22,9 @@ public struct FleetState: Sendable {
 
     /// New figures: ranked again, the selection kept on the same shop.
     public mutating func update(_ shops: [Fleet.Shop]) {
-        self.shops = Fleet.ranked(shops)
+        let ranked = Fleet.rankedWithSummaries(shops)
+        self.shops = ranked.map(\.0)
+        summaries = ranked.map(\.1)
         if let p = selectedPath, let i = self.shops.firstIndex(where: { $0.path == p }) { selected = i }
         selected = max(0, min(selected, self.shops.count - 1))
         selectedPath = self.shops.indices.contains(selected) ? self.shops[selected].path : nil
@@ -41,8 +45,7 @@ public enum FleetView {
         .init("errors", 7, right: true),
     ]
 
-    static func row(_ s: Fleet.Shop) -> ([String], Theme.Role) {
-        let m = Fleet.summary(s)
+    static func row(_ s: Fleet.Shop, _ m: Fleet.Summary) -> ([String], Theme.Role) {
         if let e = s.error { return ([s.name, "—", "—", "—", "cannot be loaded", String(e.prefix(40)), "—", "—", "1"], .breach) }
         let ex = !m.exemptionInForce ? "not in force" : (m.exemptionEligible ? "eligible 可豁免" : "not eligible")
         let next = m.nearestHours.map { $0 >= 1 ? String(format: "%.1fh", $0) : String(format: "%.0fm", max(0, $0 * 60)) } ?? "—"
@@ -64,7 +67,7 @@ public enum FleetView {
         if s.loading && s.shops.isEmpty {
             c.text("loading… 加载中", x: inner.x + 1, y: inner.y, role: .dim)
         } else {
-            let rows = s.shops.map(row)
+            let rows = zip(s.shops, s.summaries).map(row)
             let visible = max(1, inner.height - 1)
             let scroll = TableView.scroll(selected: s.selected, scroll: s.scroll, visible: visible, count: rows.count)
             let view = TableView(columns: columns, rows: rows.map(\.0), rowRoles: rows.map(\.1), selected: s.selected, scroll: scroll)
@@ -73,7 +76,7 @@ public enum FleetView {
         // Status: the fleet's totals, or a message.
         let y = height - 1
         c.buffer.fill(Rect(x: 0, y: y, width: width, height: 1), style: theme[.status])
-        let sums = s.shops.map(Fleet.summary)
+        let sums = s.summaries
         let totals = " late \(sums.reduce(0) { $0 + $1.late }) · at risk \(sums.reduce(0) { $0 + $1.atRisk })"
             + " · after-sales late \(sums.reduce(0) { $0 + $1.stagesBreached })"
             + " · not eligible \(sums.filter { $0.exemptionInForce && !$0.exemptionEligible }.count)"

@@ -32,8 +32,6 @@ public final class WorkspaceWorker: @unchecked Sendable {
     public enum Outcome: Sendable {
         case report(Report, journalError: String?, status: String?, shopName: String?, loadedAt: Instant, history: [History.Week])
         case appealFiled(AppealEntry, failure: String?)
-        /// A reload that changed nothing on screen but has something to say.
-        case status(String)
     }
 
     private var ws: Workspace
@@ -44,8 +42,6 @@ public final class WorkspaceWorker: @unchecked Sendable {
     private var fixedAsOf: Instant?
     private var queuedReports = 0
     private var busy = 0
-    /// Called (on the worker's queue) after an outcome is posted: wakes the loop.
-    public var wake: (@Sendable () -> Void)?
 
     /// Finished weeks of live computations are kept in the shop's history (not in review mode).
     public var recordsHistory = false
@@ -78,7 +74,6 @@ public final class WorkspaceWorker: @unchecked Sendable {
             if case .report = job { lock.withLock { queuedReports -= 1 } }
             let outcomes = run(job)
             lock.withLock { inbox += outcomes; if job.loads { busy -= 1 } }
-            wake?()
         }
     }
 
@@ -87,8 +82,6 @@ public final class WorkspaceWorker: @unchecked Sendable {
         lock.withLock { defer { inbox.removeAll() }; return inbox }
     }
 
-    /// Waits until every submitted job has run (tests, and before quitting).
-    public func waitUntilIdle() { queue.sync {} }
 
     // MARK: on the queue
 
@@ -128,6 +121,8 @@ public final class WorkspaceWorker: @unchecked Sendable {
     }
 
     private var lastLoadedAt: Instant = 0
+    /// The shop's stored weeks as last read (nil: not read yet).
+    private var history: [History.Week]?
 
     /// The figures as of now (or the fixed as-of), with the journal read fresh.
     private func report(status: String?, loaded: Bool) -> Outcome {
@@ -145,7 +140,8 @@ public final class WorkspaceWorker: @unchecked Sendable {
         }
         let r = ws.report(asOf: asOf, journal: journal)
         if loaded && fixed == nil && recordsHistory { History.record(r, folder: ws.folder) }
-        let history = (try? History.stored(folder: ws.folder)) ?? []
-        return .report(r, journalError: journalError, status: text, shopName: ws.config.name, loadedAt: lastLoadedAt, history: history)
+        // The stored weeks change only when a load records them: read then, not on every tick.
+        if loaded || history == nil { history = (try? History.stored(folder: ws.folder)) ?? [] }
+        return .report(r, journalError: journalError, status: text, shopName: ws.config.name, loadedAt: lastLoadedAt, history: history ?? [])
     }
 }

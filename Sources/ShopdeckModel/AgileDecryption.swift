@@ -9,13 +9,21 @@ import Foundation
 ///
 /// A password is only ever compared here: it never reaches an error, a log or a message.
 public enum AgileDecryption {
-    public enum Failure: Error, Equatable {
+    public enum Failure: Error, Equatable, CustomStringConvertible {
         /// No given password opens it.
         case wrongPassword
         /// An encryption this reader does not handle (standard/RC4 encryption, other ciphers).
         case unsupported(String)
         /// The container is damaged.
         case broken(String)
+
+        public var description: String {
+            switch self {
+            case .wrongPassword: return "no password given opens it"
+            case .unsupported(let why): return "unsupported encryption: \(why)"
+            case .broken(let why): return "the encrypted container is damaged: \(why)"
+            }
+        }
     }
 
     /// The most hash rounds accepted (Office writes 100,000): a hostile file cannot hang us.

@@ -20,7 +20,6 @@ public indirect enum ConfigValue: Equatable, Sendable {
         return try p.parse()
     }
 
-    static func pad2(_ v: some BinaryInteger) -> String { v < 10 ? "0\(v)" : "\(v)" }
 
     /// `other`'s keys replace or extend `self`'s, tables merged recursively.
     public func merged(with other: ConfigValue) -> ConfigValue {
@@ -53,9 +52,3 @@ public indirect enum ConfigValue: Equatable, Sendable {
     public var table: [String: ConfigValue]? { if case .table(let t) = self { return t }; return nil }
 }
 
-extension String {
-    init(format4 v: some BinaryInteger) {
-        let s = "\(v)"
-        self = s.count >= 4 ? s : String(repeating: "0", count: 4 - s.count) + s
-    }
-}

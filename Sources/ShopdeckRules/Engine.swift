@@ -63,6 +63,12 @@ public enum Findings {
         return out
     }
 
+    /// The findings and, after them, every file that could not be loaded and every bad row
+    /// skipped: what `check` prints for one shop.
+    public static func linesWithLoad(_ r: Report) -> [String] {
+        lines(r) + r.load.errors.map { (r.load.skippedFiles.contains($0.file) ? "load error: " : "bad row skipped: ") + $0.description }
+    }
+
     static func hours(_ h: Double) -> String {
         h >= 1 ? String(format: "%.1f h", h) : String(format: "%.0f min", h * 60)
     }

@@ -122,8 +122,6 @@ final class DashboardRunner {
                 if let status, Date().timeIntervalSince(keyStatusAt) > 3 { state.status = status }
             case let .appealFiled(entry, failure):
                 Update.appealFiled(&state, entry, failure: failure)
-            case .status(let text):
-                state.status = text
             }
         }
     }

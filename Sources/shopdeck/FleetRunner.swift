@@ -37,7 +37,7 @@ final class FleetRunner {
         let fixed = try? options.fixedInstant()
         let rules = options.rules, passwords = Workspace.passwords(flags: options.password), folder = self.folder
         let which = names ?? shops
-        let record = fixed == nil && !options.readOnly
+        let record = (try? options.recordsHistory()) ?? false
         let inbox = self.inbox
         queue.async {
             inbox.post(Fleet.load(folder: folder, shops: which, asOf: fixed ?? nil, rulesFile: rules, passwords: passwords, recordHistory: record))

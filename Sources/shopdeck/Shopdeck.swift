@@ -64,6 +64,10 @@ struct DataOptions: ParsableArguments {
         catch { throw Output.fail(command, "\(error)") }
     }
 
+    /// Whether this run keeps its finished weeks in the history: a live computation outside
+    /// review mode (terminal-ui.md, History).
+    func recordsHistory() throws -> Bool { try fixedInstant() == nil && !readOnly }
+
     /// The journal's entries; one that cannot be read ends the command with exit 2.
     func journalEntries(_ command: String) throws -> [AppealEntry] {
         do { return try Journals.entries(folder: data, journal: journal) }
@@ -108,7 +112,7 @@ struct ReportCommand: ParsableCommand {
             // A folder of shop folders: each shop's report exactly as alone.
             let fixed = try options.fixedInstant()
             let fleet = Fleet.load(folder: options.data, shops: shops, asOf: fixed, rulesFile: options.rules,
-                                   passwords: Workspace.passwords(flags: options.password), recordHistory: fixed == nil && !options.readOnly)
+                                   passwords: Workspace.passwords(flags: options.password), recordHistory: try options.recordsHistory())
             switch format {
             case .json: Output.json(Fleet.json(fleet).serialized(pretty: true))
             case .text: Output.out(Fleet.text(fleet), terminator: "")
@@ -121,7 +125,7 @@ struct ReportCommand: ParsableCommand {
         let report = ws.report(asOf: try options.instant(), journal: journal)
         Timings.mark("rules")
         // A live computation keeps its finished weeks (never in review mode or a replay).
-        if try options.fixedInstant() == nil && !options.readOnly { History.record(report, folder: options.data) }
+        if try options.recordsHistory() { History.record(report, folder: options.data) }
         switch format {
         case .json: Output.json(report.json().serialized(pretty: true))
         case .text: Output.out(TextReport.render(report, folder: options.data), terminator: "")
@@ -143,15 +147,12 @@ struct Check: ParsableCommand {
         let ws = try options.workspace("check")
         let journal = try options.journalEntries("check")
         let report = ws.report(asOf: try options.instant(), journal: journal)
-        if try options.fixedInstant() == nil && !options.readOnly { History.record(report, folder: options.data) }
+        if try options.recordsHistory() { History.record(report, folder: options.data) }
         if report.load.files.isEmpty {
             for e in report.load.errors { Output.err("load error: \(e.description)") }
             throw Output.fail("check", "no export of any table was loaded from \(options.data) (an empty folder, or only files that are not exports)")
         }
-        var lines = Findings.lines(report)
-        for e in report.load.errors {
-            lines.append((report.load.skippedFiles.contains(e.file) ? "load error: " : "bad row skipped: ") + e.description)
-        }
+        let lines = Findings.linesWithLoad(report)
         for l in lines { Output.out(l) }
         if !lines.isEmpty { throw ExitCode(1) }
     }
@@ -163,7 +164,7 @@ extension Check {
     func fleet(_ shops: [String]) throws {
         let fixed = try options.fixedInstant()
         let fleet = Fleet.load(folder: options.data, shops: shops, asOf: fixed, rulesFile: options.rules,
-                               passwords: Workspace.passwords(flags: options.password), recordHistory: fixed == nil && !options.readOnly)
+                               passwords: Workspace.passwords(flags: options.password), recordHistory: try options.recordsHistory())
         var worst: Int32 = 0
         for s in Fleet.ranked(fleet) {
             guard let r = s.report else {
@@ -171,8 +172,7 @@ extension Check {
             }
             if let j = s.journalError { Output.err("\(s.name): the appeal journal cannot be read: \(j)"); worst = 2 }
             if r.load.files.isEmpty { Output.err("\(s.name): no export of any table was loaded"); worst = 2; continue }
-            var lines = Findings.lines(r)
-            for e in r.load.errors { lines.append((r.load.skippedFiles.contains(e.file) ? "load error: " : "bad row skipped: ") + e.description) }
+            let lines = Findings.linesWithLoad(r)
             for l in lines { Output.out("\(s.name): \(l)") }
             if !lines.isEmpty { worst = max(worst, 1) }
         }
@@ -192,9 +192,8 @@ struct HistoryCommand: ParsableCommand {
     func run() throws {
         let ws = try options.workspace("history")
         let journal = try options.journalEntries("history")
-        let live = try options.fixedInstant() == nil
         let report = ws.report(asOf: try options.instant(), journal: journal)
-        if live && !options.readOnly { History.record(report, folder: options.data) }
+        if try options.recordsHistory() { History.record(report, folder: options.data) }
         let stored: [History.Week]
         do { stored = try History.stored(folder: options.data) }
         catch { throw Output.fail("history", "the history \(History.path(folder: options.data)) cannot be read: \(error)") }

@@ -40,8 +40,11 @@ struct AlertTests {
     }
 
     @Test func signaturesFollowTheRobotsDocumentation() {
-        // DingTalk: URL-encoded Base64 of HMAC-SHA256(secret, "timestamp\nsecret").
-        #expect(Notifier.dingtalkSign(timestampMs: 1_577_808_000_000, secret: "SECabc").allSatisfy { $0.isLetter || $0.isNumber || $0 == "%" })
+        // DingTalk: URL-encoded Base64 of HMAC-SHA256(secret, "timestamp\nsecret"); Feishu:
+        // Base64 of HMAC-SHA256 keyed with "timestamp\nsecret" over nothing. The expected
+        // values were computed with Python's hmac module, not with this code.
+        #expect(Notifier.dingtalkSign(timestampMs: 1_577_808_000_000, secret: "SECabc") == "d8MiemiW5bT%2FXT2zgWrhyRQdANlJ4zkTa39rkwaldRU%3D")
+        #expect(Notifier.feishuSign(timestampS: 1_577_808_000, secret: "s") == "My2610c0f4cq4iMoWPiSMQU68NB2RLGSM3D0+9Tueb8=")
         let t = NotifyTarget(kind: .dingtalk, url: "https://oapi.dingtalk.com/robot/send?access_token=x", secret: "SECabc")
         let r = Notifier.request([], to: t, nowMs: 1_577_808_000_000)
         #expect(r.url == "https://oapi.dingtalk.com/robot/send?access_token=x&timestamp=1577808000000&sign=" + Notifier.dingtalkSign(timestampMs: 1_577_808_000_000, secret: "SECabc"))

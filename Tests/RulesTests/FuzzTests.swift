@@ -119,7 +119,7 @@ struct FuzzHarness {
     static let kinds = ["csv", "xlsx-xml", "xlsx-zip", "xlsx-encrypted", "toml", "rules", "mixed"]
     /// The encrypted workbook fixture (ModelTests/Fixtures/encrypted).
     static let encryptedFixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("ModelTests/Fixtures/encrypted/订单导出_482913.xlsx").path
+        .appendingPathComponent("ModelTests/Fixtures/encrypted/orders_482913.xlsx").path
 
     /// Small valid exports of every table: what the mutations start from.
     static let seedCSV: [String: String] = [
