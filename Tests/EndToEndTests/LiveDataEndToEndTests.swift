@@ -146,19 +146,24 @@ struct ReviewerAccountEndToEndTests {
         let data = try Harness.demo(perWeek: 200, anchor: Harness.nowCST())
         let filed = try Harness.shopdeck(["appeals", "file", "--data", data, "--violation", "WG2023003", "--reason", "其他", "--statement", "已发货", "--operator", "A"])
         #expect(filed.status == 0, "\(filed.stderr)")
-        // Every parent readable by nobody (the temporary folder is); the journal is root's.
-        var dir = data
-        while dir != "/" && !dir.isEmpty { chmod(dir, 0o755); dir = (dir as NSString).deletingLastPathComponent }
-        let json = try Harness.run(Self.asNobody + [Harness.binary, "report", "--data", data, "--format", "json"])
+        // The test's own folders readable by nobody (never the system's: /tmp keeps its mode);
+        // the journal stays root's. The binary is copied where nobody can run it (a checkout
+        // may sit in a folder only root can enter).
+        chmod(data, 0o755); chmod((data as NSString).deletingLastPathComponent, 0o755)
+        let binDir = Harness.tempDir("nobody-bin")
+        let binary = binDir + "/shopdeck"
+        try FileManager.default.copyItem(atPath: Harness.binary, toPath: binary)
+        chmod(binDir, 0o755); chmod(binary, 0o755)
+        let json = try Harness.run(Self.asNobody + [binary, "report", "--data", data, "--format", "json"])
         #expect(json.status == 0, "\(json.stderr)")
         let j = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
         #expect((j["appeals"] as! [[String: Any]]).map { $0["violation_id"] as? String } == ["WG2023003"])
         let v = (j["violations"] as! [[String: Any]]).first { $0["violation_id"] as? String == "WG2023003" }!
         #expect(v["not_appealable_reason"] as? String == "in_progress")
-        let list = try Harness.run(Self.asNobody + [Harness.binary, "appeals", "list", "--data", data])
+        let list = try Harness.run(Self.asNobody + [binary, "appeals", "list", "--data", data])
         #expect(list.status == 0 && list.stdout.contains("WG2023003"))
         // The dashboard as nobody: review mode, the appeal counted.
-        let tmux = try Tmux(width: 120, height: 40, command: (Self.asNobody + ["env", "TERM=xterm-256color", "LANG=C.UTF-8", Harness.binary, "--data", data]).map(Tmux.quote).joined(separator: " "))
+        let tmux = try Tmux(width: 120, height: 40, command: (Self.asNobody + ["env", "TERM=xterm-256color", "LANG=C.UTF-8", binary, "--data", data]).map(Tmux.quote).joined(separator: " "))
         let s = try tmux.waitForDashboard()
         #expect(s.contains("locally filed appeals 1"))
         #expect(s.contains("READ-ONLY") || s.contains("read-only"))
