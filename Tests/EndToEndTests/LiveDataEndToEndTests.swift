@@ -152,7 +152,11 @@ struct ReviewerAccountEndToEndTests {
         chmod(data, 0o755); chmod((data as NSString).deletingLastPathComponent, 0o755)
         let binDir = Harness.tempDir("nobody-bin")
         let binary = binDir + "/shopdeck"
-        try FileManager.default.copyItem(atPath: Harness.binary, toPath: binary)
+        // Copied by a child `cp`, not in this process: a file this process held open for
+        // writing would be inherited by any child another test forks meanwhile, and exec of
+        // the copy would then fail with ETXTBSY ("Text file busy").
+        let copied = try Harness.run(["cp", Harness.binary, binary])
+        #expect(copied.status == 0, "\(copied.stderr)")
         chmod(binDir, 0o755); chmod(binary, 0o755)
         let json = try Harness.run(Self.asNobody + [binary, "report", "--data", data, "--format", "json"])
         #expect(json.status == 0, "\(json.stderr)")
