@@ -18,6 +18,9 @@ public struct TableState: Equatable, Sendable {
 /// The appeal form (terminal-ui.md "Appeal form").
 public struct AppealForm: Equatable, Sendable {
     public enum Field: Int, CaseIterable, Sendable { case reason, statement, evidence, operatorName, submit }
+    /// The text fields' width in display columns: the form is 76 columns wide at every
+    /// terminal size (80x24 is the least), its labels take 16 (`AppealFormView`).
+    public static let fieldWidth = 56
     public var violationId: String
     public var attempt: Int
     public var reasonIndex = 0
@@ -96,6 +99,9 @@ public struct AppState: Sendable {
     /// Why a path cannot be evidence (nil when it can): file-system checks injected by the
     /// runner so the reducer stays pure (`Evidence.problem`).
     public var evidenceProblem: @Sendable (String) -> String? = { _ in nil }
+    /// Names in the data folder starting with a typed path (`Evidence.completions`), injected
+    /// like `evidenceProblem`.
+    public var evidenceCompletions: @Sendable (String) -> [String] = { _ in [] }
     /// The journal could not be read: its error. Appeals are then not offered (the
     /// violations would be judged without the appeals already filed).
     public var journalError: String? = nil

@@ -93,7 +93,7 @@ public enum View {
         for p in PaneID.allCases {
             let r = rects[p.rawValue]
             let inner = c.pane(r, title: p.title(s.lang), focused: s.focus == p, badge: badge(p, s.report))
-            var lines: [[(String, Theme.Role)]] = Panes.lines(p, s, glyphs: c.glyphs)
+            var lines: [[(String, Theme.Role)]] = Panes.lines(p, s, glyphs: c.glyphs, width: inner.width - 1)
             if lines.count > inner.height { lines = Array(lines.prefix(inner.height)) }
             for (i, l) in lines.enumerated() { c.line(l, x: inner.x + 1, y: inner.y + i, width: inner.width - 1) }
         }
@@ -118,18 +118,22 @@ public enum View {
 enum Panes {
     typealias Line = [(String, Theme.Role)]
 
-    static func lines(_ p: PaneID, _ s: AppState, glyphs: Glyphs) -> [Line] {
+    /// `width`: the columns a line has; a pane says its key facts within it (at 80x24 a
+    /// pane is 37 columns wide) and adds detail when there is room.
+    static func lines(_ p: PaneID, _ s: AppState, glyphs: Glyphs, width: Int = 200) -> [Line] {
         let r = s.report
-        if !s.dataLoaded { return [[(s.lang.t("loading… 加载中", "加载中…"), .dim)]] }
+        if !s.dataLoaded { return [[(s.lang.t("loading…", "加载中…"), .dim)]] }
         switch p {
         case .shipping: return shipping(r, glyphs, history: s.history, s.lang)
-        case .exemption: return exemption(r, glyphs, s.lang)
+        case .exemption: return exemption(r, glyphs, s.lang, width: width)
         case .appeals: return appeals(r, journalError: s.journalError, readOnly: s.readOnly, s.lang)
-        case .coupons: return coupons(r, glyphs, s.lang)
+        case .coupons: return coupons(r, glyphs, s.lang, width: width)
         case .aftersales: return aftersales(r, s.lang)
         case .more: return more(r, s.lang)
         }
     }
+
+    static func width(_ l: Line) -> Int { l.reduce(0) { $0 + DisplayWidth.of($1.0) } }
 
     static func rateRole(_ d: Double?, _ threshold: Double) -> Theme.Role {
         guard let d else { return .dim }
@@ -165,48 +169,55 @@ enum Panes {
             [(span, .dim), (spark, .accent), (range, .dim)],
         ]
         let risk = r.shipping.atRisk
-        if let next = risk.first {
-            out.append([(l.t("at risk", "即将超时") + " \(risk.count)", .warning), (l.t(" · next in ", " · 最近 "), .dim), (Format.hours(next.hoursLeft), next.hoursLeft < 2 ? .breach : .warning),
-                        (" " + next.orderId, .dim)])
-        } else { out.append([(l.t("at risk 0", "即将超时 0"), .good)]) }
-        out.append([(l.t("late", "超时未发货") + " \(r.shipping.lateUnshipped.count)", r.shipping.lateUnshipped.isEmpty ? .good : .breach),
-                    (l.t(" · protected ", " · 受保护 ") + "\(r.shipping.protected.count)", .text)])
         let d = r.shipping.delayReportNeeded.count
-        out.append([(l.t("delay reports (报备) needed ", "需延迟发货报备 ") + "\(d)", d > 0 ? .warning : .dim)])
+        out.append([(l.t("late", "超时未发货") + " \(r.shipping.lateUnshipped.count)", r.shipping.lateUnshipped.isEmpty ? .good : .breach),
+                    (l.t(" · at risk ", " · 即将超时 ") + "\(risk.count)", risk.isEmpty ? .good : .warning),
+                    (l.t(" · 报备 ", " · 报备 ") + "\(d)", d > 0 ? .warning : .dim)])
+        // The order that goes late first: its countdown, then its whole id.
+        if let next = risk.first {
+            out.append([(l.t("next ", "最先超时 "), .dim), (Format.hours(next.hoursLeft), next.hoursLeft < 2 ? .breach : .warning), (" " + next.orderId, .text)])
+        } else { out.append([(l.t("no order at risk", "暂无即将超时订单"), .good)]) }
+        out.append([(l.t("protected ", "受保护 ") + "\(r.shipping.protected.count)", .dim)])
         // More room: the most urgent orders.
-        if !r.shipping.lateUnshipped.isEmpty { out.append([(l.t("── late 超时未发货 ──", "── 超时未发货 ──"), .dim)]) }
+        if !r.shipping.lateUnshipped.isEmpty { out.append([(l.t("── late (超时未发货) ──", "── 超时未发货 ──"), .dim)]) }
         for o in r.shipping.lateUnshipped.suffix(3).reversed() {
             out.append([("! ", .breach), (o.orderId + " ", .text), (l.t("due ", "截止 ") + CST.formatShort(o.deadline), .dim)])
         }
-        if !risk.isEmpty { out.append([(l.t("── at risk 即将超时 ──", "── 即将超时 ──"), .dim)]) }
+        if !risk.isEmpty { out.append([(l.t("── at risk (即将超时) ──", "── 即将超时 ──"), .dim)]) }
         for o in risk.prefix(5) {
             out.append([("· ", .warning), (o.orderId + " ", .text), (l.t("in ", "剩 ") + Format.hours(o.hoursLeft), o.hoursLeft < 2 ? .breach : .warning)])
         }
         return out
     }
 
-    static func exemption(_ r: Report, _ g: Glyphs, _ l: Lang = .en) -> [Line] {
+    static func exemption(_ r: Report, _ g: Glyphs, _ l: Lang = .en, width: Int = 200) -> [Line] {
         let e = r.exemption
         let wk = r.shipping.weeks.first { $0.weekStart == e.evaluatedWeek }
         let status: (String, Theme.Role) = !e.inForce ? (l.t("not in force yet", "尚未生效"), .dim) : (e.eligible ? (l.t("ELIGIBLE this week", "本周享豁免"), .good) : (l.t("not eligible", "不满足豁免"), .warning))
         let ok = g == .ascii ? "ok" : "✓", no = g == .ascii ? "x" : "✗"
-        func crit(_ name: String, _ pass: Bool, _ need: String) -> [(String, Theme.Role)] {
-            [(name + " ", .dim), (pass ? ok : no, pass ? .good : .breach), (pass ? "" : " " + need, .warning)]
+        /// Each criterion with its headroom (rules.md §2, "Show the margins"): how far above the
+        /// threshold when it passes, what is missing when it fails.
+        func crit(_ name: String, _ pass: Bool, _ headroom: String, _ need: String) -> [(String, Theme.Role)] {
+            [(name, .dim), (pass ? ok : no, pass ? .good : .breach), (pass ? headroom : need, pass ? .good : .warning), (" ", .text)]
         }
         let m = e.margins
+        let t = e.thresholds
+        let paidHead = "+" + Format.int(max(0, e.paidOrders - t.minPaidOrders))
+        let shareHead = e.spotShare.map { "+" + String(format: "%.1f%%", max(0, $0 - t.minSpotShare) * 100) } ?? ""
+        let rateHead = e.onTimeRate.map { "+" + String(format: "%.1f%%", max(0, $0 - t.minOnTimeRate) * 100) } ?? ""
         var out: [Line] = [
             [("承诺现货占比 ", .text), (Format.pct(wk?.spotShare), .accent), (l.t(" · paid ", " · 支付 "), .dim), (Format.int(e.paidOrders), .text)],
-            [("豁免 ", .text), status, (l.t(" (from wk ", "（依据 ") + "\(CST.formatDate(e.evaluatedWeek).suffix(5))" + l.t(")", " 周）"), .dim)],
-            crit(">" + Format.int(e.thresholds.minPaidOrders), !e.failed.contains("paid_orders"), "+\(m.paidOrdersNeeded)")
-                + [(" ", .text)] + crit(">" + Format.pctShort(e.thresholds.minSpotShare), !e.failed.contains("spot_share"), "+\(m.spotOrdersNeeded)" + l.t(" spot", " 现货"))
-                + [(" ", .text)] + crit(">=" + Format.pctShort(e.thresholds.minOnTimeRate), !e.failed.contains("on_time_rate"), "+\(m.onTimeOrdersNeeded)"),
+            [("豁免 ", .text), status, (l.t(" (wk ", "（依据 ") + "\(CST.formatDate(e.evaluatedWeek).suffix(5))" + l.t(")", " 周）"), .dim)],
+            crit(">" + Format.int(t.minPaidOrders), !e.failed.contains("paid_orders"), paidHead, l.t("need +", "差 ") + Format.int(m.paidOrdersNeeded))
+                + crit(">" + Format.pctShort(t.minSpotShare), !e.failed.contains("spot_share"), shareHead, l.t("need +", "差 ") + Format.int(m.spotOrdersNeeded))
+                + crit("≥" + Format.pctShort(t.minOnTimeRate), !e.failed.contains("on_time_rate"), rateHead, l.t("need +", "差 ") + Format.int(m.onTimeOrdersNeeded)),
         ]
         if let t = e.tokenUsedBy { out.append([(l.t("token used by ", "豁免已用于 "), .dim), (t, .good)]) }
         else {
             // The current week at the pace so far (report-json.md exemption.forecast).
             let f = e.forecast
             if let paid = f.paidOrders {
-                var line: Line = [(l.t("this week at this pace: ~\(Format.int(paid)) paid", "按本周节奏：约 \(Format.int(paid)) 单"), .dim)]
+                var line: Line = [(l.t("this week's pace: ~\(Format.int(paid)) paid", "本周节奏：约 \(Format.int(paid)) 单"), .dim)]
                 if let need = f.paidOrdersNeeded, need > 0 { line.append((l.t(" (+\(Format.int(need)) needed)", "（还差 \(Format.int(need)) 单）"), .warning)) }
                 if let spare = f.lateOrdersToSpare { line.append((l.t(" · \(Format.int(spare)) late to spare", " · 还可超时 \(Format.int(spare)) 单"), spare > 0 ? .dim : .warning)) }
                 out.append(line)
@@ -214,7 +225,11 @@ enum Panes {
                 out.append([(l.t("this week: no paid order yet", "本周尚无支付订单"), .dim)])
             }
         }
-        out.append([(l.t("only 超时未发货 is waived; score & compensation apply", "仅豁免超时未发货处罚；体验分与赔付照常"), .dim)])
+        // rules.md §2: the note that only the 超时未发货 penalty is waived, next to the status.
+        let note = l.t("waives only the 超时未发货 penalty; score and compensation still apply", "仅豁免超时未发货处罚；体验分与赔付照常")
+        let short = l.t("超时未发货 only: score, payouts apply", "仅豁免超时未发货；体验分与赔付照常")
+        if width >= 45 { out.insert(contentsOf: wrap(note, width).map { [($0, Theme.Role.dim)] }, at: 2) }
+        else { out.insert([(short, .dim)], at: 2) }
         return out
     }
 
@@ -225,13 +240,13 @@ enum Panes {
         var out: [Line] = [
             [(l.t("appealable ", "可申诉 ") + "\(appealable.count)", appealable.isEmpty ? .good : .warning), (l.t(" · appeals left ", " · 剩余申诉次数 ") + "\(appealable.reduce(0) { $0 + $1.appealsLeft })", .text)],
             [(l.t("points \(year): ", "\(year) 年扣分："), .dim), ("\(points)", points > 0 ? .warning : .good), (l.t(" · violations ", " · 违规 ") + "\(r.violations.count)", .dim)],
-            [(l.t("locally filed appeals ", "本地已提交申诉 ") + "\(r.appeals.count)", .text), (l.t(" · in progress ", " · 申诉中 ") + "\(r.violations.filter(\.locallyFiled).count)", .dim)],
+            [(l.t("filed here ", "本地已提交申诉 ") + "\(r.appeals.count)", .text), (l.t(" · in appeal ", " · 申诉中 ") + "\(r.violations.filter(\.locallyFiled).count)", .dim)],
         ]
         if let je = journalError { out.insert([(l.t("journal unreadable: ", "申诉记录无法读取："), .breach), (je, .breach)], at: 0) }
         if let next = appealable.filter({ $0.appealDeadline != .absent }).min(by: { $0.appealDeadline < $1.appealDeadline }) {
             out.append([(l.t("next deadline ", "最近截止 "), .dim), (next.violationId, .text), (l.t(" in ", " 剩 ") + Format.countdown(next.appealDeadline - r.asOf), .warning)])
         }
-        out.append([(readOnly ? l.t("a: open the violations (review mode: no appeal is filed)", "a：查看违规（只读：不可申诉）") : l.t("a: open violations and file an appeal", "a：打开违规并申诉"), .dim)])
+        out.append([(readOnly ? l.t("a: violations (review mode: no filing)", "a：查看违规（只读：不可申诉）") : l.t("a: violations, to file an appeal", "a：打开违规并申诉"), .dim)])
         for v in appealable.prefix(6) {
             out.append([(v.violationId + " ", .text), (v.rule + " ", .warning), (l.t("\(v.appealsLeft) left", "剩 \(v.appealsLeft) 次"), .dim),
                         (v.appealDeadline != .absent ? l.t(" · due in ", " · 截止剩 ") + Format.countdown(v.appealDeadline - r.asOf) : "", .dim)])
@@ -245,7 +260,7 @@ enum Panes {
         return CST.formatDate(t) == CST.formatDate(now) ? String(short.suffix(5)) : short
     }
 
-    static func coupons(_ r: Report, _ g: Glyphs, _ l: Lang = .en) -> [Line] {
+    static func coupons(_ r: Report, _ g: Glyphs, _ l: Lang = .en, width: Int = 200) -> [Line] {
         let coming = r.coupons.filter { $0.issueAt >= r.asOf }
         var out: [Line] = []
         // Grouped by live plan, each plan's coupons by time.
@@ -254,15 +269,19 @@ enum Panes {
         var shown = 0
         for plan in plans where shown < 3 {
             for c in coming.filter({ ($0.livePlan ?? "") == plan }) where shown < 3 {
-                out.append([(couponTime(c.issueAt, r.asOf) + " ", .accent), ((plan.isEmpty ? "—" : plan) + " ", .dim), (c.activityId + " ", .text),
-                            (l.t("in ", "剩 ") + Format.countdown(c.issueAt - r.asOf), .text), (c.warnings.isEmpty ? "" : " ! " + c.warnings.map { Words.in(l, Words.couponWarning($0)) }.joined(separator: "、"), .warning)])
+                var line: Line = [(couponTime(c.issueAt, r.asOf) + " ", .accent), ((plan.isEmpty ? "—" : plan) + " ", .dim), (c.activityId + " ", .text),
+                                  (l.t("in ", "剩 ") + Format.countdown(c.issueAt - r.asOf), .text),
+                                  (c.warnings.isEmpty ? "" : " ! " + c.warnings.map { Words.in(.zh, Words.couponWarning($0)) }.joined(separator: "、"), .warning)]
+                // Narrow: the live plan gives way to the warning.
+                if Panes.width(line) > width { line.remove(at: 1) }
+                out.append(line)
                 shown += 1
             }
         }
         if coming.isEmpty { out.append([(l.t("no coming timed coupons", "暂无待发放的定时优惠"), .dim)]) }
         let warned = r.coupons.filter { !$0.warnings.isEmpty }.count
         out.append([(l.t("warnings \(warned) of \(r.coupons.count)", "提醒 \(warned) / \(r.coupons.count)"), warned > 0 ? .warning : .good)])
-        out.append([(l.t("shows on iOS >= ", "需 iOS ≥ ") + r.couponMinIOS + l.t(" / Android >= ", " / 安卓 ≥ ") + r.couponMinAndroid, .dim)])
+        out.append([(l.t("shows on iOS ≥ ", "需 iOS ≥ ") + r.couponMinIOS + l.t(" · Android ≥ ", " / 安卓 ≥ ") + r.couponMinAndroid, .dim)])
         for c in coming.dropFirst(3).prefix(6) {
             out.append([(couponTime(c.issueAt, r.asOf) + " ", .accent), ((c.livePlan ?? "—") + " ", .dim), (c.activityId + " ", .text),
                         (l.t("in ", "剩 ") + Format.countdown(c.issueAt - r.asOf), .text), (c.warnings.isEmpty ? "" : " !", .warning)])
@@ -277,7 +296,7 @@ enum Panes {
         var out: [Line] = [[(l.t("open ", "处理中 ") + "\(open.count)", .text), (l.t(" · breached ", " · 已超时 ") + "\(breached)", breached > 0 ? .breach : .good),
                             (" · 春节 \(open.filter(\.holidayAdjusted).count)", .dim)]]
         if let next = open.first {
-            out.append([(l.t("next ", "最近 "), .dim), (next.refundId + " ", .text), (Words.in(lang0, Words.stage(next.stage)) + " ", .dim), (Format.hours(next.hoursLeft), next.breached ? .breach : .warning)])
+            out.append([(l.t("next ", "最近 "), .dim), (Format.hours(next.hoursLeft) + " ", next.breached ? .breach : .warning), (next.refundId + " ", .text), (Words.in(lang0, Words.stage(next.stage)), .dim)])
         }
         let upcoming = Array(open.dropFirst().prefix(6))
         let thisWeek = CST.weekStart(r.asOf)
@@ -289,8 +308,8 @@ enum Panes {
                     (lang.t(" · excl ", " · 剔除 ") + "\(w?.excluded ?? 0)", .dim)])
         out.append([("商责纠纷率 ", .text), (Format.pct(w?.disputeRate), .text)])
         for s in upcoming {
-            out.append([("     " + s.refundId + " ", .text), (Words.in(lang, Words.stage(s.stage)) + " ", .dim), (Format.hours(s.hoursLeft), s.breached ? .breach : (s.hoursLeft < r.riskHorizonHours ? .warning : .text)),
-                        (s.holidayAdjusted ? " 春节" : "", .accent)])
+            out.append([("· ", .dim), (Format.hours(s.hoursLeft) + " ", s.breached ? .breach : (s.hoursLeft < r.riskHorizonHours ? .warning : .text)), (s.refundId + " ", .text),
+                        (Words.in(lang, Words.stage(s.stage)), .dim), (s.holidayAdjusted ? " 春节" : "", .accent)])
         }
         return out
     }

@@ -30,6 +30,26 @@ public enum Evidence {
         return nil
     }
 
+    /// Names in the data folder (or a sub-folder of it) that start with the last path typed,
+    /// for completion in the appeal form: folders end in `/`; hidden names only when asked
+    /// for with a leading dot. At most 50, sorted.
+    public static func completions(_ partial: String, folder: String) -> [String] {
+        let p = partial.trimmingSpaces()
+        guard !p.hasPrefix("/"), !p.contains("..") else { return [] }
+        let dirPart = p.contains("/") ? String(p[..<p.lastIndex(of: "/")!]) + "/" : ""
+        let namePart = String(p.dropFirst(dirPart.count))
+        let dir = folder + "/" + dirPart
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return [] }
+        var out: [String] = []
+        for n in names.sorted() where n.hasPrefix(namePart) && (namePart.hasPrefix(".") || !n.hasPrefix(".")) {
+            var isDir: ObjCBool = false
+            FileManager.default.fileExists(atPath: dir + n, isDirectory: &isDir)
+            out.append(dirPart + n + (isDir.boolValue ? "/" : ""))
+            if out.count == 50 { break }
+        }
+        return out
+    }
+
     /// The canonical absolute path (links and `..` resolved), or nil when it does not exist.
     static func realPath(_ p: String) -> String? {
         guard let r = realpath(p, nil) else { return nil }

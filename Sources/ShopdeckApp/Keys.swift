@@ -40,36 +40,49 @@ public enum PaneID: Int, CaseIterable, Sendable {
     }
 }
 
-/// Help: every key for a screen, generated from this table (the `?` overlay).
+/// Help: every key for a screen, generated from this table (the `?` overlay), in the UI
+/// language; a key that does nothing on this screen (or in review mode) is not listed.
 public enum Keymap {
-    public static let dashboard: [(String, String)] = [
-        ("Tab / Shift-Tab", "next / previous pane"),
-        ("arrows, h j k l", "move between panes"),
-        ("Enter", "open the pane's table"),
-        ("a", "appeals: open the violations table"),
-        ("r", "reload the data now"),
-        ("t", "next theme"),
-        (":", "command line (pane names, asof, theme, reload, quit)"),
-        ("?", "this help"),
-        ("q", "quit"),
-    ]
-    public static let table: [(String, String)] = [
-        ("↑ ↓, j k", "select a row"),
-        ("g / G", "first / last row"),
-        ("PgUp / PgDn", "page up / down"),
-        ("s / S", "sort by the next column / reverse the order"),
-        ("/", "filter rows (Enter keeps, Esc clears)"),
-        ("a", "appeal the selected violation (appeals table)"),
-        ("Esc", "back to the dashboard"),
-        ("Tab", "next pane's table"),
-        ("r, t, :, ?, q", "reload, theme, command, help, quit"),
-    ]
-    public static let form: [(String, String)] = [
-        ("Tab / Shift-Tab", "next / previous field"),
-        ("← →", "reason: choose; text: move the caret"),
-        ("Enter", "statement: new line; on 提交 Submit: review and confirm"),
-        ("Backspace", "delete before the caret"),
-        ("Esc", "cancel (asks when text was typed)"),
-        ("q (reason, submit)", "quit, asking first when text would be lost"),
-    ]
+    public static func dashboard(_ l: Lang, readOnly: Bool) -> [(String, String)] {
+        [
+            ("Tab / Shift-Tab", l.t("next / previous pane", "下一个 / 上一个面板")),
+            (l.t("arrows, h j k l", "方向键、h j k l"), l.t("move between panes", "在面板间移动")),
+            ("Enter", l.t("open the pane's table", "打开面板的明细表")),
+            ("a", readOnly ? l.t("open the violations table (review mode: no filing)", "打开违规表（只读：不可申诉）")
+                           : l.t("open the violations table to file an appeal", "打开违规表以提交申诉")),
+            ("r", l.t("reload the data now", "立即重新加载数据")),
+            ("t", l.t("next theme", "切换主题")),
+            (":", l.t("command line with Tab completion: pane and table names (English or Chinese), asof now / -1d / mon / a time, theme NAME, reload, warnings, quit",
+                      "命令行（Tab 补全）：面板或表名（中英文均可）、asof now / -1d / mon / 时间、theme 主题名、reload、warnings、quit")),
+            ("?", l.t("this help", "本帮助")),
+            ("q", l.t("quit (asks first while an appeal form holds text)", "退出（申诉表单有未提交文字时先确认）")),
+        ]
+    }
+
+    public static func table(_ l: Lang, readOnly: Bool, appeals: Bool) -> [(String, String)] {
+        var keys: [(String, String)] = [
+            ("↑ ↓, j k", l.t("select a row", "选择行")),
+            ("g / G", l.t("first / last row", "第一行 / 最后一行")),
+            ("PgUp / PgDn", l.t("page up / down", "上一页 / 下一页")),
+            ("s / S", l.t("sort by the next column / reverse the order", "按下一列排序 / 反转顺序")),
+            ("/", l.t("filter rows (Enter keeps, Esc clears)", "筛选行（Enter 保留，Esc 清除）")),
+        ]
+        if appeals && !readOnly { keys.append(("a, Enter", l.t("appeal the selected violation", "对所选违规提交申诉"))) }
+        keys += [
+            ("Esc", l.t("back to the dashboard", "返回总览")),
+            ("Tab", l.t("next pane's table", "下一个面板的明细表")),
+            ("r t : ? q", l.t("reload, theme, command, help, quit", "重载、主题、命令、帮助、退出")),
+        ]
+        return keys
+    }
+
+    public static func form(_ l: Lang) -> [(String, String)] {
+        [
+            ("Tab / Shift-Tab", l.t("next / previous field", "下一个 / 上一个字段")),
+            ("↑ ↓", l.t("reason: choose; statement: move between lines", "理由：选择；说明：上下移动")),
+            ("Enter", l.t("reason: next field; statement: new line; 提交: review", "理由：下一字段；说明：换行；提交：确认")),
+            ("Ctrl-S", l.t("review and submit from any field", "在任意字段确认提交")),
+            ("Esc", l.t("cancel (asks when text was typed)", "取消（有文字时先确认）")),
+        ]
+    }
 }

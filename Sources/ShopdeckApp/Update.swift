@@ -27,7 +27,7 @@ public enum Update {
         case .char("q"): return [.quit]
         case .char("?"): s.overlay = .help; return []
         case .char(":"): s.overlay = .command(text: "", completions: completions(s, "")); return []
-        case .char("r"): s.status = "reloading…"; return [.reload]
+        case .char("r"): s.status = s.lang.t("reloading…", "重载中…"); return [.reload]
         case .char("t"):
             let i = s.themeNames.firstIndex(of: s.themeName) ?? 0
             return [.setTheme(s.themeNames[(i + 1) % max(1, s.themeNames.count)])]
@@ -55,7 +55,7 @@ public enum Update {
     static func tableKey(_ s: inout AppState, _ p: PaneID, _ k: Key) -> [Effect] {
         if let e = common(&s, k) { return e }
         var t = s.table(p)
-        let model = TableModel.build(p, s.report)
+        let model = TableModel.build(p, s.report, s.lang)
         let count = model.order(t).count
         let page = 10
         switch k {
@@ -88,7 +88,7 @@ public enum Update {
                 s.tables[p] = t
                 return startAppeal(&s, model: model)
             }
-            if k == .char("a") { s.status = "appeals are filed from the violations table: press Esc, then a (or :violations)" }
+            if k == .char("a") { s.status = s.lang.t("appeals are filed from the violations table: press Esc, then a (or :violations)", "申诉在违规表中提交：按 Esc，再按 a（或 :违规）") }
         default: break
         }
         pin(&t, model)
@@ -100,18 +100,18 @@ public enum Update {
     static func startAppeal(_ s: inout AppState, model: TableModel) -> [Effect] {
         let t = s.table(.appeals)
         let order = model.order(t)
-        guard s.dataLoaded else { s.status = "still loading: the violations are not read yet"; return [] }
-        guard t.selected < order.count else { s.status = "no violation selected"; return [] }
+        guard s.dataLoaded else { s.status = s.lang.t("still loading: the violations are not read yet", "仍在加载：违规记录尚未读入"); return [] }
+        guard t.selected < order.count else { s.status = s.lang.t("no violation selected", "未选中违规"); return [] }
         let id = model.ids[order[t.selected]]
         guard let v = s.report.violations.first(where: { $0.violationId == id }) else { return [] }
-        if let why = s.readOnlyReason { s.status = "read-only: \(why); the appeal form does not open"; return [] }
-        if let why = s.journalError { s.status = "\(why); appeals cannot be filed until it can be read"; return [] }
+        if let why = s.readOnlyReason { s.status = s.lang.t("read-only: \(why); the appeal form does not open", "只读：\(why)；不能打开申诉表单"); return [] }
+        if let why = s.journalError { s.status = s.lang.t("\(why); appeals cannot be filed until it can be read", "\(why)；申诉记录可读之前不能提交申诉"); return [] }
         guard v.appealable else {
-            s.status = "\(v.violationId) cannot be appealed: \(TableModel.reasonText(v.notAppealableReason ?? ""))"
+            s.status = s.lang.t("\(v.violationId) cannot be appealed: ", "\(v.violationId) 不可申诉：") + TableModel.reasonText(v.notAppealableReason ?? "", s.lang)
             return []
         }
         if let t = s.fixedAsOf {
-            s.status = "replay: appeals are filed only live (:asof now) · as of \(CST.format(t))"
+            s.status = s.lang.t("replay: appeals are filed only live (:asof now) · as of \(CST.format(t))", "回放中：只有实时模式才能申诉（:asof now）· 截至 \(CST.format(t))")
             return []
         }
         s.overlay = .appeal(AppealForm(violationId: v.violationId, attempt: v.appealsUsed + 1, operatorName: s.operatorName))
@@ -150,7 +150,7 @@ public enum Update {
             default: break
             }
             if case .filter(let now) = s.overlay ?? .help { t.filter = now }
-            follow(&t, TableModel.build(p, s.report))
+            follow(&t, TableModel.build(p, s.report, s.lang))
             s.tables[p] = t
             return []
         case .command(var text, _):
@@ -167,7 +167,7 @@ public enum Update {
             s.overlay = .command(text: text, completions: completions(s, text))
             return []
         case .confirmDiscard(let form):
-            if k == .char("y") || k == .char("Y") { s.overlay = nil; s.status = "appeal discarded" } else { s.overlay = .appeal(form) }
+            if k == .char("y") || k == .char("Y") { s.overlay = nil; s.status = s.lang.t("appeal discarded", "已放弃申诉") } else { s.overlay = .appeal(form) }
             return []
         case .appeal(var form):
             let e = formKey(&s, &form, k)
@@ -183,7 +183,7 @@ public enum Update {
             case .char("y"), .char("Y"), .enter:
                 if let t = s.fixedAsOf {
                     f.confirming = false
-                    f.failure = "replay as of \(CST.format(t)): nothing is filed in a replay; your text is kept"
+                    f.failure = s.lang.t("replay as of \(CST.format(t)): nothing is filed in a replay; your text is kept", "回放（截至 \(CST.format(t))）：回放中不提交；已保留您的文字")
                     return []
                 }
                 let entry = AppealEntry(violationId: f.violationId, attempt: f.attempt, filedAt: s.now,
@@ -203,9 +203,13 @@ public enum Update {
         }
         switch k {
         case .escape:
-            if f.hasText { s.overlay = .confirmDiscard(f) } else { s.overlay = nil; s.status = "appeal cancelled" }
+            if f.hasText { s.overlay = .confirmDiscard(f) } else { s.overlay = nil; s.status = s.lang.t("appeal cancelled", "已取消申诉") }
             return []
-        case .tab: go(1); return []
+        case .tab:
+            // In the evidence field, Tab completes the path being typed when the folder has
+            // names that start with it; otherwise (and in other fields) it moves on.
+            if f.field == .evidence, let done = completeEvidence(f, s) { f.evidence = done; f.caret = done.count; return [] }
+            go(1); return []
         case .backTab: go(-1); return []
         default: break
         }
@@ -225,9 +229,10 @@ public enum Update {
             }
         case .submit:
             if k == .enter || k == .char(" ") {
+                // Focus stays on Submit after an error (issue 14): the messages sit next to
+                // their fields; Shift-Tab goes back to them.
                 f.errors = validate(f, s)
-                if let first = fields.first(where: { f.errors[$0] != nil }) { f.field = first; f.caret = text(f).count }
-                else { f.confirming = true }
+                if f.errors.isEmpty { f.confirming = true }
             }
         case .statement, .evidence, .operatorName:
             var t = Array(text(f))
@@ -240,14 +245,32 @@ public enum Update {
             case .delete: if f.caret < t.count { t.remove(at: f.caret) }
             case .left: f.caret = max(0, f.caret - 1)
             case .right: f.caret = min(t.count, f.caret + 1)
-            case .home: f.caret = 0
-            case .end: f.caret = t.count
+            case .up, .down, .home, .end:
+                // By the rows as drawn (the statement wraps at the field's width).
+                let box = TextBox(String(t), width: AppealForm.fieldWidth)
+                switch k {
+                case .up: f.caret = box.move(f.caret, rows: -1)
+                case .down: f.caret = box.move(f.caret, rows: 1)
+                case .home: f.caret = box.home(f.caret)
+                default: f.caret = box.end(f.caret)
+                }
+                return []
             default: break
             }
             setText(&f, String(t))
             f.errors[f.field] = nil
         }
         return []
+    }
+
+    /// The evidence text with its last path completed as far as the folder's names agree;
+    /// nil when nothing can be added.
+    static func completeEvidence(_ f: AppealForm, _ s: AppState) -> String? {
+        let lines = f.evidence.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let last = lines.last.map(String.init), !last.trimmingSpaces().isEmpty, f.caret == f.evidence.count else { return nil }
+        let names = s.evidenceCompletions(last.trimmingSpaces())
+        guard let common = names.count == 1 ? names[0] : commonPrefix(names), common.count > last.trimmingSpaces().count else { return nil }
+        return (lines.dropLast().map(String.init) + [common]).joined(separator: "\n")
     }
 
     static func text(_ f: AppealForm) -> String {
@@ -270,10 +293,10 @@ public enum Update {
 
     public static func validate(_ f: AppealForm, _ s: AppState) -> [AppealForm.Field: String] {
         var e: [AppealForm.Field: String] = [:]
-        if f.statement.trimmingSpaces().isEmpty { e[.statement] = "a statement is required (申诉说明必填)" }
+        if f.statement.trimmingSpaces().isEmpty { e[.statement] = s.lang.t("a statement is required (申诉说明)", "申诉说明必填") }
         let problems = f.evidencePaths.compactMap(s.evidenceProblem)
         if !problems.isEmpty { e[.evidence] = problems.joined(separator: "; ") }
-        if f.operatorName.trimmingSpaces().isEmpty { e[.operatorName] = "the operator's name is required" }
+        if f.operatorName.trimmingSpaces().isEmpty { e[.operatorName] = s.lang.t("the operator's name is required", "经办人必填") }
         return e
     }
 
@@ -300,7 +323,7 @@ public enum Update {
     public static func reportChanged(_ s: inout AppState, _ report: Report) {
         s.report = report
         for (p, var t) in s.tables {
-            follow(&t, TableModel.build(p, report))
+            follow(&t, TableModel.build(p, report, s.lang))
             s.tables[p] = t
         }
     }
@@ -310,25 +333,42 @@ public enum Update {
     /// character and says what happened.
     public static func appealFiled(_ s: inout AppState, _ entry: AppealEntry, failure: String?) {
         guard case .appeal(var f)? = s.overlay, f.violationId == entry.violationId else {
-            if let failure { s.overlay = .message("appeal \(entry.violationId) was not filed: \(failure)") }
+            if let failure { s.overlay = .message(s.lang.t("appeal \(entry.violationId) was not filed: \(failure)", "申诉 \(entry.violationId) 未提交：\(failure)")) }
             return
         }
         f.filing = false
         if let failure {
-            f.failure = failure + " — your text is kept; fix the cause and submit again, or copy it"
+            f.failure = failure + s.lang.t(" — your text is kept; fix the cause and submit again, or copy it", " — 已保留您的文字；排除原因后再次提交，或先复制")
             f.field = .submit
             s.overlay = .appeal(f)
         } else {
             s.overlay = nil
-            s.status = "appeal filed: \(entry.violationId) attempt \(entry.attempt) (申诉中, locally filed)"
+            s.status = s.lang.t("appeal filed: \(entry.violationId) attempt \(entry.attempt) (申诉中, locally filed)", "已提交申诉：\(entry.violationId) 第 \(entry.attempt) 次（申诉中，本地记录）")
         }
     }
 
     static func completions(_ s: AppState, _ text: String) -> [String] {
-        var all = PaneID.allCases.map(\.command) + PaneID.allCases.flatMap(\.aliases) + ["dashboard", "asof now", "asof ", "reload", "warnings", "help", "quit"]
+        var all = PaneID.allCases.map(\.command) + PaneID.allCases.flatMap(\.aliases) + ["dashboard", "asof now", "asof -1d", "asof mon", "asof ", "reload", "warnings", "help", "quit"]
         all += s.themeNames.map { "theme " + $0 }
         let t = text.lowercased()
         return all.filter { $0.hasPrefix(t) && $0 != t }
+    }
+
+    /// `:asof` arguments: a CST time, or relative to now: `-1d`, `-3h`, `-30m`, `mon` (this
+    /// week's Monday 00:00 CST). `now` is handled before.
+    static func asOfArgument(_ arg: String, now: Instant) -> Instant? {
+        if case .value(let t) = CST.parse(arg) { return t }
+        let a = arg.lowercased()
+        if a == "mon" || a == "monday" || a == "周一" { return CST.weekStart(now) }
+        if a.hasPrefix("-"), let unit = a.last, let n = Int64(a.dropFirst().dropLast()), n >= 0, n <= 100_000 {
+            switch unit {
+            case "d": return now - n * CST.day
+            case "h": return now - n * 3600
+            case "m": return now - n * 60
+            default: return nil
+            }
+        }
+        return nil
     }
 
     static func commonPrefix(_ c: [String]) -> String? {
@@ -353,16 +393,16 @@ public enum Update {
                 let name = parts[1].trimmingSpaces()
                 // A theme file path is the user's own; a bare name must be one of the themes.
                 if name.contains("/") || name.hasSuffix(".toml") || s.themeNames.contains(name) { return [.setTheme(name)] }
-                s.status = "unknown theme '\(name)'; themes: " + s.themeNames.joined(separator: ", ")
+                s.status = s.lang.t("unknown theme '\(name)'; themes: ", "没有主题“\(name)”；可用主题：") + s.themeNames.joined(separator: ", ")
                 return []
             }
-            s.status = "themes: " + s.themeNames.joined(separator: ", ")
+            s.status = s.lang.t("themes: ", "主题：") + s.themeNames.joined(separator: ", ")
         case "asof":
             let arg = parts.count > 1 ? parts[1].trimmingSpaces() : "now"
             if arg == "now" || arg == "live" { return [.setAsOf(nil)] }
-            guard case .value(let t) = CST.parse(arg) else { s.status = "cannot read '\(arg)': use YYYY-MM-DD HH:MM:SS (CST) or now"; return [] }
+            guard let t = asOfArgument(arg, now: s.now) else { s.status = s.lang.t("cannot read '\(arg)': use YYYY-MM-DD HH:MM:SS (CST), now, -1d, -3h or mon", "无法识别“\(arg)”：请用 YYYY-MM-DD HH:MM:SS（北京时间）、now、-1d、-3h 或 mon"); return [] }
             return [.setAsOf(t)]
-        default: s.status = "unknown command '\(head)': try " + (PaneID.allCases.map(\.command) + ["asof", "theme", "reload", "quit"]).joined(separator: ", ")
+        default: s.status = s.lang.t("unknown command '\(head)': try ", "没有命令“\(head)”：可用 ") + (PaneID.allCases.map(\.command) + ["asof", "theme", "reload", "warnings", "quit"]).joined(separator: ", ")
         }
         return []
     }

@@ -22,7 +22,28 @@ public enum Words {
         }
     }
 
-    public static func couponWarnings(_ codes: [String]) -> String { codes.map(couponWarning).joined(separator: "、") }
+    public static func couponWarnings(_ codes: [String], _ l: Lang = .en) -> String { codes.map { Words.in(l, couponWarning($0)) }.joined(separator: "、") }
+
+    /// The engine's explanatory phrases (after-sales notes, coupon applicability) in the UI
+    /// language; the JSON keeps the engine's English.
+    public static func phrase(_ s: String, _ l: Lang) -> String {
+        guard l == .zh else { return s == "normal" ? "standard" : s }
+        var out = s
+        let fixed: [(String, String)] = [
+            ("normal", "常规"), ("exchange: no deadline", "换货：无时限"), ("intervened: not averaged", "平台介入：不计入均值"),
+            ("official campaign: assessed as usual", "官方活动：照常考核"), ("excluded: applied in ", "剔除：申请于 "),
+            ("excluded: epidemic window ", "剔除：疫情调整 "), ("price below threshold", "价格低于门槛"),
+            ("commission below face value", "佣金低于面额"), ("unknown coupon type", "未知券类型"),
+            ("product, not the shop's own", "商品，非本店自有"),
+        ]
+        if out == "normal" { return "常规" }
+        for (en, zh) in fixed { out = out.replacingOccurrences(of: en, with: zh) }
+        if let r = out.range(of: #"not a (\S+) product"#, options: .regularExpression) {
+            let name = out[r].dropFirst(6).dropLast(8)
+            out.replaceSubrange(r, with: "非\(name)商品")
+        }
+        return out
+    }
 
     public static func ban(_ code: String) -> String {
         switch code {

@@ -43,6 +43,9 @@ public final class WorkspaceWorker: @unchecked Sendable {
     private var queuedReports = 0
     private var busy = 0
 
+    /// The language of the status messages it posts.
+    public var lang: Lang = .en
+
     /// Finished weeks of live computations are kept in the shop's history (not in review mode).
     public var recordsHistory = false
 
@@ -90,12 +93,14 @@ public final class WorkspaceWorker: @unchecked Sendable {
         case .load:
             let started = Date()
             ws.reloadData()
-            return [report(status: "loaded \(ws.snapshot.files.count) files in \(String(format: "%.2f", Date().timeIntervalSince(started))) s", loaded: true)]
+            let n = ws.snapshot.files.count, secs = String(format: "%.2f", Date().timeIntervalSince(started))
+            return [report(status: lang.t("loaded \(Words.count(n, "file", "files")) in \(secs) s", "已加载 \(n) 个文件，用时 \(secs) 秒"), loaded: true)]
         case .reloadAll:
             let started = Date()
             do {
                 try ws.reload()
-                return [report(status: "reloaded: \(ws.snapshot.files.count) files in \(String(format: "%.2f", Date().timeIntervalSince(started))) s", loaded: true)]
+                let n = ws.snapshot.files.count, secs = String(format: "%.2f", Date().timeIntervalSince(started))
+                return [report(status: lang.t("reloaded \(Words.count(n, "file", "files")) in \(secs) s", "已重载 \(n) 个文件，用时 \(secs) 秒"), loaded: true)]
             } catch {
                 return [report(status: "\(error)", loaded: false)]
             }
@@ -103,10 +108,11 @@ public final class WorkspaceWorker: @unchecked Sendable {
             let started = Date()
             do {
                 let what = try ws.reload(changed: changed)
-                return [report(status: "reloaded " + (what.isEmpty ? "nothing" : what.joined(separator: ", "))
-                               + " in \(String(format: "%.2f", Date().timeIntervalSince(started))) s", loaded: true)]
+                let secs = String(format: "%.2f", Date().timeIntervalSince(started))
+                return [report(status: what.isEmpty ? lang.t("nothing to reload", "没有需要重载的文件")
+                               : lang.t("reloaded " + what.joined(separator: ", ") + " in \(secs) s", "已重载 " + what.joined(separator: "、") + "，用时 \(secs) 秒"), loaded: true)]
             } catch {
-                return [report(status: "reload: \(error)", loaded: false)]
+                return [report(status: lang.t("reload failed: ", "重载失败：") + "\(error)", loaded: false)]
             }
         case .report:
             return [report(status: nil, loaded: false)]
@@ -136,7 +142,7 @@ public final class WorkspaceWorker: @unchecked Sendable {
         var text = status
         if loaded, let text0 = status {
             let errors = ws.snapshot.errors
-            text = text0 + (errors.isEmpty ? "" : " · \(errors.count) warning\(errors.count == 1 ? "" : "s"): \(errors.last!.description)")
+            text = text0 + (errors.isEmpty ? "" : lang.t(" · \(Words.count(errors.count, "load problem", "load problems")) (:warnings): ", " · \(errors.count) 个加载问题（:warnings）：") + errors.last!.description)
         }
         let r = ws.report(asOf: asOf, journal: journal)
         if loaded && fixed == nil && recordsHistory { History.record(r, folder: ws.folder) }

@@ -56,12 +56,27 @@ public struct CellBuffer: Equatable, Sendable {
     }
 
     /// Writes `text` from (x, y), at most `maxWidth` columns (default: to the right edge).
-    /// Returns the columns used. Control characters are shown as placeholders.
+    /// Returns the columns used. Control characters are shown as placeholders. Text that does
+    /// not fit ends in `ellipsis` (`…` by default; nil cuts silently, for borders and fills), so
+    /// a cut value is never mistaken for a whole one (terminal-ui.md, Any terminal).
     @discardableResult
-    public mutating func put(_ text: String, x: Int, y: Int, style: Style = .plain, maxWidth: Int? = nil) -> Int {
+    public mutating func put(_ text: String, x: Int, y: Int, style: Style = .plain, maxWidth: Int? = nil, ellipsis: String? = "…") -> Int {
         guard y >= 0, y < height, x < width else { return 0 }
         let limit = min(width, x + (maxWidth ?? width))
         var col = x
+        func cut() -> Int {
+            guard let e = ellipsis, limit > x, limit > 0 else { return col - x }
+            // Room for one cell: step back over the last character if the row is full.
+            var at = col
+            if at >= limit { at = limit - 1 }
+            if at < 0 { return col - x }
+            if cells[y * width + at].width == 0, at > x { at -= 1 } // the right half of a wide character
+            let end = col
+            place(e, 1, at, y, style)
+            // Anything between the ellipsis and the old end is cleared (a wide character's half).
+            for c in (at + 1)..<max(at + 1, min(end, limit)) { place(" ", 1, c, y, style) }
+            return max(end, at + 1) - x
+        }
         for ch in text {
             if ch.unicodeScalars.contains(where: { Sanitize.scalar($0) != $0 }) {
                 // Control characters become placeholders, one cell each (CR LF is one
@@ -70,7 +85,7 @@ public struct CellBuffer: Equatable, Sendable {
                     let v = Sanitize.scalar(u)
                     let w = DisplayWidth.of(v)
                     if w == 0 { continue }
-                    if col + w > limit { return col - x }
+                    if col + w > limit { return cut() }
                     if col >= 0 { place(String(v), w, col, y, style) }
                     col += w
                 }
@@ -78,7 +93,7 @@ public struct CellBuffer: Equatable, Sendable {
             }
             let w = ch.unicodeScalars.count == 1 ? DisplayWidth.of(ch.unicodeScalars.first!) : DisplayWidth.of(ch)
             if w == 0 { continue } // a lone zero-width scalar has nothing to show
-            if col + w > limit { break }
+            if col + w > limit { return cut() }
             if col >= 0 { place(String(ch), w, col, y, style) }
             col += w
         }

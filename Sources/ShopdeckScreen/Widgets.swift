@@ -15,7 +15,7 @@ public struct Canvas {
     @discardableResult
     public mutating func text(_ s: String, x: Int, y: Int, role: Theme.Role = .text, maxWidth: Int? = nil, style: Style? = nil) -> Int {
         let shown = glyphs == .ascii ? Canvas.asciiOnly(s) : s
-        return buffer.put(shown, x: x, y: y, style: style ?? theme[role], maxWidth: maxWidth)
+        return buffer.put(shown, x: x, y: y, style: style ?? theme[role], maxWidth: maxWidth, ellipsis: glyphs.ellipsis)
     }
 
     static func asciiOnly(_ s: String) -> String {
@@ -32,13 +32,13 @@ public struct Canvas {
         guard r.width >= 2, r.height >= 2 else { return Rect(x: r.x, y: r.y, width: 0, height: 0) }
         let b = theme[focused ? .borderFocus : .border]
         let g = glyphs
-        buffer.put(g.tl + String(repeating: g.h, count: r.width - 2) + g.tr, x: r.x, y: r.y, style: b, maxWidth: r.width)
+        buffer.put(g.tl + String(repeating: g.h, count: r.width - 2) + g.tr, x: r.x, y: r.y, style: b, maxWidth: r.width, ellipsis: nil)
         for yy in (r.y + 1)..<(r.y + r.height - 1) {
             buffer.put(g.v, x: r.x, y: yy, style: b)
             buffer.fill(Rect(x: r.x + 1, y: yy, width: r.width - 2, height: 1), style: theme[.text])
             buffer.put(g.v, x: r.x + r.width - 1, y: yy, style: b)
         }
-        buffer.put(g.bl + String(repeating: g.h, count: r.width - 2) + g.br, x: r.x, y: r.y + r.height - 1, style: b, maxWidth: r.width)
+        buffer.put(g.bl + String(repeating: g.h, count: r.width - 2) + g.br, x: r.x, y: r.y + r.height - 1, style: b, maxWidth: r.width, ellipsis: nil)
         if r.width > 6 {
             let t = " " + title + " "
             let used = text(DisplayWidth.truncate(t, to: r.width - 4), x: r.x + 2, y: r.y, role: focused ? .titleFocus : .title)
@@ -50,11 +50,18 @@ public struct Canvas {
     }
 
     /// Segments of differently styled text on one line, clipped to the rect's width.
+    /// A line that does not fit ends in the ellipsis, also when a segment ends exactly at the
+    /// edge and more text follows.
     public mutating func line(_ segments: [(String, Theme.Role)], x: Int, y: Int, width: Int) {
         var col = x
-        for (s, role) in segments {
+        for (i, (s, role)) in segments.enumerated() {
             let room = x + width - col
-            if room <= 0 { break }
+            if room <= 0 {
+                if segments[i...].contains(where: { !$0.0.isEmpty }), width > 0 {
+                    text(glyphs.ellipsis, x: x + width - 1, y: y, role: segments[i - 1].1)
+                }
+                break
+            }
             col += text(s, x: col, y: y, role: role, maxWidth: room)
         }
     }

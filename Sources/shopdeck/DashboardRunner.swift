@@ -50,6 +50,7 @@ final class DashboardRunner {
         state.appealReasons = ws.rulebook.appealReasons
         let folder = ws.folder
         state.evidenceProblem = { Evidence.problem($0, folder: folder) }
+        state.evidenceCompletions = { Evidence.completions($0, folder: folder) }
         state.themeNames = ThemeLoader.available()
         if readOnly { state.readOnlyReason = "--read-only" }
         else if let why = Journals.unwritable(folder: ws.folder, journal: journalPath) { state.readOnlyReason = why }
@@ -57,8 +58,11 @@ final class DashboardRunner {
         bellEnabled = ws.config.bell
         state.loading = true
         state.dataLoaded = false
-        worker.submit(needsLoad ? .load : .report)
+        firstJob = needsLoad ? .load : .report
     }
+
+    /// Submitted when `run` starts, once the language and the rest of the state are set.
+    private var firstJob: WorkspaceWorker.Job?
 
     func run() throws {
         let env = ProcessInfo.processInfo.environment
@@ -69,6 +73,8 @@ final class DashboardRunner {
         if !terminal.utf8 { glyphs = .ascii }
         applyTheme(themeArg ?? ThemeLoader.automatic(environment: env), announce: false)
 
+        worker.lang = state.lang
+        if let job = firstJob { firstJob = nil; worker.submit(job) }
         let watcher = FolderWatcher(folder: folder)
         var lastRules = Date()
         while true {
@@ -95,7 +101,7 @@ final class DashboardRunner {
             if let changed = watcher.poll(now: now) { worker.submit(.reload(changed)) }
             let writing = watcher.stillWriting.sorted()
             if writing != state.stillWriting { state.stillWriting = writing }
-            if !watcher.folderReadable && state.status == nil { state.status = "the data folder \(folder) is missing or unreadable: showing the last good data" }
+            if !watcher.folderReadable && state.status == nil { state.status = state.lang.t("the data folder \(folder) is missing or unreadable: showing the last good data", "数据文件夹 \(folder) 不存在或无法读取：显示上一份完整数据") }
             if state.fixedAsOf == nil {
                 let t = Workspace.now()
                 if t != state.now {

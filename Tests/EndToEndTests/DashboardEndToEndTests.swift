@@ -19,9 +19,9 @@ struct DashboardEndToEndTests {
         #expect(screen.contains("as of 2026-11-24 16:00:00 CST"))
 
         try tmux.send("?")
-        try tmux.waitFor("keys · 按键")
+        try tmux.waitFor("keys (any key closes)")
         try tmux.send("Escape")
-        try tmux.waitFor("help closed") { !$0.contains("keys · 按键") }
+        try tmux.waitFor("help closed") { !$0.contains("keys (any key closes)") }
         try tmux.send("Tab", "Enter")
         try tmux.waitFor("Weekly figures")
         try tmux.send("q")

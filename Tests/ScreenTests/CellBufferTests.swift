@@ -7,10 +7,19 @@ struct CellBufferTests {
         var b = CellBuffer(width: 10, height: 2)
         #expect(b.put("及时发货率", x: 0, y: 0) == 10)
         #expect(b.line(0) == "及时发货率")
-        // Nine columns: the fifth character does not fit and is not cut in half.
+        // Nine columns: the fifth character does not fit, is not cut in half, and the cut is
+        // marked with an ellipsis in the freed cell.
         var c = CellBuffer(width: 9, height: 1)
-        #expect(c.put("及时发货率", x: 0, y: 0) == 8)
-        #expect(c.line(0) == "及时发货 ")
+        #expect(c.put("及时发货率", x: 0, y: 0) == 9)
+        #expect(c.line(0) == "及时发货…")
+        // Eight columns: the fourth character gives its place to the ellipsis.
+        var e = CellBuffer(width: 8, height: 1)
+        #expect(e.put("及时发货率", x: 0, y: 0) == 8)
+        #expect(e.line(0) == "及时发… ")
+        // Without an ellipsis (borders) the cut is silent.
+        var d = CellBuffer(width: 9, height: 1)
+        #expect(d.put("及时发货率", x: 0, y: 0, ellipsis: nil) == 8)
+        #expect(d.line(0) == "及时发货 ")
         // Overwriting half of a wide character blanks the other half.
         b.put("x", x: 1, y: 0)
         #expect(b.line(0) == " x时发货率")

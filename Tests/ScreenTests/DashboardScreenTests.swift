@@ -117,8 +117,10 @@ struct DashboardScreenTests {
         for _ in 0..<4 { _ = Update.key(&s, .tab) }
         _ = Update.key(&s, .enter)
         guard case .appeal(let f1)? = s.overlay else { Issue.record("form closed"); return }
-        #expect(f1.field == .statement && f1.errors[.statement] != nil)
-        #expect(render(s).joined(separator: "\n").contains("a statement is required"))
+        // Focus stays on Submit; the message sits under the statement.
+        #expect(f1.field == .submit && f1.errors == [.statement: "a statement is required (申诉说明)"])
+        #expect(render(s).contains { $0.contains("a statement is required (申诉说明)") })
+        for _ in 0..<3 { _ = Update.key(&s, .backTab) }
         for c in "已按时发货，物流揽收延迟" { _ = Update.key(&s, .char(c)) }
         for _ in 0..<3 { _ = Update.key(&s, .tab) }
         _ = Update.key(&s, .enter)

@@ -30,7 +30,7 @@ struct PaneScreenTests {
         let (_, table) = open(.aftersales, select: "RF800002")
         #expect(table.contains("After-sales stages"))
         #expect(table.contains("RF800002") && table.contains("商家处理 handling") && !table.contains("merchant_handling"))
-        #expect(table.contains("limit 48 h (normal)"))
+        #expect(table.contains("limit 48 h (standard limit)"))
         let model = TableModel.build(.aftersales, s.report)
         #expect(model.rows.contains { $0[6] == "exchange: no deadline" })
     }
@@ -42,7 +42,7 @@ struct PaneScreenTests {
         #expect(t.contains("not applicable: ") && t.contains("commission below face value"))
         let dash = View.render(state(), width: 120, height: 40).text()
         #expect(dash.contains("晚八点专场 DQ1001"))
-        #expect(dash.contains("iOS >= 9.7.10"))
+        #expect(dash.contains("iOS ≥ 9.7.10"))
     }
 
     @Test func reportsCopyAndTrustTable() {
@@ -55,11 +55,14 @@ struct PaneScreenTests {
 
     @Test func shippingAndExemptionTables() {
         let (_, ship) = open(.shipping, select: "2300000000000000004")
-        #expect(ship.contains("Orders to act on") && ship.contains("2300000000000000004") && ship.contains("late"))
+        #expect(ship.contains("Orders to act on"))
+        #expect(ship.contains("2300000000000000004"))
+        #expect(ship.contains("late"))
         let (_, ex) = open(.exemption)
-        #expect(ex.contains("Weekly figures") && ex.contains("2026-11-16"))
+        #expect(ex.contains("Weekly figures"))
+        #expect(ex.contains("2026-11-16"))
         let dash = View.render(state(), width: 120, height: 40).text()
-        #expect(dash.contains("only 超时未发货 is waived"))
+        #expect(dash.contains("waives only the 超时未发货 penalty; score and"))
     }
 
     @Test func appealsPane() {
@@ -68,7 +71,7 @@ struct PaneScreenTests {
         let points = s.report.points.filter { $0.year == 2026 }.reduce(0) { $0 + $1.points }
         #expect(dash.contains("points 2026: \(points)"))
         let (_, t) = open(.appeals, select: "WG2023005")
-        #expect(t.contains("冻结货款(unrecognised)"))
+        #expect(t.contains("冻结货款 (unrecognised)"))
     }
 }
 
