@@ -13,6 +13,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        // `shopdeck serve`: an SSH server of its own (issue 17).
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssh", exact: "0.15.1"),
     ],
     targets: [
         // Tiny C shim for the ncurses macros and globals Swift cannot import, and the
@@ -35,10 +38,16 @@ let package = Package(
             "ShopdeckModel", "ShopdeckRules", "ShopdeckScreen", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // `shopdeck serve`: public-key SSH (swift-nio-ssh), users file, sessions on a pty, audit.
+        .target(name: "ShopdeckServe", dependencies: [
+            "ShopdeckApp", "ShopdeckRules", "ShopdeckModel", "CShim",
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSH", package: "swift-nio-ssh"), .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // Thin ncurses backend: copies a buffer to the terminal, reads keys.
         .target(name: "ShopdeckTerminal", dependencies: ["CShim", "ShopdeckScreen"]),
         .executableTarget(name: "shopdeck", dependencies: [
-            "ShopdeckApp", "ShopdeckTerminal", "ShopdeckRules", "ShopdeckModel", "ShopdeckScreen", "CShim",
+            "ShopdeckApp", "ShopdeckTerminal", "ShopdeckRules", "ShopdeckModel", "ShopdeckScreen", "CShim", "ShopdeckServe",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "ModelTests", dependencies: [
@@ -51,5 +60,6 @@ let package = Package(
         .testTarget(name: "ScreenTests", dependencies: ["ShopdeckScreen", "ShopdeckApp", "ShopdeckRules", "ShopdeckModel"]),
         .testTarget(name: "AppTests", dependencies: ["ShopdeckApp", "ShopdeckRules", "ShopdeckModel", "ShopdeckTerminal", "ShopdeckScreen"]),
         .testTarget(name: "EndToEndTests", dependencies: ["shopdeck", "ShopdeckScreen", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "ServeTests", dependencies: ["ShopdeckServe", "ShopdeckApp", .product(name: "NIOSSH", package: "swift-nio-ssh"), .product(name: "Crypto", package: "swift-crypto")]),
     ]
 )

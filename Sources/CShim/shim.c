@@ -219,3 +219,47 @@ int shim_openpty(char *slave_name, int len) {
     slave_name[len - 1] = 0;
     return m;
 }
+
+/* Starts `path` with `argv` and `envp` in a new session whose controlling terminal is a new
+   pseudo-terminal of `rows` x `cols`; the master side is written to *master_out. Between fork
+   and exec the child calls only async-signal-safe functions (setsid, ioctl, dup2, close,
+   execve, _exit), so this is safe from a multi-threaded process. Returns the child's pid, or
+   -1 with errno set. */
+#include <sys/ioctl.h>
+#include <errno.h>
+pid_t shim_spawn_on_pty(const char *path, char *const argv[], char *const envp[], int rows, int cols, int *master_out) {
+    int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (m < 0) return -1;
+    if (grantpt(m) != 0 || unlockpt(m) != 0) { int e = errno; close(m); errno = e; return -1; }
+    char name[128];
+    if (ptsname_r(m, name, sizeof name) != 0) { int e = errno; close(m); errno = e; return -1; }
+    struct winsize ws = { .ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols };
+    ioctl(m, TIOCSWINSZ, &ws);
+    pid_t pid = fork();
+    if (pid < 0) { int e = errno; close(m); errno = e; return -1; }
+    if (pid == 0) {
+        setsid();
+        int s = open(name, O_RDWR);            /* the session leader's first tty: its terminal */
+        if (s < 0) _exit(127);
+        ioctl(s, TIOCSCTTY, 0);
+        dup2(s, 0); dup2(s, 1); dup2(s, 2);
+        if (s > 2) close(s);
+        /* Signals back to their defaults for the child (the server may ignore SIGPIPE). */
+        struct sigaction sa; memset(&sa, 0, sizeof sa); sa.sa_handler = SIG_DFL;
+        sigaction(SIGPIPE, &sa, NULL); sigaction(SIGINT, &sa, NULL); sigaction(SIGTERM, &sa, NULL); sigaction(SIGHUP, &sa, NULL);
+        sigset_t none; sigemptyset(&none); sigprocmask(SIG_SETMASK, &none, NULL);
+        execve(path, argv, envp);
+        _exit(127);
+    }
+    *master_out = m;
+    return pid;
+}
+
+int shim_set_winsize(int fd, int rows, int cols) {
+    struct winsize ws = { .ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols };
+    return ioctl(fd, TIOCSWINSZ, &ws);
+}
+
+int shim_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+#include <spawn.h>
+short shim_posix_spawn_setsid(void) { return POSIX_SPAWN_SETSID; }

@@ -95,6 +95,8 @@ public struct AppState: Sendable {
     public var themeName = "default"
     public var themeNames: [String] = ["default"]
     public var operatorName = ""
+    /// The operator's name is fixed (a served session's user): the form does not edit it.
+    public var operatorLocked = false
     public var appealReasons: [String] = []
     /// Why a path cannot be evidence (nil when it can): file-system checks injected by the
     /// runner so the reducer stays pure (`Evidence.problem`).

@@ -44,6 +44,7 @@ public enum Journals {
         if let why = linkProblem(folder: folder, journal: journal) { throw AppealJournal.Failure.readOnly(why) }
         if let why = unwritable(folder: folder, journal: journal) { throw AppealJournal.Failure.readOnly(why) }
         try AppealJournal(path: path(folder: folder, journal: journal)).file(e)
+        AuditLog.appealFiled(e, folder: folder)
     }
 
     /// Why the journal cannot be written (nil when it can): review mode.

@@ -234,6 +234,8 @@ public enum Update {
                 f.errors = validate(f, s)
                 if f.errors.isEmpty { f.confirming = true }
             }
+        case .operatorName where s.operatorLocked:
+            if k == .enter { go(1) }
         case .statement, .evidence, .operatorName:
             var t = Array(text(f))
             f.caret = min(f.caret, t.count)

@@ -37,7 +37,9 @@ struct FileAppeal: ParsableCommand {
         guard !text.isEmpty else { throw fail("a statement is required") }
         let problems = evidence.compactMap { Evidence.problem($0, folder: options.data) }
         guard problems.isEmpty else { throw fail("evidence refused: \(problems.joined(separator: "; "))") }
-        let who = (`operator` ?? ws.config.operatorName ?? ProcessInfo.processInfo.environment["USER"] ?? "").trimmingCharacters(in: .whitespaces)
+        // A served session's user files under their own name, whatever is asked.
+        let served = ProcessInfo.processInfo.environment[AuditLog.operatorVariable].flatMap { $0.isEmpty ? nil : $0 }
+        let who = (served ?? `operator` ?? ws.config.operatorName ?? ProcessInfo.processInfo.environment["USER"] ?? "").trimmingCharacters(in: .whitespaces)
         guard !who.isEmpty else { throw fail("who files it? give --operator") }
         let entry = AppealEntry(violationId: violation, attempt: v.appealsUsed + 1, filedAt: now, reason: reason,
                                 statement: text, evidence: evidence, operatorName: who)

@@ -21,7 +21,7 @@ struct Dashboard: ParsableCommand {
     func run() throws {
         if let why = Workspace.folderProblem(options.data) { throw Output.fail("dashboard", why) }
         // A folder of shop folders: the fleet view.
-        if let shops = Fleet.shops(in: options.data) {
+        if let shops = options.fleetShops() {
             let fleet = FleetRunner(folder: options.data, shops: shops, options: options, screen: screen)
             do { try fleet.run() } catch { throw Output.fail("dashboard", "\(error)") }
             if fleet.interrupted { throw ExitCode(130) }

@@ -46,7 +46,12 @@ final class DashboardRunner {
         worker = WorkspaceWorker(workspace: ws, journalPath: journalPath, fixedAsOf: fixedAsOf)
         state = AppState(report: Report(asOf: fixedAsOf ?? now, rulebook: ws.rulebook.version), folder: ws.folder, now: now, fixedAsOf: fixedAsOf)
         state.shopName = ws.config.name
-        state.operatorName = ws.config.operatorName ?? ProcessInfo.processInfo.environment["USER"] ?? ""
+        // A served session files under its user's own name (`shopdeck serve`).
+        if let served = ProcessInfo.processInfo.environment[AuditLog.operatorVariable], !served.isEmpty {
+            state.operatorName = served; state.operatorLocked = true
+        } else {
+            state.operatorName = ws.config.operatorName ?? ProcessInfo.processInfo.environment["USER"] ?? ""
+        }
         state.appealReasons = ws.rulebook.appealReasons
         let folder = ws.folder
         state.evidenceProblem = { Evidence.problem($0, folder: folder) }

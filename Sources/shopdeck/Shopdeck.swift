@@ -9,7 +9,7 @@ struct Shopdeck: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shopdeck",
         abstract: "A terminal dashboard for Kuaishou shop (快手小店) operators: shipping deadlines, the spot-goods exemption, after-sales limits, violations and appeals, timed coupons.",
-        subcommands: [Dashboard.self, Demo.self, ReportCommand.self, Inspect.self, Check.self, HistoryCommand.self, Watch.self, Appeals.self, Bench.self],
+        subcommands: [Dashboard.self, Demo.self, ReportCommand.self, Inspect.self, Check.self, HistoryCommand.self, Watch.self, Appeals.self, Serve.self, Audit.self, Bench.self],
         defaultSubcommand: Dashboard.self
     )
 }
@@ -33,6 +33,20 @@ struct DataOptions: ParsableArguments {
 
     @Option(name: .long, help: ArgumentHelp("A password for encrypted workbooks (repeatable; also SHOPDECK_XLSX_PASSWORD and shopdeck.toml's export_passwords).", valueName: "PASSWORD"))
     var password: [String] = []
+
+    /// Set by `shopdeck serve` for a user limited to some shops of a fleet folder: the others
+    /// are not listed, loaded or reachable.
+    @Option(name: .customLong("only-shops"), help: ArgumentHelp("Only these shop folders of a fleet (comma-separated).", visibility: .hidden))
+    var onlyShops: String?
+
+    /// The shop folders of a fleet folder (`Fleet.shops`), limited by `--only-shops`; nil when
+    /// the folder is a single shop.
+    func fleetShops() -> [String]? {
+        guard let all = Fleet.shops(in: data) else { return nil }
+        guard let only = onlyShops else { return all }
+        let allowed = Set(only.split(separator: ",").map { String($0) })
+        return all.filter { allowed.contains($0) }
+    }
 
     /// The fixed as-of instant, or nil for live (no `--as-of`, or `--as-of now`).
     func fixedInstant() throws -> Instant? {
@@ -108,7 +122,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         Timings.mark("start")
-        if let shops = Fleet.shops(in: options.data) {
+        if let shops = options.fleetShops() {
             // A folder of shop folders: each shop's report exactly as alone.
             let fixed = try options.fixedInstant()
             let fleet = Fleet.load(folder: options.data, shops: shops, asOf: fixed, rulesFile: options.rules,
@@ -143,7 +157,7 @@ struct Check: ParsableCommand {
     /// file of any table loaded, or the journal cannot be read; else 1 when any finding (late,
     /// at-risk, breached, appealable, coupon warnings, copy, skipped files and bad rows), else 0.
     func run() throws {
-        if let shops = Fleet.shops(in: options.data) { try fleet(shops); return }
+        if let shops = options.fleetShops() { try fleet(shops); return }
         let ws = try options.workspace("check")
         let journal = try options.journalEntries("check")
         let report = ws.report(asOf: try options.instant(), journal: journal)

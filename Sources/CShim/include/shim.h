@@ -44,4 +44,13 @@ int shim_key_code(const char *name);
 /* Opens a pseudo-terminal pair: returns the master fd and writes the slave's path
    (the benchmark measures the bytes the dashboard sends). -1 on failure. */
 int shim_openpty(char *slave_name, int len);
+/* `shopdeck serve`: a program on a new pseudo-terminal (its controlling terminal, in a new
+   session); returns its pid and the master fd in *master_out, -1 on failure. */
+#include <sys/types.h>
+pid_t shim_spawn_on_pty(const char *path, char *const argv[], char *const envp[], int rows, int cols, int *master_out);
+/* Tells the terminal on `fd` (a pty master) its new size: the child gets SIGWINCH. */
+int shim_set_winsize(int fd, int rows, int cols);
+/* pipe2(O_CLOEXEC) and POSIX_SPAWN_SETSID, which need _GNU_SOURCE and do not import. */
+int shim_pipe_cloexec(int fds[2]);
+short shim_posix_spawn_setsid(void);
 #endif
