@@ -60,9 +60,6 @@ public struct ServeUsers: Sendable {
         for (i, v) in list.enumerated() {
             let at = "\(file): [[user]] \(i + 1)"
             guard let t = v.table else { throw Problem(description: "\(at): not a table") }
-            for k in t.keys where !["name", "key", "keys", "role", "shops"].contains(k) {
-                throw Problem(description: "\(at): unknown key '\(k)' (name, key or keys, role, shops)")
-            }
             guard let name = t["name"]?.string?.trimmingCharacters(in: .whitespaces), !name.isEmpty else {
                 throw Problem(description: "\(at): name is missing: name = \"运营-小王\"")
             }
@@ -70,6 +67,9 @@ public struct ServeUsers: Sendable {
                 throw Problem(description: "\(at) (\(name)): the name holds control characters")
             }
             let who = "\(at) (\(name))"
+            for k in t.keys.sorted() where !["name", "key", "keys", "role", "shops"].contains(k) {
+                throw Problem(description: "\(who): unknown key '\(k)' (name, key or keys, role, shops)")
+            }
             guard let roleText = t["role"]?.string else { throw Problem(description: "\(who): role is missing: role = \"operator\" or \"reviewer\"") }
             guard let role = Role(rawValue: roleText) else { throw Problem(description: "\(who): role '\(roleText)' is neither \"operator\" nor \"reviewer\"") }
             var shops: [String]? = nil

@@ -29,6 +29,14 @@ enum Tools {
         .enabled(if: tmux || underCI, "tmux is not installed (apt-get install tmux): the terminal end-to-end tests are skipped")
     }
 
+    static let sshClient = has("ssh") && has("ssh-keygen")
+
+    /// The trait for a suite that needs OpenSSH's client (and tmux): `shopdeck serve` is the
+    /// server.
+    static var needsSSHClient: ConditionTrait {
+        .enabled(if: (tmux && sshClient) || underCI, "ssh, ssh-keygen or tmux is missing (apt-get install openssh-client tmux): the shopdeck serve end-to-end tests are skipped")
+    }
+
     /// The trait for a suite that needs OpenSSH's server and client.
     static var needsSSH: ConditionTrait {
         .enabled(if: (tmux && sshd) || underCI, "sshd, ssh or tmux is missing (apt-get install openssh-server openssh-client tmux): the SSH end-to-end tests are skipped")
