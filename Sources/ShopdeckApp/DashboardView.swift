@@ -80,10 +80,17 @@ public enum View {
             parts.append(s.folder)
             left = " " + parts.joined(separator: " · ")
         }
+        // A message the operator should read whole (a key's answer, a reload's result) takes
+        // the room of the hints: the short hints, then none.
+        if s.status != nil || !s.stillWriting.isEmpty {
+            let short = s.screen == .dashboard ? l.t("? help  q quit", "? 帮助  q 退出") : l.t("Esc back  ? help", "Esc 返回  ? 帮助")
+            if DisplayWidth.of(left) + DisplayWidth.of(hints) + 2 > w { hints = short }
+            if DisplayWidth.of(left) + DisplayWidth.of(hints) + 2 > w { hints = "" }
+        }
         let hintW = DisplayWidth.of(hints)
         let room = max(0, w - hintW - 2)
         c.text(DisplayWidth.truncate(left, to: room), x: 0, y: y, role: s.status != nil ? .statusKey : .status)
-        if w > hintW + 10 { c.text(hints, x: w - hintW - 1, y: y, role: .status) }
+        if !hints.isEmpty && w > hintW + 10 { c.text(hints, x: w - hintW - 1, y: y, role: .status) }
     }
 
     static func dashboard(_ c: inout Canvas, _ s: AppState, _ body: Rect) {

@@ -39,11 +39,31 @@ final class ServerContext: @unchecked Sendable {
     private var children: [pid_t: ChildProcess] = [:]
     private var counter = 0
 
-    init(served: SessionPlan.Served, users: ServeUsers, usersPath: String, stateDir: String, binary: String) {
+    let limits: ServeServer.Limits
+
+    init(served: SessionPlan.Served, users: ServeUsers, usersPath: String, stateDir: String, binary: String, limits: ServeServer.Limits) {
         self.served = served; _users = users; self.usersPath = usersPath; self.stateDir = stateDir
-        auditPath = stateDir + "/" + AuditLog.fileName; self.binary = binary
+        auditPath = stateDir + "/" + AuditLog.fileName; self.binary = binary; self.limits = limits
         usersStamp = ServerContext.stamp(usersPath)
     }
+
+    private var sessionsByUser: [String: Int] = [:]
+
+    /// Takes a session slot for `user`, or says why there is none (terminal-ui.md gives no
+    /// number: the limits are `serve`'s flags).
+    func openSession(_ user: String) -> String? {
+        lock.withLock {
+            let total = sessionsByUser.values.reduce(0, +)
+            if total >= limits.maxSessions { return "the server has its maximum of \(limits.maxSessions) sessions open; try again later" }
+            if sessionsByUser[user, default: 0] >= limits.maxSessionsPerUser {
+                return "you have \(limits.maxSessionsPerUser) sessions open already (the most one person may have); close one first"
+            }
+            sessionsByUser[user, default: 0] += 1
+            return nil
+        }
+    }
+
+    func closeSession(_ user: String) { lock.withLock { sessionsByUser[user, default: 1] -= 1; if sessionsByUser[user] == 0 { sessionsByUser[user] = nil } } }
 
     var users: ServeUsers { lock.withLock { _users } }
 
@@ -100,13 +120,24 @@ final class KeyAuthentication: NIOSSHServerUserAuthenticationDelegate, @unchecke
 
     var supportedAuthenticationMethods: NIOSSHAvailableUserAuthenticationMethods { .publicKey }
 
+    private var failures = 0
+
     func requestReceived(request: NIOSSHUserAuthenticationRequest, responsePromise: EventLoopPromise<NIOSSHUserAuthenticationOutcome>) {
-        guard case .publicKey(let pk) = request.request else { responsePromise.succeed(.failure); return }
+        // Attempts per connection are limited: past the limit the connection is closed.
+        func fail() {
+            failures += 1
+            responsePromise.succeed(.failure)
+            if failures >= server.limits.maxAuthAttempts {
+                server.audit(AuditLog.Record(event: "refused", address: connection.address, detail: "\(failures) failed authentication attempts: connection closed"))
+                connection.channel.close(promise: nil)
+            }
+        }
+        guard case .publicKey(let pk) = request.request else { fail(); return }
         server.reloadUsersIfChanged()
         guard let (user, fp) = server.users.user(for: pk.publicKey) else {
             server.audit(AuditLog.Record(event: "refused", fingerprint: ServeUsers.fingerprint(pk.publicKey), address: connection.address,
                                          detail: "key not in the users file"))
-            responsePromise.succeed(.failure)
+            fail()
             return
         }
         connection.authenticated(user, fp, pk.publicKey)
@@ -119,12 +150,25 @@ final class KeyAuthentication: NIOSSHServerUserAuthenticationDelegate, @unchecke
 
 /// `shopdeck serve`: binds, serves until stopped.
 public final class ServeServer: @unchecked Sendable {
+    /// Bounds on what one person, and everyone together, can hold open.
+    public struct Limits: Sendable {
+        /// A connection whose client sends nothing for this long is closed.
+        public var idleSeconds: Int64 = 1800
+        public var maxSessions = 64
+        public var maxSessionsPerUser = 8
+        /// Failed authentication attempts before the connection is closed.
+        public var maxAuthAttempts = 6
+        public init() {}
+    }
+
     public struct Options: Sendable {
         public var data: String, host: String, port: Int, usersPath: String, hostKeyPath: String, stateDir: String, binary: String
         public var fleetShops: [String]?
-        public init(data: String, host: String, port: Int, usersPath: String, hostKeyPath: String, stateDir: String, binary: String, fleetShops: [String]?) {
+        public var limits: Limits
+        public init(data: String, host: String, port: Int, usersPath: String, hostKeyPath: String, stateDir: String, binary: String, fleetShops: [String]?,
+                    limits: Limits = Limits()) {
             self.data = data; self.host = host; self.port = port; self.usersPath = usersPath; self.hostKeyPath = hostKeyPath
-            self.stateDir = stateDir; self.binary = binary; self.fleetShops = fleetShops
+            self.stateDir = stateDir; self.binary = binary; self.fleetShops = fleetShops; self.limits = limits
         }
     }
 
@@ -140,7 +184,7 @@ public final class ServeServer: @unchecked Sendable {
         let users = try ServeUsers.load(o.usersPath)
         (hostKey, hostKeyLine) = try HostKey.loadOrCreate(o.hostKeyPath)
         context = ServerContext(served: .init(data: o.data, fleetShops: o.fleetShops), users: users, usersPath: o.usersPath,
-                                stateDir: o.stateDir, binary: o.binary)
+                                stateDir: o.stateDir, binary: o.binary, limits: o.limits)
     }
 
     /// Binds and returns the port listened on (the one given, or the one chosen for 0).
@@ -157,7 +201,11 @@ public final class ServeServer: @unchecked Sendable {
                     }
                     ctx.remove(connection)
                 }
+                let idle = ctx.limits.idleSeconds
                 return channel.eventLoop.makeCompletedFuture {
+                    // Idle: nothing from the client for the limit closes the connection.
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: .seconds(idle)))
+                    try channel.pipeline.syncOperations.addHandler(CloseWhenIdle(connection: connection, server: ctx))
                     try channel.pipeline.syncOperations.addHandler(NIOSSHHandler(
                         role: .server(.init(hostKeys: [key], userAuthDelegate: KeyAuthentication(connection: connection, server: ctx))),
                         allocator: channel.allocator,
@@ -194,4 +242,23 @@ public final class ServeServer: @unchecked Sendable {
 final class CloseOnError: ChannelInboundHandler, Sendable {
     typealias InboundIn = Any
     func errorCaught(context: ChannelHandlerContext, error: Error) { context.close(promise: nil) }
+}
+
+/// Closes a connection whose client has been silent for the idle limit, and records why.
+final class CloseWhenIdle: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    let connection: Connection
+    let server: ServerContext
+    init(connection: Connection, server: ServerContext) { self.connection = connection; self.server = server }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let e = event as? IdleStateHandler.IdleStateEvent, e == .read {
+            server.audit(AuditLog.Record(event: "idle", user: connection.user?.name, fingerprint: connection.fingerprint, address: connection.address,
+                                         session: connection.id, detail: "nothing received for \(server.limits.idleSeconds) s: connection closed"))
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
 }

@@ -91,6 +91,12 @@ final class SessionHandler: ChannelDuplexHandler, @unchecked Sendable {
             finish(channel, message: "shopdeck serve: \(error)\r\n", status: 2)
             return
         }
+        if let full = server.openSession(user.name) {
+            server.audit(AuditLog.Record(event: "refused", user: user.name, fingerprint: connection.fingerprint, address: connection.address,
+                                         session: connection.id, detail: full))
+            finish(channel, message: "shopdeck serve: \(full)\r\n", status: 2)
+            return
+        }
         server.audit(AuditLog.Record(event: "command", user: user.name, fingerprint: connection.fingerprint, address: connection.address,
                                      session: connection.id, detail: command ?? "dashboard"))
         var environment = [
@@ -106,6 +112,7 @@ final class SessionHandler: ChannelDuplexHandler, @unchecked Sendable {
                 child = try ChildProcess.withPipes(server.binary, plan.arguments, env: environment)
             }
         } catch {
+            server.closeSession(user.name)
             finish(channel, message: "shopdeck serve: \(error)\r\n", status: 2)
             return
         }
@@ -125,6 +132,7 @@ final class SessionHandler: ChannelDuplexHandler, @unchecked Sendable {
             let status = running.wait()
             running.closeOutputs()
             ctx.untrack(running)
+            ctx.closeSession(user.name)
             channel.triggerUserOutboundEvent(SSHChannelRequestEvent.ExitStatus(exitStatus: status)).whenComplete { _ in
                 channel.close(promise: nil)
             }

@@ -14,6 +14,9 @@ struct Serve: ParsableCommand {
     @Option(name: .long, help: "The users file (TOML: [[user]] name, key, role, shops).") var users: String
     @Option(name: .customLong("host-key"), help: "The host key file, made on first start (default: STATE/host_key).") var hostKey: String?
     @Option(name: .long, help: "The server's state folder: host key, audit log (default: the users file's folder). Never inside the data folder.") var state: String?
+    @Option(name: .customLong("idle-timeout"), help: "Seconds without input before a connection is closed.") var idleTimeout: Int = 1800
+    @Option(name: .customLong("max-sessions"), help: "Sessions open at once, everyone together.") var maxSessions: Int = 64
+    @Option(name: .customLong("max-sessions-per-user"), help: "Sessions one person may have open at once.") var maxSessionsPerUser: Int = 8
 
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
@@ -31,10 +34,13 @@ struct Serve: ParsableCommand {
             throw Output.fail("serve", "the state folder \(stateDir) is inside the data folder: give --state a folder outside \(data)")
         }
         guard let binary = Serve.realPath("/proc/self/exe") ?? Serve.realPath(CommandLine.arguments[0]) else { throw Output.fail("serve", "cannot find its own binary") }
+        guard idleTimeout >= 1, maxSessions >= 1, maxSessionsPerUser >= 1 else { throw Output.fail("serve", "--idle-timeout, --max-sessions and --max-sessions-per-user must be at least 1") }
+        var limits = ServeServer.Limits()
+        limits.idleSeconds = Int64(idleTimeout); limits.maxSessions = maxSessions; limits.maxSessionsPerUser = maxSessionsPerUser
         let server: ServeServer
         do {
             server = try ServeServer(.init(data: dataDir, host: host, port: port, usersPath: users, hostKeyPath: hostKey ?? stateReal + "/host_key",
-                                           stateDir: stateReal, binary: binary, fleetShops: Fleet.shops(in: dataDir)))
+                                           stateDir: stateReal, binary: binary, fleetShops: Fleet.shops(in: dataDir), limits: limits))
         } catch { throw Output.fail("serve", "\(error)") }
         let bound: Int
         do { bound = try server.start() } catch { throw Output.fail("serve", "cannot listen on \(listen): \(error)") }

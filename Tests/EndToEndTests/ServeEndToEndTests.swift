@@ -11,8 +11,10 @@ final class ServedShop {
     var state: String { dir + "/state" }
     var usersFile: String { dir + "/users.toml" }
 
-    init(data: String, users: (ServedShop) -> String) throws {
-        self.data = data
+    let extra: [String]
+
+    init(data: String, extra: [String] = [], users: (ServedShop) -> String) throws {
+        self.data = data; self.extra = extra
         for key in ["op", "rev", "stranger"] {
             let r = try Harness.run(["ssh-keygen", "-q", "-t", key == "rev" ? "ecdsa" : "ed25519", "-N", "", "-f", "\(dir)/\(key)", "-C", key])
             guard r.status == 0 else { throw Tmux.Failure(description: r.stderr) }
@@ -32,7 +34,7 @@ final class ServedShop {
         let p = Process()
         process = p
         p.executableURL = URL(fileURLWithPath: Harness.binary)
-        p.arguments = ["serve", "--data", data, "--listen", "127.0.0.1:0", "--users", usersFile, "--state", state]
+        p.arguments = ["serve", "--data", data, "--listen", "127.0.0.1:0", "--users", usersFile, "--state", state] + extra
         p.standardOutput = output
         FileManager.default.createFile(atPath: dir + "/serve.log", contents: nil)
         p.standardError = FileHandle(forWritingAtPath: dir + "/serve.log")
@@ -159,12 +161,20 @@ struct ServeEndToEndTests {
         let data = try Harness.demo(perWeek: 200)
         let served = try ServedShop(data: data, users: Self.users)
         let tmux = try Tmux(width: 100, height: 30, command: served.ssh("rev", tty: true).map(Tmux.quote).joined(separator: " "))
+        let before = served.tree()
         let s = try tmux.waitForDashboard()
         #expect(s.contains("READ-ONLY"))
+        // The appeal form does not open for a reviewer; the status line says why.
+        try tmux.send("a")
+        try tmux.waitFor("Violations · 违规记录")
+        try tmux.send("a")
+        try tmux.waitFor("read-only: --read-only; the appeal form does not open")
+        try tmux.send("Escape")
         try tmux.resize(120, 40)
         // The window change reaches the dashboard: at 120 columns the status line has room
         // for every key hint.
         try tmux.waitFor("Tab pane  Enter open  a appeals")
+        #expect(served.tree() == before, "a reviewer's dashboard changed the data folder")
         // The reviewer's key is removed: the session ends within about a second.
         let withoutReviewer = try String(contentsOfFile: served.usersFile, encoding: .utf8).components(separatedBy: "[[user]]\nname = \"品牌方-李\"")[0]
         try withoutReviewer.write(toFile: served.usersFile, atomically: true, encoding: .utf8)
@@ -205,5 +215,55 @@ struct ServeEndToEndTests {
         #expect((doc?["shops"] as? [[String: Any]])?.compactMap { $0["path"] as? String }.sorted() == ["shopB", "shopC"])
         let notMine = try served.run("op", "appeals list --shop shopB")
         #expect(notMine.status == 2 && notMine.stderr == "shopdeck serve: the shop shopB is not one of yours (yours: shopA)\r\n")
+    }
+
+    @Test func twoOperatorsFilingAtOnceEndWithOneAppealAndLimitsHold() throws {
+        let data = try Harness.demo(perWeek: 200, anchor: Harness.nowCST())
+        let served = try ServedShop(data: data, extra: ["--idle-timeout", "2", "--max-sessions-per-user", "1"]) { s in
+            (try? """
+            [[user]]
+            name = "运营-小王"
+            key = "\(s.key("op"))"
+            role = "operator"
+
+            [[user]]
+            name = "运营-小张"
+            key = "\(s.key("stranger"))"
+            role = "operator"
+
+            [[user]]
+            name = "品牌方-李"
+            key = "\(s.key("rev"))"
+            role = "reviewer"
+            """) ?? ""
+        }
+        // Both file attempt 1 of the same violation at the same moment: one entry.
+        let runs = ["op", "stranger"].enumerated().map { i, key -> Process in
+            let p = Process()
+            let args = served.ssh(key) + ["appeals file --violation WG2023003 --reason 其他 --statement '第\(i)位'"]
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = args
+            p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
+            return p
+        }
+        for p in runs { try p.run() }
+        for p in runs { p.waitUntilExit() }
+        let results = runs.map(\.terminationStatus)
+        let list = try Harness.shopdeck(["appeals", "list", "--data", data, "--format", "json"])
+        let entries = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]] ?? []
+        #expect(entries.count == 1 && entries.first?["attempt"] as? Int == 1)
+        #expect(results.sorted().first == 0 && results.sorted().last != 0, "\(results)")
+
+        // One session per person at a time (the flag), and an idle connection is closed.
+        let tmux = try Tmux(width: 100, height: 30, command: served.ssh("rev", tty: true).map(Tmux.quote).joined(separator: " "))
+        try tmux.waitForDashboard()
+        let second = try served.run("rev", "check")
+        #expect(second.status == 2 && second.stderr == "shopdeck serve: you have 1 sessions open already (the most one person may have); close one first\r\n")
+        try tmux.waitFor("EXIT=", timeout: 10)   // idle for 2 s: closed
+        let audit = try Harness.shopdeck(["audit", "--state", served.state, "--format", "json"])
+        let records = (try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])?["records"] as? [[String: Any]] ?? []
+        #expect(records.contains { $0["event"] as? String == "idle" && $0["user"] as? String == "品牌方-李" })
+        // The slot is free again.
+        #expect(try served.run("rev", "check").status != 2)
     }
 }
