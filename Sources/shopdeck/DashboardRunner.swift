@@ -54,7 +54,13 @@ final class DashboardRunner {
         }
         state.appealReasons = ws.rulebook.appealReasons
         let folder = ws.folder
-        state.evidenceProblem = { Evidence.problem($0, folder: folder) }
+        // In a served session (`shopdeck serve`) nothing outside the shop folder is reachable,
+        // not even by naming it as evidence.
+        let served = ProcessInfo.processInfo.environment[AuditLog.pathVariable] != nil
+        state.evidenceProblem = { path in
+            if served && path.trimmingSpaces().hasPrefix("/") { return "\(path.trimmingSpaces()): paths are relative to the shop folder here" }
+            return Evidence.problem(path, folder: folder)
+        }
         state.evidenceCompletions = { Evidence.completions($0, folder: folder) }
         state.themeNames = ThemeLoader.available()
         if readOnly { state.readOnlyReason = "--read-only" }
