@@ -16,6 +16,8 @@ let package = Package(
         // `shopdeck serve`: an SSH server of its own (issue 17).
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-ssh", exact: "0.15.1"),
+        // Golden screens (issue 14): every screen's text and styles, compared whole.
+        .package(url: "https://github.com/pointfreeco/swift-snapshot-testing", exact: "1.19.7"),
     ],
     targets: [
         // Tiny C shim for the ncurses macros and globals Swift cannot import, and the
@@ -57,7 +59,9 @@ let package = Package(
         .testTarget(name: "RulesTests", dependencies: [
             "ShopdeckRules", "ShopdeckModel", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
-        .testTarget(name: "ScreenTests", dependencies: ["ShopdeckScreen", "ShopdeckApp", "ShopdeckRules", "ShopdeckModel"]),
+        .testTarget(name: "ScreenTests", dependencies: ["ShopdeckScreen", "ShopdeckApp", "ShopdeckRules", "ShopdeckModel",
+                                                    .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
+                    exclude: ["__Snapshots__"]),
         .testTarget(name: "AppTests", dependencies: ["ShopdeckApp", "ShopdeckRules", "ShopdeckModel", "ShopdeckTerminal", "ShopdeckScreen"]),
         .testTarget(name: "EndToEndTests", dependencies: ["shopdeck", "ShopdeckScreen", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ServeTests", dependencies: ["ShopdeckServe", "ShopdeckApp", .product(name: "NIOSSH", package: "swift-nio-ssh"), .product(name: "Crypto", package: "swift-crypto")]),
