@@ -67,19 +67,68 @@ public enum Screen: Equatable, Sendable {
     case table(PaneID)
 }
 
-/// What the loop must do after a key: the reducer stays pure.
+/// What the runner must do after an action: the reducer stays pure. Each effect's result
+/// comes back as an `Action` (a report, a filed appeal, a loaded theme).
 public enum Effect: Equatable, Sendable {
     case quit
+    /// Every table again (`r`).
     case reload
+    /// The watcher saw these names settle: only they are read again.
+    case reloadFiles(Set<String>)
+    /// The figures again (the clock moved).
+    case requestReport
+    /// Tell the worker the as-of the figures are for (nil: now).
     case setAsOf(Instant?)
+    /// Load a theme (by name or file) and answer `themeApplied` or `themeFailed`.
     case setTheme(String?)
     case fileAppeal(AppealEntry)
+    /// Ring the terminal bell (and an OSC 9 notification) with this text.
+    case bell(String)
     /// Back to the fleet view (a shop opened from it).
     case back
 }
 
-public struct AppState: Sendable {
+/// Everything that changes the state, as values: keys, the clock, the watcher's findings,
+/// and the results of effects (TCA / Elm style). `Update.reduce` is the only place the state
+/// changes.
+public enum Action: Sendable {
+    case key(Key)
+    /// The clock (CST seconds) at an idle turn of the loop.
+    case tick(Instant)
+    /// Exports that settled and must be read again.
+    case folderChanged(Set<String>)
+    /// The watcher's view of the folder: files still being written, whether it is readable.
+    case folderState(stillWriting: [String], readable: Bool)
+    /// A load or reload is queued or running.
+    case loading(Bool)
+    case reportArrived(ReportArrival)
+    case appealFiled(AppealEntry, failure: String?)
+    case themeApplied(String, announce: Bool)
+    case themeFailed(String, error: String)
+}
+
+/// New figures from the worker.
+public struct ReportArrival: Sendable {
     public var report: Report
+    public var journalError: String?
+    public var status: String?
+    public var shopName: String?
+    /// When the exports were last read (0: this report did not read them).
+    public var loadedAt: Instant
+    public var history: [History.Week]
+    public init(report: Report, journalError: String? = nil, status: String? = nil, shopName: String? = nil, loadedAt: Instant = 0, history: [History.Week] = []) {
+        self.report = report; self.journalError = journalError; self.status = status; self.shopName = shopName; self.loadedAt = loadedAt; self.history = history
+    }
+}
+
+public struct AppState: Sendable, Equatable {
+    /// The figures on screen. Compared by `reportRevision` (a report is a value the engine
+    /// made; each arrival gets the next number).
+    public var report: Report
+    public var reportRevision = 0
+    /// Each pane's table, built once per report (and language), never per key or frame.
+    public var tableModels: [PaneID: TableModel] = [:]
+    public var tableModelsLang: Lang? = nil
     public var folder: String
     public var shopName: String?
     /// nil: live (as of now, moving); otherwise fixed.
@@ -122,6 +171,15 @@ public struct AppState: Sendable {
     /// Exports still being written (not settled): their last good version is shown.
     public var stillWriting: [String] = []
     public var minimumSize = (width: 80, height: 24)
+    /// `[ui] bell`: ring once for each alert event (terminal-ui.md, Alerts).
+    public var bellEnabled = false
+    public var rungEvents: Set<String> = []
+    /// When a key last wrote its own message: a report arriving within 3 s keeps it.
+    public var keyStatusAt: Instant? = nil
+    /// When the figures were last asked for on the clock (every 5 s while live).
+    public var lastRulesAt: Instant = 0
+    /// The data folder can be read (the watcher says).
+    public var folderReadable = true
 
     public init(report: Report, folder: String, now: Instant, fixedAsOf: Instant? = nil) {
         self.report = report; self.folder = folder; self.now = now; self.fixedAsOf = fixedAsOf; lastReload = now
@@ -131,4 +189,25 @@ public struct AppState: Sendable {
     public var readOnly: Bool { readOnlyReason != nil }
 
     public func table(_ p: PaneID) -> TableState { tables[p] ?? TableState() }
+
+    /// The pane's table: the one built when the report arrived, or built now for a state
+    /// made directly (tests, the first frame).
+    public func model(_ p: PaneID) -> TableModel {
+        if tableModelsLang == lang, let m = tableModels[p] { return m }
+        return TableModel.build(p, report, lang)
+    }
+
+    /// Every field that is state, not an injected client (`evidenceProblem`,
+    /// `evidenceCompletions`) or a cache derived from the report (`tableModels`).
+    public static func == (a: AppState, b: AppState) -> Bool {
+        a.reportRevision == b.reportRevision && a.folder == b.folder && a.shopName == b.shopName && a.fixedAsOf == b.fixedAsOf
+            && a.now == b.now && a.focus == b.focus && a.screen == b.screen && a.tables == b.tables && a.overlay == b.overlay
+            && a.readOnlyReason == b.readOnlyReason && a.lastReload == b.lastReload && a.status == b.status && a.themeName == b.themeName
+            && a.themeNames == b.themeNames && a.operatorName == b.operatorName && a.operatorLocked == b.operatorLocked
+            && a.appealReasons == b.appealReasons && a.journalError == b.journalError && a.loading == b.loading
+            && a.dataLoaded == b.dataLoaded && a.history == b.history && a.lang == b.lang && a.inFleet == b.inFleet
+            && a.stillWriting == b.stillWriting && a.minimumSize == b.minimumSize && a.bellEnabled == b.bellEnabled
+            && a.rungEvents == b.rungEvents && a.keyStatusAt == b.keyStatusAt && a.lastRulesAt == b.lastRulesAt
+            && a.folderReadable == b.folderReadable
+    }
 }

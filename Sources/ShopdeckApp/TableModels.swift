@@ -4,7 +4,7 @@ import ShopdeckScreen
 
 /// The drill-down table of each pane, built from the report: columns, rows (cell texts),
 /// a role per row, a sort key per cell and the detail lines of each row.
-public struct TableModel {
+public struct TableModel: Sendable {
     public var title: String
     public var columns: [TableView.Column]
     public var rows: [[String]]

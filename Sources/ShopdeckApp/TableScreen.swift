@@ -5,7 +5,7 @@ import ShopdeckScreen
 /// A pane's drill-down: the sortable, filterable table, and the selected row's detail below.
 enum TableScreen {
     static func draw(_ c: inout Canvas, _ s: AppState, _ p: PaneID, _ body: Rect) {
-        let model = TableModel.build(p, s.report, s.lang)
+        let model = s.model(p)
         let state = s.table(p)
         let order = model.order(state)
         let detailHeight = 7

@@ -55,7 +55,7 @@ public enum Update {
     static func tableKey(_ s: inout AppState, _ p: PaneID, _ k: Key) -> [Effect] {
         if let e = common(&s, k) { return e }
         var t = s.table(p)
-        let model = TableModel.build(p, s.report, s.lang)
+        let model = s.model(p)
         let count = model.order(t).count
         let page = 10
         switch k {
@@ -150,7 +150,7 @@ public enum Update {
             default: break
             }
             if case .filter(let now) = s.overlay ?? .help { t.filter = now }
-            follow(&t, TableModel.build(p, s.report, s.lang))
+            follow(&t, s.model(p))
             s.tables[p] = t
             return []
         case .command(var text, _):
@@ -324,8 +324,12 @@ public enum Update {
     /// row by identity.
     public static func reportChanged(_ s: inout AppState, _ report: Report) {
         s.report = report
+        s.reportRevision += 1
+        // The tables are built here, once per report, for the key handling and the frames.
+        s.tableModels = Dictionary(uniqueKeysWithValues: PaneID.allCases.map { ($0, TableModel.build($0, report, s.lang)) })
+        s.tableModelsLang = s.lang
         for (p, var t) in s.tables {
-            follow(&t, TableModel.build(p, report, s.lang))
+            follow(&t, s.tableModels[p]!)
             s.tables[p] = t
         }
     }
@@ -401,8 +405,16 @@ public enum Update {
             s.status = s.lang.t("themes: ", "主题：") + s.themeNames.joined(separator: ", ")
         case "asof":
             let arg = parts.count > 1 ? parts[1].trimmingSpaces() : "now"
-            if arg == "now" || arg == "live" { return [.setAsOf(nil)] }
+            if arg == "now" || arg == "live" {
+                s.fixedAsOf = nil
+                s.status = s.lang.t("live: as of now", "实时：截至现在")
+                s.keyStatusAt = s.now
+                return [.setAsOf(nil)]
+            }
             guard let t = asOfArgument(arg, now: s.now) else { s.status = s.lang.t("cannot read '\(arg)': use YYYY-MM-DD HH:MM:SS (CST), now, -1d, -3h or mon", "无法识别“\(arg)”：请用 YYYY-MM-DD HH:MM:SS（北京时间）、now、-1d、-3h 或 mon"); return [] }
+            s.fixedAsOf = t
+            s.status = s.lang.t("as of \(CST.format(t)) (replay)", "截至 \(CST.format(t))（回放）")
+            s.keyStatusAt = s.now
             return [.setAsOf(t)]
         default: s.status = s.lang.t("unknown command '\(head)': try ", "没有命令“\(head)”：可用 ") + (PaneID.allCases.map(\.command) + ["asof", "theme", "reload", "warnings", "quit"]).joined(separator: ", ")
         }

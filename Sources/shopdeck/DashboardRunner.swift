@@ -5,8 +5,9 @@ import ShopdeckRules
 import ShopdeckScreen
 import ShopdeckTerminal
 
-/// The interactive loop: state -> view -> buffer -> terminal; keys -> actions -> effects.
-/// The folder is polled once a second; a change is reloaded once it has settled.
+/// The interactive loop, which only runs effects: keys, the clock, the watcher's findings and
+/// the worker's results become actions; `Update.reduce` makes the new state and the effects;
+/// the state is drawn. The folder is polled once a second; a change is reloaded once settled.
 final class DashboardRunner {
     var ws: Workspace
     var state: AppState
@@ -22,12 +23,6 @@ final class DashboardRunner {
     var colorWanted = true
     /// The dashboard was left with Ctrl-C (exit status 130, as after SIGINT).
     var interrupted = false
-    /// `[ui] bell`: the alert events already rung for (each rings once).
-    var bellEnabled = false
-    var rungEvents: Set<String> = []
-    /// When a key last put a message on the status line: a worker's report arriving just
-    /// after does not write over it (the operator's own action is what they look for).
-    var keyStatusAt = Date.distantPast
 
     let worker: WorkspaceWorker
     let folder: String
@@ -66,7 +61,7 @@ final class DashboardRunner {
         if readOnly { state.readOnlyReason = "--read-only" }
         else if let why = Journals.unwritable(folder: ws.folder, journal: journalPath) { state.readOnlyReason = why }
         worker.recordsHistory = state.readOnlyReason == nil
-        bellEnabled = ws.config.bell
+        state.bellEnabled = ws.config.bell
         state.loading = true
         state.dataLoaded = false
         firstJob = needsLoad ? .load : .report
@@ -82,102 +77,72 @@ final class DashboardRunner {
         defer { if !sharedTerminal { terminal.stop() } }
         state.inFleet = sharedTerminal
         if !terminal.utf8 { glyphs = .ascii }
-        applyTheme(themeArg ?? ThemeLoader.automatic(environment: env), announce: false)
+        _ = dispatch(applyTheme(themeArg ?? ThemeLoader.automatic(environment: env), announce: false))
 
         worker.lang = state.lang
         if let job = firstJob { firstJob = nil; worker.submit(job) }
         let watcher = FolderWatcher(folder: folder)
-        var lastRules = Date()
         while true {
-            applyOutcomes()
-            state.loading = worker.isBusy
+            // The worker's results come back as actions.
+            for o in worker.drain() {
+                let action: Action
+                switch o {
+                case let .report(report, journalError, status, shopName, loadedAt, history):
+                    action = .reportArrived(ReportArrival(report: report, journalError: journalError, status: status, shopName: shopName,
+                                                          loadedAt: loadedAt, history: history))
+                case let .appealFiled(entry, failure): action = .appealFiled(entry, failure: failure)
+                }
+                if !dispatch(action) { return }
+            }
+            if worker.isBusy != state.loading, !dispatch(.loading(worker.isBusy)) { return }
             let (w, h) = terminal.size
             terminal.draw(View.render(state, width: w, height: h, theme: theme, glyphs: glyphs))
             if let key = terminal.readKey(timeoutMs: 100) {
                 state.now = Workspace.now()
-                let before = state.status
-                let effects = Update.key(&state, key)
-                // A message a key wrote itself (no work behind it) stays a moment.
-                if effects.isEmpty && state.status != nil && state.status != before { keyStatusAt = Date() }
-                for effect in effects {
-                    if case .quit = effect { interrupted = key == .interrupt; return }
-                    if case .back = effect { wentBack = true; return }
-                    perform(effect)
-                }
+                if !dispatch(.key(key)) { return }
                 continue
             }
-            // Idle: the folder, clocks, countdowns. The watcher only looks at names, sizes and
-            // times (never opens a FIFO); the reading happens on the worker.
-            let now = Date()
-            if let changed = watcher.poll(now: now) { worker.submit(.reload(changed)) }
+            // Idle: the folder, the clock. The watcher only looks at names, sizes and times
+            // (never opens a FIFO); the reading happens on the worker.
+            if let changed = watcher.poll(now: Date()), !dispatch(.folderChanged(changed)) { return }
             let writing = watcher.stillWriting.sorted()
-            if writing != state.stillWriting { state.stillWriting = writing }
-            if !watcher.folderReadable && state.status == nil { state.status = state.lang.t("the data folder \(folder) is missing or unreadable: showing the last good data", "数据文件夹 \(folder) 不存在或无法读取：显示上一份完整数据") }
-            if state.fixedAsOf == nil {
-                let t = Workspace.now()
-                if t != state.now {
-                    state.now = t
-                    if now.timeIntervalSince(lastRules) >= 5 { lastRules = now; worker.submit(.report) }
-                }
+            if writing != state.stillWriting || watcher.folderReadable != state.folderReadable,
+               !dispatch(.folderState(stillWriting: writing, readable: watcher.folderReadable)) { return }
+            if !dispatch(.tick(Workspace.now())) { return }
+        }
+    }
+
+    /// Runs the reducer on `action` and performs its effects (whose results come back as
+    /// actions); false when the dashboard is to close.
+    func dispatch(_ action: Action) -> Bool {
+        for effect in Update.reduce(&state, action) {
+            switch effect {
+            case .quit:
+                if case .key(let k) = action { interrupted = k == .interrupt }
+                return false
+            case .back: wentBack = true; return false
+            case .reload: worker.submit(.reloadAll)
+            case .reloadFiles(let names): worker.submit(.reload(names))
+            case .requestReport: worker.submit(.report)
+            case .setAsOf(let t): worker.setAsOf(t); worker.submit(.report)
+            case .setTheme(let name): if !dispatch(applyTheme(name ?? "default", announce: true)) { return false }
+            case .fileAppeal(let entry): worker.submit(.file(entry))
+            case .bell(let text): terminal.bell(text)
             }
         }
+        return true
     }
 
-    /// Applies what the worker finished: new figures (the selection follows its rows), a
-    /// filed or refused appeal.
-    func applyOutcomes() {
-        for o in worker.drain() {
-            switch o {
-            case let .report(report, journalError, status, shopName, loadedAt, history):
-                state.history = history
-                Update.reportChanged(&state, report)
-                state.dataLoaded = true
-                if bellEnabled { ringForNewEvents(report) }
-                state.journalError = journalError
-                if let shopName { state.shopName = shopName }
-                if loadedAt > 0 { state.lastReload = loadedAt }
-                if let status, Date().timeIntervalSince(keyStatusAt) > 3 { state.status = status }
-            case let .appealFiled(entry, failure):
-                Update.appealFiled(&state, entry, failure: failure)
-            }
-        }
-    }
-
-    /// Rings once for alert events not rung for before (terminal-ui.md, Alerts: `[ui] bell`).
-    func ringForNewEvents(_ report: Report) {
-        let events = Alerts.events(report, shop: state.shopName ?? folder)
-        let new = events.filter { !rungEvents.contains($0.key) }
-        guard !new.isEmpty else { return }
-        rungEvents.formUnion(new.map(\.key))
-        terminal.bell(new.count == 1 ? new[0].message : "\(new[0].message) (+\(new.count - 1))")
-    }
-
-    func perform(_ e: Effect) {
-        switch e {
-        case .quit, .back: break
-        case .reload: worker.submit(.reloadAll)
-        case .setAsOf(let t):
-            state.fixedAsOf = t
-            worker.setAsOf(t)
-            worker.submit(.report)
-            state.status = t.map { "as of \(CST.format($0)) (replay)" } ?? "live: as of now"
-        case .setTheme(let name): applyTheme(name ?? "default", announce: true); keyStatusAt = Date()
-        case .fileAppeal(let entry): worker.submit(.file(entry))
-        }
-    }
-
-    func applyTheme(_ name: String, announce: Bool) {
+    /// Loads a theme (a file read: an effect) and says how it went as an action.
+    func applyTheme(_ name: String, announce: Bool) -> Action {
         do {
             var t = try ThemeLoader.load(name, colors: terminal.colors)
             if terminal.colors == 0 { t = t.monochrome }
             theme = t
-            state.themeName = name
-            if announce { state.status = "theme \(name)" }
+            return .themeApplied(name, announce: announce)
         } catch {
             theme = terminal.colors == 0 ? Theme.standard.monochrome : .standard
-            state.themeName = "default"
-            state.overlay = .message("theme error: \(error) — using the default theme")
+            return .themeFailed(name, error: "\(error)")
         }
     }
-
 }

@@ -67,10 +67,10 @@ struct TerminalEndToEndTests {
         let bad = Harness.tempDir("theme") + "/broken.toml"
         try "[roles]\nbreach = { fg = \"ultraviolet\" }\n".write(toFile: bad, atomically: true, encoding: .utf8)
         let tmux = try Tmux(width: 120, height: 30, command: "\(Harness.binary) --data \(Tmux.quote(Self.data)) --theme \(bad) --as-of '2026-11-24 16:00:00'")
-        let s = try tmux.waitFor("theme error")
+        let s = try tmux.waitFor("the default theme is used")
         #expect(s.contains("ultraviolet") && s.contains("发货 Shipping"))
         try tmux.send("Escape")
-        try tmux.waitFor("message closed") { !$0.contains("theme error") }
+        try tmux.waitFor("message closed") { !$0.contains("the default theme is used") }
         try tmux.send("t")
         _ = try tmux.waitFor("theme high-contrast")
         try tmux.send("q")
