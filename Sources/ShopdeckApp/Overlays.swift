@@ -16,7 +16,7 @@ enum Overlays {
         case .warnings(let from):
             let load = s.report.load
             let l = s.lang
-            let lines = load.errors.map { l.t("error   ", "错误  ") + $0.description } + load.warnings.map { l.t("warning ", "提醒  ") + $0.description }
+            let lines = load.errors.map { l.t("error   ", "错误  ") + LoadWords.describe($0, l) } + load.warnings.map { l.t("warning ", "提醒  ") + LoadWords.describe($0, l) }
             let w = c.buffer.width - 4, h = c.buffer.height - 4
             let title = l.t("load errors and warnings · \(Words.count(load.errors.count, "error", "errors")), \(Words.count(load.warnings.count, "warning", "warnings"))",
                             "加载问题 · 错误 \(load.errors.count) 个，提醒 \(load.warnings.count) 个")

@@ -142,7 +142,7 @@ public final class WorkspaceWorker: @unchecked Sendable {
         var text = status
         if loaded, let text0 = status {
             let errors = ws.snapshot.errors
-            text = text0 + (errors.isEmpty ? "" : lang.t(" · \(Words.count(errors.count, "load problem", "load problems")) (:warnings): ", " · \(errors.count) 个加载问题（:warnings）：") + errors.last!.description)
+            text = text0 + (errors.isEmpty ? "" : lang.t(" · \(Words.count(errors.count, "load problem", "load problems")) (:warnings): ", " · \(errors.count) 个加载问题（:warnings）：") + LoadWords.describe(errors.last!, lang))
         }
         let r = ws.report(asOf: asOf, journal: journal)
         if loaded && fixed == nil && recordsHistory { History.record(r, folder: ws.folder) }

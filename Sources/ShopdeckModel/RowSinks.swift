@@ -57,7 +57,8 @@ class RowSink {
 
     final func warn(_ rec: CSVRecord, _ column: String, _ why: String) {
         let col = map[column].map { $0 + 1 }
-        warnings.append(LoadError(file: file, line: rec.line, column: col, reason: "\(column): \(why); read as absent"))
+        let header = map.header[column].map { $0 == column ? column : "\(column) (\($0))" } ?? column
+        warnings.append(LoadError(file: file, line: rec.line, column: col, reason: "\(header): \(why); read as absent"))
     }
 
     static let timeFormats = "YYYY-MM-DD HH:MM:SS, YYYY/MM/DD HH:MM:SS, YYYY-MM-DD HH:MM, Excel's 2025/3/6 15:43, ISO 8601 with offset, epoch ms (13 digits) or s (10 digits), between 1970 and 2099"

@@ -92,8 +92,12 @@ enum HandMade {
         r.copyFindings = [CopyFinding(productId: "680000000104", productName: "全网第一 顶级补水面膜10片", terms: ["第一", "顶级"], norm: 1, normTitle: "绝对化用语", source: "product"),
                           CopyFinding(productId: "680000000109", productName: "洗眼液 天天用 儿童可用", terms: ["天天用", "儿童可用"], norm: 13, normTitle: "洗眼液宣传", source: "product")]
         r.trustPurchase = TrustPurchase(on: 6, off: 6, benefits: ["退货运费险", "极速退款"])
-        r.load = LoadSummary(files: [], errors: [LoadError(file: "orders_export.csv", line: 1207, column: 9, reason: "cannot read 'abc' as a money amount: write a number like 12.50")],
-                             warnings: [LoadError(file: "coupons.csv", reason: "a column '备注' is not used")], skippedFiles: [], seconds: 0.64, bytes: 2_400_000, orderRows: 20_000)
+        // The engine's own wording (RowSinks), shown by the screens in words.
+        r.load = LoadSummary(files: [], errors: [
+            LoadError(file: "orders_export.csv", line: 1207, column: 9, reason: "promised_ship_at (承诺发货时间): cannot read 'abc' as a time; accepted: \(RowSink.timeFormats)"),
+            LoadError(file: "orders_export.csv", line: 1533, column: 1, reason: "order_id (订单号): the id '2.5E+15' \(Cell.scientificIdReason)"),
+        ], warnings: [LoadError(file: "violations.csv", line: 4, column: 7, reason: "appeal_deadline: cannot read '下周' as a time; read as absent")],
+           skippedFiles: [], seconds: 0.64, bytes: 2_400_000, orderRows: 20_000)
         r.riskHorizonHours = 12
         return r
     }
