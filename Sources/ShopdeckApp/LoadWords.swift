@@ -43,8 +43,8 @@ public enum LoadWords {
             (try! Regex(#"^unknown order status (.+); accepted: .*$"#), { "未知的订单状态 \($0[1].substring ?? "")；可接受：待付款、待发货/已付款、已发货、已签收/已收货/交易成功、已关闭/交易关闭/已取消/订单失败" }),
             (try! Regex(#"^unknown after-sales status (.+); accepted: .*$"#), { "未知的售后状态 \($0[1].substring ?? "")；可接受：处理中、已完结/退款成功/售后成功、已关闭/售后关闭/售后失败/退款失败" }),
             (try! Regex(#"^unknown after-sales kind (.+); accepted: .*$"#), { "未知的售后类型 \($0[1].substring ?? "")；可接受：仅退款、退货退款、换货" }),
-            (try! Regex(#"^unknown (violation status|coupon type|report result|activity status|merchant decision|penalised party|product source|sector|mini sector|scope) (.+); accepted: (.*)$"#), {
-                "未知的\(kind(String($0[1].substring ?? ""))) \($0[2].substring ?? "")；可接受：\($0[3].substring ?? "")" }),
+            (try! Regex(#"^unknown (violation status|coupon type|report result|activity status|merchant decision|penalised party|product source|sector|mini sector|scope) (.+?)(?:; accepted: (.*))?$"#), {
+                "未知的\(kind(String($0[1].substring ?? ""))) \($0[2].substring ?? "")" + ($0[3].substring.map { "；可接受：" + $0 } ?? "") }),
             (try! Regex(#"^required amount is empty$"#), { _ in "必填金额为空" }),
             (try! Regex(#"^required time is empty \(0 means the order cannot ship yet\)$"#), { _ in "必填时间为空（0 表示订单尚不能发货）" }),
             (try! Regex(#"^required time is empty$"#), { _ in "必填时间为空" }),

@@ -258,8 +258,15 @@ extension DashboardScreenTests {
         _ = Update.key(&s, .enter)
         #expect(s.overlay == .warnings(from: 0))
         let screen = render(s, 120, 40).joined(separator: "\n")
-        #expect(screen.contains("error   orders.csv:12:3: paid_at: cannot read 'x' as a time"))
-        #expect(screen.contains("warning 售后.csv:4:9: decision: unknown merchant decision '待定'; read as absent"))
+        // The engine's column code gives way to the export's header (支付时间 for paid_at).
+        #expect(screen.contains("error   orders.csv:12:3: 订单支付时间: cannot read 'x' as a time"))
+        #expect(screen.contains("warning 售后.csv:4:9: 商家处理结果: unknown merchant decision '待定'; read as absent"))
+        s.lang = .zh
+        let zh = render(s, 120, 40)
+        let first = zh.firstIndex { $0.contains("错误  orders.csv:12:3:") } ?? 0
+        #expect(zh[first] == "│ │ 错误  orders.csv:12:3: 订单支付时间：无法把 'x' 读作时间（如 2025-03-06 15:43:00、2025/3/6 15:43、13 位毫秒时间  │ │")
+        #expect(zh[first + 1] == "│ │ 戳；1970 至 2099 年）                                                                                            │ │")
+        #expect(zh[first + 2] == "│ │ 提醒  售后.csv:4:9: 商家处理结果：未知的商家处理结果 '待定'；按缺失处理                                          │ │")
         _ = Update.key(&s, .escape)
         #expect(s.overlay == nil)
     }
