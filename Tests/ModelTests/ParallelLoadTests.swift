@@ -32,7 +32,7 @@ struct ParallelLoadTests {
         let p = load(dir, parallel: true), one = load(dir, parallel: false)
         same(p, one)
         #expect(p.orders.count == 3001)
-        #expect(p.warnings.map(\.description) == ["orders.csv:3002:5: product_name: holds bytes that are not valid in the file's encoding (the file is damaged or mixes encodings): re-export it, or save it again as UTF-8; read as absent"])
+        #expect(p.warnings.map(\.description) == ["orders.csv:3002:5: product_name (商品名称): holds bytes that are not valid in the file's encoding (the file is damaged or mixes encodings): re-export it, or save it again as UTF-8; read as absent"])
     }
 
     @Test func sameTableAsOnePass() {
