@@ -22,8 +22,9 @@ public enum View {
     }
 
     static func tooSmall(_ c: inout Canvas, _ s: AppState) {
-        let lines = ["shopdeck needs a terminal of at least \(s.minimumSize.width)x\(s.minimumSize.height);",
-                     "this one is \(c.buffer.width)x\(c.buffer.height). Enlarge the terminal (q quits)."]
+        let l = s.lang
+        let lines = [l.t("shopdeck needs a terminal of at least \(s.minimumSize.width)x\(s.minimumSize.height);", "shopdeck 至少需要 \(s.minimumSize.width)x\(s.minimumSize.height) 的终端；"),
+                     l.t("this one is \(c.buffer.width)x\(c.buffer.height). Enlarge the terminal (q quits).", "当前为 \(c.buffer.width)x\(c.buffer.height)。请放大终端（q 退出）。")]
         for (i, l) in lines.enumerated() {
             let y = c.buffer.height / 2 - 1 + i
             let w = DisplayWidth.of(l)
@@ -64,7 +65,7 @@ public enum View {
                 + " still being written: showing the last good version", " 正在写入：显示上一份完整数据")
         } else if let msg = s.status { left = " " + msg }
         else if s.loading {
-            left = " loading…"
+            left = l.t(" loading…", " 加载中…")
         } else {
             // By importance, so a narrow terminal cuts the least important end: errors,
             // review mode, replay, the reload time, the rulebook, the folder.

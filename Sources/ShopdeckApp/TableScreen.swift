@@ -22,7 +22,7 @@ enum TableScreen {
         }
         let inner = c.pane(tableRect, title: title, focused: true)
         if !s.dataLoaded {
-            c.text("loading… 加载中", x: inner.x + 1, y: inner.y, role: .dim, maxWidth: inner.width - 1)
+            c.text(l.t("loading…", "加载中…"), x: inner.x + 1, y: inner.y, role: .dim, maxWidth: inner.width - 1)
             return
         }
         let selected = min(state.selected, max(0, order.count - 1))
@@ -33,8 +33,9 @@ enum TableScreen {
         let widths = ColumnLayout.widths(titles: columns.map(\.title), rows: order.map { model.rows[$0] }, available: inner.width - 1,
                                          flexible: model.columns.map { ColumnLayout.flexibleTitles.contains($0.title) })
         for i in columns.indices { columns[i].width = widths[i] }
-        let view = TableView(columns: columns, rows: order.map { model.rows[$0] }, rowRoles: order.map { model.roles[$0] },
+        var view = TableView(columns: columns, rows: order.map { model.rows[$0] }, rowRoles: order.map { model.roles[$0] },
                              selected: selected, scroll: state.scroll)
+        view.emptyText = state.filter.isEmpty ? l.t("(nothing here)", "（暂无记录）") : l.t("(no row matches the filter; Esc clears it)", "（没有符合筛选的行；Esc 清除筛选）")
         view.draw(into: &c, Rect(x: inner.x + 1, y: inner.y, width: inner.width - 1, height: inner.height))
         let detailRect = Rect(x: body.x, y: body.y + body.height - detailHeight, width: body.width, height: detailHeight)
         let d = c.pane(detailRect, title: l.t("detail", "详情"))

@@ -95,6 +95,8 @@ public struct TableView {
     public var rowRoles: [Theme.Role]
     public var selected: Int
     public var scroll: Int
+    /// Said when there are no rows (in the UI's language).
+    public var emptyText = "(nothing here)"
 
     public init(columns: [Column], rows: [[String]], rowRoles: [Theme.Role] = [], selected: Int = 0, scroll: Int = 0) {
         self.columns = columns; self.rows = rows; self.rowRoles = rowRoles; self.selected = selected; self.scroll = scroll
@@ -126,19 +128,24 @@ public struct TableView {
             let idx = off + i
             let y = r.y + 1 + i
             let role = idx < rowRoles.count ? rowRoles[idx] : .text
-            var style = c.theme[role]
-            if idx == selected { style.attrs.insert(.reverse) }
-            if idx == selected { c.buffer.fill(Rect(x: r.x, y: y, width: r.width, height: 1), style: style) }
+            // Severity by a marker, not by whole rows of colour: the row's first cell carries
+            // its role (late, at risk…); the other cells are plain text (dimmed rows stay dim).
+            var marker = c.theme[role]
+            var plain = c.theme[role == .dim ? .dim : .text]
+            if idx == selected {
+                marker.attrs.insert(.reverse); plain.attrs.insert(.reverse)
+                c.buffer.fill(Rect(x: r.x, y: y, width: r.width, height: 1), style: plain)
+            }
             var x = r.x
             for (ci, col) in columns.enumerated() {
                 if x >= r.x + r.width { break }
                 let w = min(col.width, r.x + r.width - x)
                 let cell = ci < rows[idx].count ? rows[idx][ci] : ""
-                c.text(DisplayWidth.pad(cell, to: w, right: col.rightAligned), x: x, y: y, maxWidth: w, style: style)
+                c.text(DisplayWidth.pad(cell, to: w, right: col.rightAligned), x: x, y: y, maxWidth: w, style: ci == 0 ? marker : plain)
                 x += col.width + 1
             }
         }
-        if rows.isEmpty && r.height > 1 { c.text("(nothing here)", x: r.x, y: r.y + 1, role: .dim, maxWidth: r.width) }
+        if rows.isEmpty && r.height > 1 { c.text(emptyText, x: r.x, y: r.y + 1, role: .dim, maxWidth: r.width) }
         return off
     }
 }

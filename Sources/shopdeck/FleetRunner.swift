@@ -30,6 +30,7 @@ final class FleetRunner {
     init(folder: String, shops: [String], options: DataOptions, screen: ScreenOptions) {
         self.folder = folder; self.shops = shops; self.options = options; self.screen = screen
         state = FleetState(folder: folder)
+        state.lang = Lang.resolve(flag: screen.lang, config: (try? ShopConfig.load(folder: folder))?.lang)
     }
 
     /// Loads `names` (all when nil) on the worker queue; the rows come back through the inbox.
@@ -76,11 +77,11 @@ final class FleetRunner {
                 case .pageUp: state.move(-10)
                 case .char("g"), .home: state.move(-state.shops.count)
                 case .char("G"), .end: state.move(state.shops.count)
-                case .char("r"): state.status = "reloading every shop…"; load()
+                case .char("r"): state.status = state.lang.t("reloading every shop…", "正在重新加载所有店铺…"); load()
                 case .enter:
                     guard state.shops.indices.contains(state.selected) else { break }
                     let shop = state.shops[state.selected]
-                    if let e = shop.error { state.status = "\(shop.name) cannot be loaded: \(e)"; break }
+                    if let e = shop.error { state.status = state.lang.t("\(shop.name) cannot be loaded: \(e)", "\(shop.name) 无法加载：\(e)"); break }
                     if try openShop(shop.path) { return }
                     load([shop.path])   // appeals may have been filed: its row again
                 default: break
