@@ -25,7 +25,7 @@ final class ChildProcess: @unchecked Sendable {
         var master: Int32 = -1
         let pid = withCStrings([binary] + args) { argv in
             withCStrings(env.map { "\($0.key)=\($0.value)" }.sorted()) { envp in
-                shim_spawn_on_pty(binary, argv, envp, Int32(clamping: max(1, rows)), Int32(clamping: max(1, cols)), &master)
+                shim_spawn_on_pty(binary, argv, envp, Int32(min(10_000, max(1, rows))), Int32(min(10_000, max(1, cols))), &master)
             }
         }
         guard pid > 0 else { throw Failure(description: "cannot start the dashboard: \(String(cString: strerror(errno)))") }
@@ -88,7 +88,8 @@ final class ChildProcess: @unchecked Sendable {
 
     func resize(rows: Int, cols: Int) {
         guard onPty else { return }
-        _ = shim_set_winsize(output, Int32(clamping: max(1, rows)), Int32(clamping: max(1, cols)))
+        // A client's absurd size is bounded (a pty's size is 16 bits).
+        _ = shim_set_winsize(output, Int32(min(10_000, max(1, rows))), Int32(min(10_000, max(1, cols))))
     }
 
     /// The connection went away: the process is told (SIGHUP, as a terminal hang-up).

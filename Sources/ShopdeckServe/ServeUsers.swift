@@ -74,7 +74,7 @@ public struct ServeUsers: Sendable {
             guard let role = Role(rawValue: roleText) else { throw Problem(description: "\(who): role '\(roleText)' is neither \"operator\" nor \"reviewer\"") }
             var shops: [String]? = nil
             if let s = t["shops"] {
-                if s.string == "all" { shops = nil }
+                if s.string == "all" || s.string == "*" || s.array?.compactMap(\.string) == ["*"] { shops = nil }
                 else if let a = s.array {
                     shops = try a.map { e -> String in
                         guard let n = e.string, !n.isEmpty, !n.contains("/"), n != ".", n != ".." else {
@@ -85,10 +85,12 @@ public struct ServeUsers: Sendable {
                 } else { throw Problem(description: "\(who): shops must be a list of shop folder names or \"all\"") }
             }
             var keyTexts: [String] = []
-            if let k = t["key"] { guard let s = k.string else { throw Problem(description: "\(who): key must be a string") }; keyTexts.append(s) }
-            if let k = t["keys"] {
-                guard let a = k.array, a.allSatisfy({ $0.string != nil }) else { throw Problem(description: "\(who): keys must be a list of strings") }
-                keyTexts += a.compactMap(\.string)
+            // `key` (or `keys`): one key line, or a list of them.
+            for field in ["key", "keys"] {
+                guard let k = t[field] else { continue }
+                if let s = k.string { keyTexts.append(s) }
+                else if let a = k.array, a.allSatisfy({ $0.string != nil }) { keyTexts += a.compactMap(\.string) }
+                else { throw Problem(description: "\(who): \(field) must be a key line or a list of key lines") }
             }
             guard !keyTexts.isEmpty else { throw Problem(description: "\(who): no key: key = \"ssh-ed25519 AAAA…\" (the line of ~/.ssh/id_ed25519.pub)") }
             var keys: [NIOSSHPublicKey] = [], prints: [String] = []

@@ -32,8 +32,9 @@ public struct SessionPlan: Equatable, Sendable {
             guard mine.contains(shop) else { throw Refusal(description: "the shop \(shop) is not one of yours (yours: \(mine.joined(separator: ", ")))") }
             return ["--data", served.data + "/" + shop]
         }
+        // A fleet stays a fleet (the same view and JSON shape for every user), limited to the
+        // user's shops.
         if user.shops == nil { return ["--data", served.data] }
-        if mine.count == 1 { return ["--data", served.data + "/" + mine[0]] }
         return ["--data", served.data, "--only-shops", mine.joined(separator: ",")]
     }
 

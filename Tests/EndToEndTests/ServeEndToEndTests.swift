@@ -207,9 +207,19 @@ struct ServeEndToEndTests {
             shops = ["shopB", "shopC"]
             """) ?? ""
         }
+        // A fleet stays a fleet, limited to the user's shops; each shop's report is the one it
+        // gives alone.
         let one = try served.run("op", "report --format json --as-of '\(Self.asOf)'")
         let localA = try Harness.shopdeck(["report", "--format", "json", "--as-of", Self.asOf, "--data", fleet + "/shopA", "--read-only"])
-        #expect(one.status == 0 && one.stdout == localA.stdout)
+        let oneDoc = try JSONSerialization.jsonObject(with: Data(one.stdout.utf8)) as? [String: Any]
+        let shopsOfOne = oneDoc?["shops"] as? [[String: Any]] ?? []
+        #expect(one.status == 0 && shopsOfOne.compactMap { $0["path"] as? String } == ["shopA"])
+        let alone = try JSONSerialization.jsonObject(with: Data(localA.stdout.utf8)) as? NSDictionary
+        #expect((shopsOfOne.first?["report"] as? NSDictionary) == alone)
+        // Its own dashboard lists that shop only.
+        let tmux = try Tmux(width: 120, height: 40, command: served.ssh("op", tty: true).map(Tmux.quote).joined(separator: " "))
+        let screen = try tmux.waitFor("the fleet view") { $0.contains("Shops by urgency · 按紧急程度 · 1/1") }
+        #expect(screen.contains(" · 1 shops · "))
         let two = try served.run("rev", "report --format json --as-of '\(Self.asOf)'")
         let doc = try JSONSerialization.jsonObject(with: Data(two.stdout.utf8)) as? [String: Any]
         #expect((doc?["shops"] as? [[String: Any]])?.compactMap { $0["path"] as? String }.sorted() == ["shopB", "shopC"])

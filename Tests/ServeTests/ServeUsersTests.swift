@@ -61,6 +61,9 @@ struct ServeUsersTests {
         #expect(try SessionPlan.shell(rev, fleet, lang: nil).arguments == ["dashboard", "--data", "/srv/fleet", "--only-shops", "shopB,shopC", "--read-only"])
         #expect(try SessionPlan.shell(op, fleet, lang: nil).arguments == ["dashboard", "--data", "/srv/fleet"])
         #expect(throws: SessionPlan.Refusal(description: "the shop shopA is not one of yours")) { try SessionPlan.shell(rev, shop, lang: nil) }
+        // A list under `key` works like `keys`.
+        let listed = try ServeUsers.parse("[[user]]\nname = \"x\"\nkey = [\"\(Self.edKey)\", \"\(Self.ecKey)\"]\nrole = \"reviewer\"\nshops = \"*\"", file: "u.toml")
+        #expect(listed.users[0].keys.count == 2 && listed.users[0].shops == nil)
         #expect(try SessionPlan.exec("check --as-of '2026-11-24 16:00:00'", rev, fleet).arguments
                 == ["check", "--data", "/srv/fleet", "--only-shops", "shopB,shopC", "--as-of", "2026-11-24 16:00:00", "--read-only"])
         #expect(try SessionPlan.exec("appeals file --shop shopA --violation WG1 --statement \"已 发货\"", op, fleet).arguments
