@@ -35,14 +35,14 @@ public enum Fleet {
     /// Every shop's report as of `asOf` (nil: now), loaded concurrently on all cores. A shop's
     /// report is exactly what `report --data SHOP` gives.
     public static func load(folder: String, shops: [String], asOf: Instant?, rulesFile: String?, passwords: [String],
-                            recordHistory: Bool = false) -> [Shop] {
+                            recordHistory: Bool = false, cache: Bool = false) -> [Shop] {
         final class Slot: @unchecked Sendable { var shop: Shop? }
         let slots = shops.map { _ in Slot() }
         DispatchQueue.concurrentPerform(iterations: shops.count) { i in
             let path = folder + "/" + shops[i]
             var shop = Shop(path: shops[i], name: shops[i])
             do {
-                let ws = try Workspace.open(folder: path, rulesFile: rulesFile, passwords: passwords)
+                let ws = try Workspace.open(folder: path, rulesFile: rulesFile, passwords: passwords, cache: cache)
                 if let n = ws.config.name, !n.trimmingSpaces().isEmpty { shop.name = n }
                 var journal: [AppealEntry] = []
                 do { journal = try Journals.entries(folder: path, journal: nil) }

@@ -44,11 +44,20 @@ public struct Workspace {
     }
 
     /// Loads config, rulebook and data. Throws only for a broken config or rules file.
-    public static func open(folder: String, rulesFile: String? = nil, passwords given: [String] = []) throws -> Workspace {
+    /// `cache`: the first load may use (and refresh) the folder's snapshot cache.
+    public static func open(folder: String, rulesFile: String? = nil, passwords given: [String] = [], cache: Bool = false) throws -> Workspace {
         var ws = try prepare(folder: folder, rulesFile: rulesFile, passwords: given)
+        ws.useCache = cache
         ws.reloadData()
         return ws
     }
+
+    /// The first load may read `.shopdeck/cache` and write it (`SnapshotCache`): never in
+    /// review mode, never for a folder whose `.shopdeck` cannot be written (the caller and
+    /// `reloadData` both check), and not when `SHOPDECK_NO_CACHE` is set (benchmarks).
+    public var useCache = false
+    /// Whether the last first load came from the cache.
+    public private(set) var loadedFromCache = false
 
     /// Config and rulebook only, no data yet (the dashboard loads the data off its key loop).
     public static func prepare(folder: String, rulesFile: String? = nil, passwords given: [String] = []) throws -> Workspace {
@@ -60,8 +69,22 @@ public struct Workspace {
 
     /// Loads every export afresh (the first load).
     public mutating func reloadData() {
-        snapshot = DataLoader.load(folder: folder, passwords: passwords)
         scripts = LiveScripts.load(folder: folder)
+        loadedFromCache = false
+        let env = ProcessInfo.processInfo.environment
+        guard useCache, (env["SHOPDECK_NO_CACHE"] ?? "").isEmpty, History.unwritable(folder: folder) == nil else {
+            snapshot = DataLoader.load(folder: folder, passwords: passwords)
+            return
+        }
+        // Stamped before the load: a file that changes meanwhile never matches a stale cache.
+        let stamps = SnapshotCache.stamps(folder: folder)
+        if let cached = SnapshotCache.load(folder: folder, passwords: passwords) {
+            snapshot = cached
+            loadedFromCache = true
+            return
+        }
+        snapshot = DataLoader.load(folder: folder, passwords: passwords)
+        SnapshotCache.store(snapshot, folder: folder, stamps: stamps, passwords: passwords)
     }
 
     public static func loadRulebook(config: ShopConfig, rulesFile: String?) throws -> Rulebook {

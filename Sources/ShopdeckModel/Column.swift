@@ -195,6 +195,17 @@ public struct Column<Element: BitwiseCopyable & Equatable>: Equatable, @unchecke
     }
 }
 
+extension Column {
+    /// `n` elements copied from raw bytes (the snapshot cache: no per-element work).
+    static func fromRaw(_ b: UnsafeRawBufferPointer, count n: Int) -> Column {
+        var c = Column()
+        c.storage = Storage(capacity: n)
+        if n > 0 { UnsafeMutableRawPointer(c.storage.base).copyMemory(from: b.baseAddress!, byteCount: n * MemoryLayout<Element>.stride) }
+        c.storage.count = n
+        return c
+    }
+}
+
 extension Column where Element == UInt8 {
     public mutating func append(bytes b: UnsafeRawBufferPointer) {
         guard b.count > 0 else { return }

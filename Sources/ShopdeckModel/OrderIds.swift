@@ -18,9 +18,9 @@ public struct OrderIds: Sendable {
     public internal(set) var bytes = Column<UInt8>()
     /// Row r's id is `bytes[ends[r-1]..<ends[r]]` (from 0 for row 0).
     public internal(set) var ends = Column<UInt32>()
-    private var slots: [UInt64] = []
+    var slots: [UInt64] = []
     /// Rows `0..<indexed` are in the index.
-    public private(set) var indexed = 0
+    public internal(set) var indexed = 0
 
     public init() {}
 

@@ -247,6 +247,15 @@ public struct ByteInterner: Sendable {
         }
     }
 
+    /// The bytes of entry `idx`, exactly as interned (the cache stores them byte for byte).
+    func withBytes<R>(_ idx: Int32, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        let o = Int(offsets[Int(idx)])
+        return arena.withUnsafeBytes { ab in
+            let len = Int(ab.loadUnaligned(fromByteOffset: o + 4, as: UInt32.self))
+            return body(UnsafeRawBufferPointer(rebasing: ab[(o + 8)..<(o + 8 + len)]))
+        }
+    }
+
     public func string(_ idx: Int32) -> String {
         let o = Int(offsets[Int(idx)])
         return arena.withUnsafeBytes { ab in

@@ -29,7 +29,8 @@ struct Dashboard: ParsableCommand {
         }
         // Config and rules are checked first (a broken one ends here with its reason); the
         // data loads behind the screen, which answers keys meanwhile.
-        let ws = try options.prepared("dashboard")
+        var ws = try options.prepared("dashboard")
+        ws.useCache = !options.readOnly
         try open(ws, fixedAsOf: try options.fixedInstant(), screen: screen, readOnly: options.readOnly, journal: options.journal)
     }
 }

@@ -67,7 +67,7 @@ struct DataOptions: ParsableArguments {
     func workspace(_ command: String, progress: Bool = false) throws -> Workspace {
         if let why = Workspace.folderProblem(data) { throw Output.fail(command, why) }
         let passwords = Workspace.passwords(flags: password)
-        do { return try progress ? openShowingProgress(data, rules, passwords) : Workspace.open(folder: data, rulesFile: rules, passwords: passwords) }
+        do { return try progress ? openShowingProgress(data, rules, passwords, cache: !readOnly) : Workspace.open(folder: data, rulesFile: rules, passwords: passwords, cache: !readOnly) }
         catch { throw Output.fail(command, "\(error)") }
     }
 
@@ -91,12 +91,12 @@ struct DataOptions: ParsableArguments {
 
 /// Opens a workspace; when loading takes more than a moment and stderr is a terminal, a
 /// progress line (files, rows, MB, MB/s) is shown instead of a blank screen.
-func openShowingProgress(_ folder: String, _ rules: String?, _ passwords: [String]) throws -> Workspace {
+func openShowingProgress(_ folder: String, _ rules: String?, _ passwords: [String], cache: Bool) throws -> Workspace {
     final class Box: @unchecked Sendable { var result: Result<Workspace, Error>? }
     let box = Box()
     let done = DispatchSemaphore(value: 0)
     Thread.detachNewThread {
-        box.result = Result { try Workspace.open(folder: folder, rulesFile: rules, passwords: passwords) }
+        box.result = Result { try Workspace.open(folder: folder, rulesFile: rules, passwords: passwords, cache: cache) }
         done.signal()
     }
     if done.wait(timeout: .now() + 0.3) == .timedOut {
@@ -126,7 +126,8 @@ struct ReportCommand: ParsableCommand {
             // A folder of shop folders: each shop's report exactly as alone.
             let fixed = try options.fixedInstant()
             let fleet = Fleet.load(folder: options.data, shops: shops, asOf: fixed, rulesFile: options.rules,
-                                   passwords: Workspace.passwords(flags: options.password), recordHistory: try options.recordsHistory())
+                                   passwords: Workspace.passwords(flags: options.password), recordHistory: try options.recordsHistory(),
+                                   cache: !options.readOnly)
             switch format {
             case .json: Output.json(Fleet.json(fleet).serialized(pretty: true))
             case .text: Output.out(Fleet.text(fleet), terminator: "")
@@ -178,7 +179,8 @@ extension Check {
     func fleet(_ shops: [String]) throws {
         let fixed = try options.fixedInstant()
         let fleet = Fleet.load(folder: options.data, shops: shops, asOf: fixed, rulesFile: options.rules,
-                               passwords: Workspace.passwords(flags: options.password), recordHistory: try options.recordsHistory())
+                               passwords: Workspace.passwords(flags: options.password), recordHistory: try options.recordsHistory(),
+                                   cache: !options.readOnly)
         var worst: Int32 = 0
         for s in Fleet.ranked(fleet) {
             guard let r = s.report else {

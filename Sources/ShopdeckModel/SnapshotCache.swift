@@ -1,0 +1,421 @@
+import Crypto
+import Foundation
+
+/// Instant reopen (issue 15): a shop's loaded tables kept in `.shopdeck/cache/snapshot.bin` in
+/// a form that opens without parsing (the orders table's columns as raw bytes, the other
+/// tables as length-prefixed fields), keyed by every export's name, size, modification time
+/// (to the nanosecond) and inode, the passwords tried, and this format's version.
+///
+/// Never trusted: a file with another magic or version, a wrong length or checksum, a key
+/// that does not match the folder now, or any value that does not decode is ignored (the
+/// exports are read and the cache replaced). Written to a temporary name and renamed, so a
+/// reader sees the old cache or the new one, never half of one. The callers decide when it
+/// may be used: never in review mode or for a folder that cannot be written.
+public enum SnapshotCache {
+    public static let version: UInt32 = 2
+    static let magic = Array("SHOPDECK-SNAPSHOT\n".utf8)
+
+    public static func path(folder: String) -> String { folder + "/.shopdeck/cache/snapshot.bin" }
+
+    /// One export's identity: it is unchanged while all of these are.
+    public struct Stamp: Equatable, Sendable {
+        public var name: String
+        public var size: Int64, mtimeSec: Int64, mtimeNsec: Int64, inode: UInt64
+    }
+
+    /// The stamps of every file the loader would consider, by name.
+    public static func stamps(folder: String) -> [Stamp] {
+        let (files, skipped) = DataLoader.exportEntries(in: folder)
+        var out: [Stamp] = []
+        for name in (files.map(\.name) + skipped.map(\.name)).sorted() {
+            var st = stat()
+            guard lstat(folder + "/" + name, &st) == 0 else { continue }
+            out.append(Stamp(name: name, size: Int64(st.st_size), mtimeSec: Int64(st.st_mtim.tv_sec), mtimeNsec: Int64(st.st_mtim.tv_nsec),
+                             inode: UInt64(st.st_ino)))
+        }
+        return out
+    }
+
+    static func passwordsDigest(_ passwords: [String]) -> [UInt8] {
+        Array(SHA256.hash(data: Data(passwords.joined(separator: "\u{0}").utf8)))
+    }
+
+    // MARK: reading
+
+    /// The cached snapshot when it matches the folder exactly; nil otherwise (and why, for
+    /// the timings line).
+    public static func load(folder: String, passwords: [String]) -> Snapshot? {
+        let started = DispatchTime.now().uptimeNanoseconds
+        // Mapped, not copied: the columns are copied once, out of the page cache.
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path(folder: folder)), options: .alwaysMapped) else { return nil }
+        let now = stamps(folder: folder)
+        guard var snap = try? decode(data, expecting: now, passwords: passwords) else { return nil }
+        snap.loadSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        return snap
+    }
+
+    static func decode(_ data: Data, expecting: [Stamp], passwords: [String]) throws -> Snapshot {
+        try data.withUnsafeBytes { raw -> Snapshot in
+            var r = BinaryReader(raw)
+            guard Array(try r.bytes(magic.count)) == magic, try r.u32() == version else { throw BinaryReader.Invalid() }
+            let length = try r.u64()
+            let digest = Array(try r.bytes(32))
+            let body = try r.bytes(Int(clamping: length))
+            guard r.atEnd, checksum(body) == digest else { throw BinaryReader.Invalid() }
+            Timings.mark("cache: map and checksum")
+            var b = BinaryReader(body)
+            // The key: the same passwords, the same files.
+            guard Array(try b.bytes(32)) == passwordsDigest(passwords) else { throw BinaryReader.Invalid() }
+            let n = try b.count()
+            var stamps: [Stamp] = []
+            for _ in 0..<n { stamps.append(Stamp(name: try b.string(), size: try b.i64(), mtimeSec: try b.i64(), mtimeNsec: try b.i64(), inode: try b.u64())) }
+            guard stamps == expecting else { throw BinaryReader.Invalid() }
+            let snap = try readSnapshot(&b)
+            Timings.mark("cache: tables")
+            guard b.atEnd else { throw BinaryReader.Invalid() }
+            return snap
+        }
+    }
+
+    // MARK: writing
+
+    /// Stores `snap` for the files stamped `stamps` (taken before the load: a file that
+    /// changed meanwhile makes the cache not match next time, never a stale match).
+    @discardableResult
+    public static func store(_ snap: Snapshot, folder: String, stamps: [Stamp], passwords: [String]) -> Bool {
+        var b = BinaryWriter()
+        b.bytes(passwordsDigest(passwords))
+        b.count(stamps.count)
+        for s in stamps { b.string(s.name); b.i64(s.size); b.i64(s.mtimeSec); b.i64(s.mtimeNsec); b.u64(s.inode) }
+        writeSnapshot(snap, &b)
+        let out = sealed(b.data)
+        let dir = folder + "/.shopdeck/cache"
+        do {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            var st = stat()
+            guard lstat(dir, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else { return false }
+            let tmp = dir + "/snapshot.bin.\(getpid()).tmp"
+            try out.write(to: URL(fileURLWithPath: tmp))
+            guard rename(tmp, path(folder: folder)) == 0 else { unlink(tmp); return false }
+            return true
+        } catch { return false }
+    }
+
+    /// A 256-bit checksum of `b` for damage (a truncated, overwritten or mixed-up file), not
+    /// for an adversary: four independent 64-bit multiply-xor lanes over 8-byte words, at memory
+    /// speed (SHA-256 took half of a reopen). The owner of the folder is the only writer.
+    static func checksum(_ b: UnsafeRawBufferPointer) -> [UInt8] {
+        var h: (UInt64, UInt64, UInt64, UInt64) = (0x9E37_79B9_7F4A_7C15, 0xC2B2_AE3D_27D4_EB4F, 0x1656_67B1_9E37_79F9, 0x27D4_EB2F_1656_67C5)
+        let m: UInt64 = 0xFF51_AFD7_ED55_8CCD
+        var i = 0
+        let n = b.count
+        while i + 32 <= n {
+            h.0 = (h.0 ^ b.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* m
+            h.1 = (h.1 ^ b.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)) &* m
+            h.2 = (h.2 ^ b.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self)) &* m
+            h.3 = (h.3 ^ b.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)) &* m
+            h.0 ^= h.0 >> 29; h.1 ^= h.1 >> 31; h.2 ^= h.2 >> 27; h.3 ^= h.3 >> 33
+            i += 32
+        }
+        while i < n { h.0 = (h.0 ^ UInt64(b[i])) &* m; h.0 ^= h.0 >> 29; i += 1 }
+        h.1 ^= UInt64(n); h.2 = (h.2 ^ h.0) &* m; h.3 = (h.3 ^ h.1) &* m
+        var out: [UInt8] = []
+        for v in [h.0, h.1, h.2, h.3] { withUnsafeBytes(of: v.littleEndian) { out += $0 } }
+        return out
+    }
+
+    /// The file around a body: magic, version, length, checksum of the body, the body.
+    static func sealed(_ body: Data) -> Data {
+        var out = BinaryWriter()
+        out.bytes(magic); out.u32(version); out.u64(UInt64(body.count))
+        out.bytes(body.withUnsafeBytes { checksum($0) })
+        out.data.append(body)
+        return out.data
+    }
+
+    // MARK: the snapshot, field by field
+
+    static func writeSnapshot(_ s: Snapshot, _ b: inout BinaryWriter) {
+        writeOrders(s.orders, &b)
+        b.count(s.refunds.count)
+        for x in s.refunds {
+            b.string(x.refundId); b.string(x.orderId); b.string(x.kind.rawValue); b.i64(x.appliedAt); b.i64(x.handledAt); b.optString(x.decision)
+            b.i64(x.returnAgreedAt); b.i64(x.returnShippedAt); b.i64(x.returnReceivedAt); b.i64(x.completedAt); b.string(x.status.rawValue)
+            b.bool(x.platformIntervened); b.bool(x.merchantDispute); b.optRegion(x.returnAddress); b.int(x.line); b.string(x.file)
+        }
+        b.count(s.violations.count)
+        for x in s.violations {
+            b.string(x.violationId); b.i64(x.notifiedAt); b.string(x.rule); b.string(x.subject); b.int(x.points); b.strings(x.measures)
+            b.string(x.status); b.int(x.appealsUsed); b.i64(x.appealDeadline); b.int(x.line); b.string(x.file)
+        }
+        b.count(s.coupons.count)
+        for x in s.coupons {
+            b.string(x.activityId); b.optString(x.name); b.string(x.couponType); b.i64(x.threshold); b.i64(x.faceValue); b.i64(x.issueAt)
+            b.optInt(x.quantity); b.optString(x.livePlan); b.optString(x.status); b.int(x.line); b.string(x.file)
+        }
+        b.count(s.products.count)
+        for x in s.products {
+            b.string(x.productId); b.string(x.name); b.i64(x.price); b.i64(x.commission); b.string(x.source); b.optString(x.category)
+            b.optString(x.officialEvent); b.bool(x.trustPurchase); b.int(x.line); b.string(x.file)
+        }
+        b.count(s.reports.count)
+        for x in s.reports {
+            b.string(x.reportId); b.string(x.userId); b.i64(x.reportedAt); b.string(x.result); b.optString(x.shopId); b.int(x.line); b.string(x.file)
+        }
+        b.count(s.adjustments.count)
+        for x in s.adjustments {
+            b.strings(x.area.parts); b.string(x.areaText); b.string(x.scope.rawValue); b.i64(x.start); b.i64(x.end); b.i64(x.publishedAt)
+            b.optString(x.source); b.int(x.line); b.string(x.file)
+        }
+        b.count(s.waybills.count)
+        for x in s.waybills { b.string(x.orderId); b.optString(x.waybillNo); b.i64(x.pickedUpAt); b.int(x.line); b.string(x.file) }
+        b.count(s.files.count)
+        for f in s.files {
+            b.string(f.path); b.string(f.table.rawValue); b.int(f.rows); b.int(f.badRows); b.string(f.encoding.rawValue); b.int(f.bytes)
+            b.bool(f.hasPickupColumn); b.bool(f.endsWithLineEnd); b.strings(f.headers); b.int(f.nextLine); b.int(f.tailHash)
+        }
+        for list in [s.errors, s.warnings] {
+            b.count(list.count)
+            for e in list { b.string(e.file); b.optInt(e.line); b.optInt(e.column); b.string(e.reason) }
+        }
+        b.strings(s.skippedFiles)
+        b.int(s.totalBytes)
+    }
+
+    static func readSnapshot(_ r: inout BinaryReader) throws -> Snapshot {
+        var s = Snapshot()
+        s.orders = try readOrders(&r)
+        func kind<T: RawRepresentable>(_ t: T.Type, _ v: String) throws -> T where T.RawValue == String {
+            guard let k = T(rawValue: v) else { throw BinaryReader.Invalid() }
+            return k
+        }
+        for _ in 0..<(try r.count()) {
+            var x = Refund(refundId: try r.string(), orderId: try r.string(), kind: try kind(RefundKind.self, try r.string()), appliedAt: try r.i64())
+            x.handledAt = try r.i64(); x.decision = try r.optString()
+            x.returnAgreedAt = try r.i64(); x.returnShippedAt = try r.i64(); x.returnReceivedAt = try r.i64(); x.completedAt = try r.i64()
+            x.status = try kind(RefundStatus.self, try r.string())
+            x.platformIntervened = try r.bool(); x.merchantDispute = try r.bool(); x.returnAddress = try r.optRegion()
+            x.line = try r.int(); x.file = try r.string()
+            s.refunds.append(x)
+        }
+        for _ in 0..<(try r.count()) {
+            var x = Violation(violationId: try r.string(), notifiedAt: try r.i64(), rule: try r.string(), status: "")
+            x.subject = try r.string(); x.points = try r.int(); x.measures = try r.strings(); x.status = try r.string()
+            x.appealsUsed = try r.int(); x.appealDeadline = try r.i64(); x.line = try r.int(); x.file = try r.string()
+            s.violations.append(x)
+        }
+        for _ in 0..<(try r.count()) {
+            var x = Coupon(activityId: try r.string(), name: try r.optString(), couponType: try r.string(), threshold: try r.i64(), faceValue: try r.i64(),
+                           issueAt: try r.i64())
+            x.quantity = try r.optInt(); x.livePlan = try r.optString(); x.status = try r.optString(); x.line = try r.int(); x.file = try r.string()
+            s.coupons.append(x)
+        }
+        for _ in 0..<(try r.count()) {
+            var x = Product(productId: try r.string(), name: try r.string(), price: try r.i64())
+            x.commission = try r.i64(); x.source = try r.string(); x.category = try r.optString(); x.officialEvent = try r.optString()
+            x.trustPurchase = try r.bool(); x.line = try r.int(); x.file = try r.string()
+            s.products.append(x)
+        }
+        for _ in 0..<(try r.count()) {
+            var x = CustomerReport(reportId: try r.string(), userId: try r.string(), reportedAt: try r.i64(), result: try r.string())
+            x.shopId = try r.optString(); x.line = try r.int(); x.file = try r.string()
+            s.reports.append(x)
+        }
+        for _ in 0..<(try r.count()) {
+            var x = Adjustment(area: Region(parts: try r.strings()), areaText: try r.string(), scope: try kind(AdjustmentScope.self, try r.string()),
+                               start: try r.i64(), end: try r.i64(), publishedAt: try r.i64())
+            x.source = try r.optString(); x.line = try r.int(); x.file = try r.string()
+            s.adjustments.append(x)
+        }
+        for _ in 0..<(try r.count()) {
+            var x = Waybill(orderId: try r.string(), waybillNo: try r.optString(), pickedUpAt: try r.i64())
+            x.line = try r.int(); x.file = try r.string()
+            s.waybills.append(x)
+        }
+        for _ in 0..<(try r.count()) {
+            var f = FileLoad(path: try r.string(), table: try kind(TableKind.self, try r.string()), rows: try r.int(), badRows: try r.int(),
+                             encoding: try kind(TextEncoding.self, try r.string()), bytes: try r.int())
+            f.hasPickupColumn = try r.bool(); f.endsWithLineEnd = try r.bool(); f.headers = try r.strings(); f.nextLine = try r.int(); f.tailHash = try r.int()
+            s.files.append(f)
+        }
+        for which in 0..<2 {
+            var list: [LoadError] = []
+            for _ in 0..<(try r.count()) { list.append(LoadError(file: try r.string(), line: try r.optInt(), column: try r.optInt(), reason: try r.string())) }
+            if which == 0 { s.errors = list } else { s.warnings = list }
+        }
+        s.skippedFiles = try r.strings()
+        s.totalBytes = try r.int()
+        return s
+    }
+
+    // MARK: the orders table: columns as raw bytes
+
+    static func writeColumn<T>(_ c: Column<T>, _ b: inout BinaryWriter) {
+        b.int(c.count); b.int(MemoryLayout<T>.stride); b.bool(c.isUniform)
+        if c.isUniform { if c.count > 0 { withUnsafeBytes(of: c[0]) { b.raw($0) } } }
+        else { c.withUnsafeBytes { b.raw($0) } }
+    }
+
+    static func readColumn<T>(_ r: inout BinaryReader, _ t: T.Type) throws -> Column<T> {
+        let n = try r.int(), stride = try r.int(), uniform = try r.bool()
+        guard n >= 0, stride == MemoryLayout<T>.stride else { throw BinaryReader.Invalid() }
+        if uniform {
+            guard n > 0 else { return Column() }
+            let b = try r.bytes(stride)
+            return .uniform(b.loadUnaligned(as: T.self), count: n)
+        }
+        let (total, over) = n.multipliedReportingOverflow(by: stride)
+        guard !over else { throw BinaryReader.Invalid() }
+        return .fromRaw(try r.bytes(total), count: n)
+    }
+
+    static func writeTimes(_ c: TimeColumn, _ b: inout BinaryWriter) {
+        writeColumn(c.codes, &b)
+        b.count(c.overflow.count)
+        for (k, v) in c.overflow.sorted(by: { $0.key < $1.key }) { b.int(k); b.i64(v) }
+    }
+
+    static func readTimes(_ r: inout BinaryReader) throws -> TimeColumn {
+        var c = TimeColumn()
+        c.codes = try readColumn(&r, Int32.self)
+        for _ in 0..<(try r.count()) {
+            let k = try r.int(), v = try r.i64()
+            guard k >= 0, k < c.codes.count else { throw BinaryReader.Invalid() }
+            c.overflow[k] = v
+        }
+        return c
+    }
+
+    static func writeInterner(_ t: ByteInterner, _ b: inout BinaryWriter) {
+        b.count(t.count)
+        for i in 0..<t.count { t.withBytes(Int32(i)) { b.int($0.count); b.raw($0) } }
+    }
+
+    static func readInterner(_ r: inout BinaryReader, into t: inout ByteInterner, _ add: (inout ByteInterner, UnsafeRawBufferPointer) -> Int32?) throws {
+        let n = try r.count()
+        for i in 0..<n {
+            let len = try r.int()
+            guard len >= 0 else { throw BinaryReader.Invalid() }
+            let bytes = try r.bytes(len)
+            guard add(&t, bytes) == Int32(i) else { throw BinaryReader.Invalid() }
+        }
+    }
+
+    static func writeOrders(_ o: OrdersTable, _ b: inout BinaryWriter) {
+        writeColumn(o.ids.bytes, &b); writeColumn(o.ids.ends, &b); writeColumn(Column(o.ids.slots), &b)
+        for t in [o.paid, o.promised, o.delayed, o.shipped, o.pickedUp, o.closed] { writeTimes(t, &b) }
+        writeColumn(o.promiseHours, &b); writeColumn(o.status, &b); writeColumn(o.flags, &b)
+        for c in [o.shipFrom, o.shipTo, o.productId, o.productName, o.officialEvent] { writeColumn(c, &b) }
+        writeColumn(o.amount, &b)
+        writeInterner(o.regions.texts, &b)
+        writeInterner(o.texts, &b)
+        writeInterner(o.productIds, &b)
+    }
+
+    static func readOrders(_ r: inout BinaryReader) throws -> OrdersTable {
+        var o = OrdersTable()
+        o.ids.bytes = try readColumn(&r, UInt8.self)
+        o.ids.ends = try readColumn(&r, UInt32.self)
+        // The ends must rise within the bytes: the ids are read by them.
+        var last: UInt32 = 0
+        for i in 0..<o.ids.ends.count {
+            let e = o.ids.ends[i]
+            guard e >= last else { throw BinaryReader.Invalid() }
+            last = e
+        }
+        guard Int(last) <= o.ids.bytes.count else { throw BinaryReader.Invalid() }
+        // The id index as it was built (rebuilding it would cost as much as the rest): the
+        // right size for the rows, each slot empty or naming a row.
+        let slots = try readColumn(&r, UInt64.self)
+        guard slots.count == OrderIds.slotCount(o.ids.count),
+              slots.withUnsafeBufferPointer({ $0.allSatisfy { ($0 & 0xFFFF_FFFF) <= UInt64(o.ids.count) } }) else { throw BinaryReader.Invalid() }
+        o.ids.slots = slots.array
+        o.ids.indexed = o.ids.count
+        o.paid = try readTimes(&r); o.promised = try readTimes(&r); o.delayed = try readTimes(&r)
+        o.shipped = try readTimes(&r); o.pickedUp = try readTimes(&r); o.closed = try readTimes(&r)
+        o.promiseHours = try readColumn(&r, Int16.self)
+        // The status bytes are checked before they are taken as an enumeration.
+        let statusBytes = try readColumn(&r, UInt8.self)
+        guard statusBytes.withUnsafeBytes({ $0.allSatisfy { OrderStatus(rawValue: $0) != nil } }) else { throw BinaryReader.Invalid() }
+        o.status = statusBytes.withUnsafeBytes { .fromRaw($0, count: statusBytes.count) }
+        o.flags = try readColumn(&r, OrderFlags.self)
+        o.shipFrom = try readColumn(&r, Int32.self); o.shipTo = try readColumn(&r, Int32.self)
+        o.productId = try readColumn(&r, Int32.self); o.productName = try readColumn(&r, Int32.self)
+        o.officialEvent = try readColumn(&r, Int32.self)
+        o.amount = try readColumn(&r, Int64.self)
+        var regionTexts: [[UInt8]] = []
+        var scratch = ByteInterner(capacity: 16)
+        try readInterner(&r, into: &scratch) { _, b in regionTexts.append(Array(b)); return Int32(regionTexts.count - 1) }
+        for t in regionTexts {
+            let idx = t.withUnsafeBytes { o.regions.intern($0) }
+            guard idx == Int32(o.regions.texts.count - 1) else { throw BinaryReader.Invalid() }
+        }
+        try readInterner(&r, into: &o.texts) { t, b in let (i, new) = t.intern(b); return new ? i : nil }
+        try readInterner(&r, into: &o.productIds) { t, b in let (i, new) = t.intern(b); return new ? i : nil }
+        // Every column as long as the ids; every index within its pool.
+        let n = o.ids.count
+        for c in [o.paid.count, o.promised.count, o.delayed.count, o.shipped.count, o.pickedUp.count, o.closed.count,
+                  o.promiseHours.count, o.status.count, o.flags.count, o.shipFrom.count, o.shipTo.count, o.productId.count,
+                  o.productName.count, o.officialEvent.count, o.amount.count] where c != n { throw BinaryReader.Invalid() }
+        func within(_ c: Column<Int32>, _ limit: Int) -> Bool { (0..<c.count).allSatisfy { let v = c[$0]; return v >= -1 && Int(v) < limit } }
+        guard within(o.shipFrom, o.regions.texts.count), within(o.shipTo, o.regions.texts.count), within(o.productId, o.productIds.count),
+              within(o.productName, o.texts.count), within(o.officialEvent, o.texts.count) else { throw BinaryReader.Invalid() }
+        return o
+    }
+}
+
+/// Appends values little-endian, strings as a length and their UTF-8 bytes.
+struct BinaryWriter {
+    var data = Data()
+    mutating func raw(_ b: UnsafeRawBufferPointer) { if b.count > 0 { data.append(b.baseAddress!.assumingMemoryBound(to: UInt8.self), count: b.count) } }
+    mutating func bytes(_ b: [UInt8]) { data.append(contentsOf: b) }
+    mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { raw($0) } }
+    mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { raw($0) } }
+    mutating func i64(_ v: Int64) { withUnsafeBytes(of: v.littleEndian) { raw($0) } }
+    mutating func int(_ v: Int) { i64(Int64(v)) }
+    mutating func count(_ v: Int) { int(v) }
+    mutating func bool(_ v: Bool) { data.append(v ? 1 : 0) }
+    mutating func string(_ s: String) { var s = s; s.withUTF8 { int($0.count); raw(UnsafeRawBufferPointer($0)) } }
+    mutating func optString(_ s: String?) { bool(s != nil); if let s { string(s) } }
+    mutating func optInt(_ v: Int?) { bool(v != nil); if let v { int(v) } }
+    mutating func strings(_ a: [String]) { count(a.count); for s in a { string(s) } }
+    mutating func optRegion(_ r: Region?) { bool(r != nil); if let r { strings(r.parts) } }
+}
+
+/// Reads what `BinaryWriter` wrote; every read is bounds-checked and throws `Invalid`.
+struct BinaryReader {
+    struct Invalid: Error {}
+    let buf: UnsafeRawBufferPointer
+    var pos = 0
+    init(_ b: UnsafeRawBufferPointer) { buf = b }
+    var atEnd: Bool { pos == buf.count }
+
+    mutating func bytes(_ n: Int) throws -> UnsafeRawBufferPointer {
+        guard n >= 0, n <= buf.count - pos else { throw Invalid() }
+        defer { pos += n }
+        return UnsafeRawBufferPointer(rebasing: buf[pos..<(pos + n)])
+    }
+    mutating func u32() throws -> UInt32 { UInt32(littleEndian: try bytes(4).loadUnaligned(as: UInt32.self)) }
+    mutating func u64() throws -> UInt64 { UInt64(littleEndian: try bytes(8).loadUnaligned(as: UInt64.self)) }
+    mutating func i64() throws -> Int64 { Int64(littleEndian: try bytes(8).loadUnaligned(as: Int64.self)) }
+    mutating func int() throws -> Int { Int(try i64()) }
+    /// A count of items that follow: each takes at least a byte, so no more than what is left.
+    mutating func count() throws -> Int {
+        let n = try int()
+        guard n >= 0, n <= buf.count - pos else { throw Invalid() }
+        return n
+    }
+    mutating func bool() throws -> Bool {
+        let v = try bytes(1)[0]
+        guard v <= 1 else { throw Invalid() }
+        return v == 1
+    }
+    mutating func string() throws -> String {
+        let n = try count()
+        return String(decoding: try bytes(n), as: UTF8.self)
+    }
+    mutating func optString() throws -> String? { try bool() ? try string() : nil }
+    mutating func optInt() throws -> Int? { try bool() ? try int() : nil }
+    mutating func strings() throws -> [String] { var out: [String] = []; for _ in 0..<(try count()) { out.append(try string()) }; return out }
+    mutating func optRegion() throws -> Region? { try bool() ? Region(parts: try strings()) : nil }
+}

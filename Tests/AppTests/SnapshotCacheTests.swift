@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+@testable import ShopdeckApp
+@testable import ShopdeckModel
+import ShopdeckRules
+
+/// Instant reopen (issue 15): the snapshot cache gives exactly the figures a fresh load gives,
+/// matches only the files it was made from, and is never trusted when damaged.
+@Suite("Snapshot cache")
+struct SnapshotCacheTests {
+    static let T = CST.instant(year: 2026, month: 11, day: 24, hour: 16)
+
+    func demo() throws -> String {
+        let d = NSTemporaryDirectory() + "shopdeck-cache-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        try DemoShop(seed: 5, anchor: Self.T, ordersPerWeek: 300).write(to: d)
+        return d
+    }
+
+    /// The whole report JSON but the load timing.
+    func figures(_ ws: Workspace) -> String {
+        guard case .object(let o) = ws.report(asOf: Self.T).json() else { return "" }
+        var out = o.filter { $0.0 != "load" }.map { $0.0 + "=" + $0.1.serialized() }
+        if case .object(let load)? = o.first(where: { $0.0 == "load" })?.1 { out += load.filter { $0.0 != "seconds" }.map { $0.0 + "=" + $0.1.serialized() } }
+        return out.joined(separator: "\n")
+    }
+
+    @Test func aReopenFromTheCacheGivesTheSameFigures() throws {
+        let d = try demo()
+        let cold = try Workspace.open(folder: d, cache: true)
+        #expect(!cold.loadedFromCache && FileManager.default.fileExists(atPath: SnapshotCache.path(folder: d)))
+        let warm = try Workspace.open(folder: d, cache: true)
+        #expect(warm.loadedFromCache)
+        let plain = try Workspace.open(folder: d)
+        #expect(figures(warm) == figures(plain) && figures(cold) == figures(plain))
+        // The tables themselves, cell for cell.
+        let a = warm.snapshot.orders, b = plain.snapshot.orders
+        #expect(a.count == b.count && (0..<a.count).allSatisfy { a.id($0) == b.id($0) && a.deadline($0) == b.deadline($0) && a.shipped[$0] == b.shipped[$0]
+            && a.pickedUp[$0] == b.pickedUp[$0] && a.status[$0] == b.status[$0] && a.flags[$0] == b.flags[$0] && a.amount[$0] == b.amount[$0]
+            && a.productName[$0] == b.productName[$0] && a.shipTo[$0] == b.shipTo[$0] })
+        #expect(warm.snapshot.files == plain.snapshot.files)
+        #expect(warm.snapshot.orders.ids.find("2300000000000000004") == plain.snapshot.orders.ids.find("2300000000000000004"))
+    }
+
+    @Test func aChangedFileIsReadAgainAndTheCacheReplaced() throws {
+        let d = try demo()
+        _ = try Workspace.open(folder: d, cache: true)
+        let orders = try FileManager.default.contentsOfDirectory(atPath: d).first { $0.hasPrefix("orders") && $0.hasSuffix(".csv") }!
+        let path = d + "/" + orders
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        text += "2399999999999999999,待发货,2026-11-24 10:00:00,2026-11-24 12:00:00,,,,,杯子,浙江省/杭州市/西湖区\n"
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+        let after = try Workspace.open(folder: d, cache: true)
+        #expect(!after.loadedFromCache)
+        #expect(figures(after) == figures(try Workspace.open(folder: d)))
+        #expect(try Workspace.open(folder: d, cache: true).loadedFromCache)
+        // A new file, a removed file: not the same folder any more.
+        try "x".write(toFile: d + "/violations_extra.csv", atomically: true, encoding: .utf8)
+        #expect(!(try Workspace.open(folder: d, cache: true)).loadedFromCache)
+        try FileManager.default.removeItem(atPath: d + "/violations_extra.csv")
+        #expect(!(try Workspace.open(folder: d, cache: true)).loadedFromCache)
+    }
+
+    @Test func aDamagedOrForeignCacheIsNeverTrusted() throws {
+        let d = try demo()
+        let plain = figures(try Workspace.open(folder: d))
+        _ = try Workspace.open(folder: d, cache: true)
+        let good = try Data(contentsOf: URL(fileURLWithPath: SnapshotCache.path(folder: d)))
+        var cases: [(String, Data)] = [("truncated", good.prefix(good.count / 2)), ("empty", Data()), ("foreign", Data("SQLite format 3\u{0}".utf8))]
+        var flipped = good; flipped[good.count - 100] ^= 0xFF; cases.append(("a flipped byte", flipped))
+        var version = good; version[18] = 99; cases.append(("another version", version))
+        for (what, bytes) in cases {
+            try bytes.write(to: URL(fileURLWithPath: SnapshotCache.path(folder: d)))
+            let ws = try Workspace.open(folder: d, cache: true)
+            #expect(!ws.loadedFromCache, "\(what)")
+            #expect(figures(ws) == plain, "\(what)")
+            // Rebuilt: the next open uses it.
+            #expect(try Workspace.open(folder: d, cache: true).loadedFromCache, "\(what)")
+        }
+        // Random bytes with a valid header and checksum still decode to nothing bad: the
+        // decoder's own checks (counts, ranges, enumerations) refuse them.
+        for seed in 0..<50 {
+            var g = SystemRandomNumberGenerator()
+            var body = BinaryWriter()
+            body.bytes(SnapshotCache.passwordsDigest([]))
+            let stamps = SnapshotCache.stamps(folder: d)
+            body.count(stamps.count)
+            for s in stamps { body.string(s.name); body.i64(s.size); body.i64(s.mtimeSec); body.i64(s.mtimeNsec); body.u64(s.inode) }
+            body.bytes((0..<(seed * 37 + 1)).map { _ in UInt8.random(in: 0...255, using: &g) })
+            #expect(throws: (any Error).self) { try SnapshotCache.decode(SnapshotCache.sealed(body.data), expecting: stamps, passwords: []) }
+        }
+    }
+
+    @Test func reviewModeAndUnwritableFoldersWriteNoCache() throws {
+        let d = try demo()
+        _ = try Workspace.open(folder: d)   // review mode: cache off
+        #expect(!FileManager.default.fileExists(atPath: d + "/.shopdeck/cache"))
+        if getuid() != 0 {
+            chmod(d, 0o555); defer { chmod(d, 0o755) }
+            let ws = try Workspace.open(folder: d, cache: true)
+            #expect(!ws.loadedFromCache && !FileManager.default.fileExists(atPath: d + "/.shopdeck"))
+        }
+    }
+}
