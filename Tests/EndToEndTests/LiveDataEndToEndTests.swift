@@ -150,6 +150,17 @@ struct ReviewerAccountEndToEndTests {
         // the journal stays root's. The binary is copied where nobody can run it (a checkout
         // may sit in a folder only root can enter).
         chmod(data, 0o755); chmod((data as NSString).deletingLastPathComponent, 0o755)
+        func tree() -> [String] {
+            var out: [String] = []
+            let e = FileManager.default.enumerator(atPath: data + "/.shopdeck")
+            while let f = e?.nextObject() as? String {
+                let a = try? FileManager.default.attributesOfItem(atPath: data + "/.shopdeck/" + f)
+                out.append("\(f) \(a?[.size] ?? 0) \((a?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)")
+            }
+            return out.sorted()
+        }
+        let before = tree()
+        #expect(before.map { $0.split(separator: " ")[0] } == ["appeals.sqlite", "appeals.sqlite.lock", "cache", "cache/snapshot.bin"])
         let binDir = Harness.tempDir("nobody-bin")
         let binary = binDir + "/shopdeck"
         // Copied by a child `cp`, not in this process: a file this process held open for
@@ -173,7 +184,8 @@ struct ReviewerAccountEndToEndTests {
         #expect(s.contains("READ-ONLY") || s.contains("read-only"))
         try tmux.send("q")
         try tmux.waitFor("EXIT=0")
-        let names = try FileManager.default.contentsOfDirectory(atPath: data + "/.shopdeck").sorted()
-        #expect(names == ["appeals.sqlite", "appeals.sqlite.lock"])
+        // Nothing created or changed by the reviewer's account (the journal and the snapshot
+        // cache are what the operator's filing left).
+        #expect(tree() == before)
     }
 }
