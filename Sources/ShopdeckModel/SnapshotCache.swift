@@ -80,48 +80,79 @@ public enum SnapshotCache {
     // MARK: writing
 
     /// Stores `snap` for the files stamped `stamps` (taken before the load: a file that
-    /// changed meanwhile makes the cache not match next time, never a stale match).
+    /// changed meanwhile makes the cache not match next time, never a stale match). Streamed
+    /// to a temporary file through a 1 MiB buffer (no copy of the whole cache in memory), the
+    /// header's length and checksum filled in last, then renamed over the old cache.
     @discardableResult
     public static func store(_ snap: Snapshot, folder: String, stamps: [Stamp], passwords: [String]) -> Bool {
-        var b = BinaryWriter()
+        let dir = folder + "/.shopdeck/cache"
+        do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch { return false }
+        var st = stat()
+        guard lstat(dir, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else { return false }
+        let tmp = dir + "/snapshot.bin.\(getpid()).tmp"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else { return false }
+        var header = BinaryWriter()
+        header.bytes(magic); header.u32(version); header.u64(0); header.bytes([UInt8](repeating: 0, count: 32))
+        var ok = header.data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == header.data.count
+        var b = BinaryWriter(fd: fd)
         b.bytes(passwordsDigest(passwords))
         b.count(stamps.count)
         for s in stamps { b.string(s.name); b.i64(s.size); b.i64(s.mtimeSec); b.i64(s.mtimeNsec); b.u64(s.inode) }
         writeSnapshot(snap, &b)
-        let out = sealed(b.data)
-        let dir = folder + "/.shopdeck/cache"
-        do {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            var st = stat()
-            guard lstat(dir, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else { return false }
-            let tmp = dir + "/snapshot.bin.\(getpid()).tmp"
-            try out.write(to: URL(fileURLWithPath: tmp))
-            guard rename(tmp, path(folder: folder)) == 0 else { unlink(tmp); return false }
-            return true
-        } catch { return false }
+        let (length, digest) = b.finish()
+        Timings.mark("cache: written")
+        ok = ok && !b.failed
+        var fill = BinaryWriter()
+        fill.u64(length); fill.bytes(digest)
+        ok = ok && fill.data.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, off_t(magic.count + 4)) } == fill.data.count
+        close(fd)
+        guard ok, rename(tmp, path(folder: folder)) == 0 else { unlink(tmp); return false }
+        return true
     }
 
-    /// A 256-bit checksum of `b` for damage (a truncated, overwritten or mixed-up file), not
-    /// for an adversary: four independent 64-bit multiply-xor lanes over 8-byte words, at memory
-    /// speed (SHA-256 took half of a reopen). The owner of the folder is the only writer.
-    static func checksum(_ b: UnsafeRawBufferPointer) -> [UInt8] {
+    /// A 256-bit checksum of a body, for damage (a truncated, overwritten or mixed-up file),
+    /// not for an adversary: four independent 64-bit multiply-xor lanes over 8-byte words, at
+    /// memory speed (SHA-256 took half of a reopen). The owner of the folder is its only writer.
+    struct Checksum {
         var h: (UInt64, UInt64, UInt64, UInt64) = (0x9E37_79B9_7F4A_7C15, 0xC2B2_AE3D_27D4_EB4F, 0x1656_67B1_9E37_79F9, 0x27D4_EB2F_1656_67C5)
-        let m: UInt64 = 0xFF51_AFD7_ED55_8CCD
-        var i = 0
-        let n = b.count
-        while i + 32 <= n {
-            h.0 = (h.0 ^ b.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* m
-            h.1 = (h.1 ^ b.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)) &* m
-            h.2 = (h.2 ^ b.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self)) &* m
-            h.3 = (h.3 ^ b.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)) &* m
-            h.0 ^= h.0 >> 29; h.1 ^= h.1 >> 31; h.2 ^= h.2 >> 27; h.3 ^= h.3 >> 33
-            i += 32
+        var total = 0
+        static let m: UInt64 = 0xFF51_AFD7_ED55_8CCD
+
+        /// Whole 32-byte blocks (a caller feeds multiples of 32 until the last piece).
+        mutating func blocks(_ b: UnsafeRawBufferPointer) {
+            precondition(b.count % 32 == 0)
+            var (a, c, d, e) = h
+            let m = Checksum.m
+            var i = 0
+            while i < b.count {
+                a = (a ^ b.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* m
+                c = (c ^ b.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)) &* m
+                d = (d ^ b.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self)) &* m
+                e = (e ^ b.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)) &* m
+                a ^= a >> 29; c ^= c >> 31; d ^= d >> 27; e ^= e >> 33
+                i += 32
+            }
+            h = (a, c, d, e)
+            total += b.count
         }
-        while i < n { h.0 = (h.0 ^ UInt64(b[i])) &* m; h.0 ^= h.0 >> 29; i += 1 }
-        h.1 ^= UInt64(n); h.2 = (h.2 ^ h.0) &* m; h.3 = (h.3 ^ h.1) &* m
-        var out: [UInt8] = []
-        for v in [h.0, h.1, h.2, h.3] { withUnsafeBytes(of: v.littleEndian) { out += $0 } }
-        return out
+
+        /// The last piece (any length) and the digest.
+        mutating func finish(_ tail: UnsafeRawBufferPointer) -> [UInt8] {
+            let whole = tail.count / 32 * 32
+            blocks(UnsafeRawBufferPointer(rebasing: tail[0..<whole]))
+            for i in whole..<tail.count { h.0 = (h.0 ^ UInt64(tail[i])) &* Checksum.m; h.0 ^= h.0 >> 29 }
+            total += tail.count - whole
+            h.1 ^= UInt64(total); h.2 = (h.2 ^ h.0) &* Checksum.m; h.3 = (h.3 ^ h.1) &* Checksum.m
+            var out: [UInt8] = []
+            for v in [h.0, h.1, h.2, h.3] { withUnsafeBytes(of: v.littleEndian) { out += $0 } }
+            return out
+        }
+    }
+
+    static func checksum(_ b: UnsafeRawBufferPointer) -> [UInt8] {
+        var c = Checksum()
+        return c.finish(b)
     }
 
     /// The file around a body: magic, version, length, checksum of the body, the body.
@@ -318,18 +349,23 @@ public enum SnapshotCache {
         o.ids.ends = try readColumn(&r, UInt32.self)
         // The ends must rise within the bytes: the ids are read by them.
         var last: UInt32 = 0
-        for i in 0..<o.ids.ends.count {
-            let e = o.ids.ends[i]
-            guard e >= last else { throw BinaryReader.Invalid() }
-            last = e
+        let rising = o.ids.ends.withUnsafeBufferPointer { ends in
+            for e in ends { if e < last { return false }; last = e }
+            return true
         }
+        guard rising else { throw BinaryReader.Invalid() }
         guard Int(last) <= o.ids.bytes.count else { throw BinaryReader.Invalid() }
         // The id index as it was built (rebuilding it would cost as much as the rest): the
         // right size for the rows, each slot empty or naming a row.
-        let slots = try readColumn(&r, UInt64.self)
-        guard slots.count == OrderIds.slotCount(o.ids.count),
-              slots.withUnsafeBufferPointer({ $0.allSatisfy { ($0 & 0xFFFF_FFFF) <= UInt64(o.ids.count) } }) else { throw BinaryReader.Invalid() }
-        o.ids.slots = slots.array
+        let slotCount = try r.int(), slotStride = try r.int(), slotsUniform = try r.bool()
+        guard slotCount == OrderIds.slotCount(o.ids.count), slotStride == 8, !slotsUniform else { throw BinaryReader.Invalid() }
+        let raw = try r.bytes(slotCount * 8)
+        let rows = UInt64(o.ids.count)
+        o.ids.slots = [UInt64](unsafeUninitializedCapacity: slotCount) { buf, n in
+            UnsafeMutableRawPointer(buf.baseAddress!).copyMemory(from: raw.baseAddress!, byteCount: slotCount * 8)
+            n = slotCount
+        }
+        guard o.ids.slots.allSatisfy({ ($0 & 0xFFFF_FFFF) <= rows }) else { throw BinaryReader.Invalid() }
         o.ids.indexed = o.ids.count
         o.paid = try readTimes(&r); o.promised = try readTimes(&r); o.delayed = try readTimes(&r)
         o.shipped = try readTimes(&r); o.pickedUp = try readTimes(&r); o.closed = try readTimes(&r)
@@ -357,24 +393,77 @@ public enum SnapshotCache {
         for c in [o.paid.count, o.promised.count, o.delayed.count, o.shipped.count, o.pickedUp.count, o.closed.count,
                   o.promiseHours.count, o.status.count, o.flags.count, o.shipFrom.count, o.shipTo.count, o.productId.count,
                   o.productName.count, o.officialEvent.count, o.amount.count] where c != n { throw BinaryReader.Invalid() }
-        func within(_ c: Column<Int32>, _ limit: Int) -> Bool { (0..<c.count).allSatisfy { let v = c[$0]; return v >= -1 && Int(v) < limit } }
+        func within(_ c: Column<Int32>, _ limit: Int) -> Bool { c.withUnsafeBufferPointer { $0.allSatisfy { $0 >= -1 && Int($0) < limit } } }
         guard within(o.shipFrom, o.regions.texts.count), within(o.shipTo, o.regions.texts.count), within(o.productId, o.productIds.count),
               within(o.productName, o.texts.count), within(o.officialEvent, o.texts.count) else { throw BinaryReader.Invalid() }
         return o
     }
 }
 
-/// Appends values little-endian, strings as a length and their UTF-8 bytes.
+/// Appends values little-endian, strings as a length and their UTF-8 bytes: into `data`, or
+/// (with a file descriptor) through a 1 MiB buffer to the file, checksummed as it goes.
 struct BinaryWriter {
     var data = Data()
-    mutating func raw(_ b: UnsafeRawBufferPointer) { if b.count > 0 { data.append(b.baseAddress!.assumingMemoryBound(to: UInt8.self), count: b.count) } }
-    mutating func bytes(_ b: [UInt8]) { data.append(contentsOf: b) }
+    private var fd: Int32 = -1
+    private var buffer: UnsafeMutableRawBufferPointer? = nil
+    private var used = 0
+    private var sum = SnapshotCache.Checksum()
+    private(set) var length: UInt64 = 0
+    private(set) var failed = false
+    static let blockSize = 1 << 20
+
+    init() {}
+    init(fd: Int32) {
+        self.fd = fd
+        buffer = .allocate(byteCount: BinaryWriter.blockSize, alignment: 16)
+    }
+
+    private mutating func flushFull() {
+        guard let buf = buffer else { return }
+        sum.blocks(UnsafeRawBufferPointer(buf))
+        if !writeAll(UnsafeRawBufferPointer(buf)) { failed = true }
+        used = 0
+    }
+
+    private func writeAll(_ b: UnsafeRawBufferPointer) -> Bool {
+        var off = 0
+        while off < b.count {
+            let n = write(fd, b.baseAddress! + off, b.count - off)
+            if n < 0 { if errno == EINTR { continue }; return false }
+            off += n
+        }
+        return true
+    }
+
+    /// The body's length and checksum, once everything is written (streaming mode).
+    mutating func finish() -> (UInt64, [UInt8]) {
+        guard let buf = buffer else { return (UInt64(data.count), data.withUnsafeBytes { SnapshotCache.checksum($0) }) }
+        let tail = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buf)[0..<used])
+        let digest = sum.finish(tail)
+        if !writeAll(tail) { failed = true }
+        buf.deallocate(); buffer = nil
+        return (length, digest)
+    }
+
+    mutating func raw(_ b: UnsafeRawBufferPointer) {
+        guard b.count > 0 else { return }
+        guard let buf = buffer else { data.append(b.baseAddress!.assumingMemoryBound(to: UInt8.self), count: b.count); return }
+        length += UInt64(b.count)
+        var off = 0
+        while off < b.count {
+            let n = min(b.count - off, BinaryWriter.blockSize - used)
+            (buf.baseAddress! + used).copyMemory(from: b.baseAddress! + off, byteCount: n)
+            used += n; off += n
+            if used == BinaryWriter.blockSize { flushFull() }
+        }
+    }
+    mutating func bytes(_ b: [UInt8]) { b.withUnsafeBytes { raw($0) } }
     mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { raw($0) } }
     mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { raw($0) } }
     mutating func i64(_ v: Int64) { withUnsafeBytes(of: v.littleEndian) { raw($0) } }
     mutating func int(_ v: Int) { i64(Int64(v)) }
     mutating func count(_ v: Int) { int(v) }
-    mutating func bool(_ v: Bool) { data.append(v ? 1 : 0) }
+    mutating func bool(_ v: Bool) { var x: UInt8 = v ? 1 : 0; withUnsafeBytes(of: &x) { raw($0) } }
     mutating func string(_ s: String) { var s = s; s.withUTF8 { int($0.count); raw(UnsafeRawBufferPointer($0)) } }
     mutating func optString(_ s: String?) { bool(s != nil); if let s { string(s) } }
     mutating func optInt(_ v: Int?) { bool(v != nil); if let v { int(v) } }

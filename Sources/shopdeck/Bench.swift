@@ -18,10 +18,13 @@ struct Bench: ParsableCommand {
     @Flag(name: .customLong("skip-terminal"), help: "Do not measure terminal bytes.") var skipTerminal = false
     @Flag(name: .customLong("big-shop"), help: "Measure a big shop's whole folder: 1M orders, 200k after-sales, 200k products, 30k waybills, 2k violations, 500 coupons, 5k reports.")
     var bigShop = false
+    @Flag(name: .long, help: "Measure side by side: the cold load of a 1M-order shop, its reopen from the snapshot cache, and the open of a fleet of 100 shops of 20k orders (cold and from their caches).")
+    var reopen = false
 
     func run() throws {
         let asOf = CST.instant(year: 2023, month: 3, day: 5, hour: 23, minute: 59, second: 59)
         if bigShop { try big(asOf: asOf); return }
+        if reopen { try reopenAndFleet(asOf: asOf); return }
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         var sizes: [(String, Int)] = []
         if let file { sizes = [(file, 0)] } else {
@@ -99,6 +102,64 @@ struct Bench: ParsableCommand {
         let mb = Double(snap.totalBytes) / 1_048_576
         print(String(format: "whole folder: load %.3f s, rule engine %.3f s, total %.3f s; %.0f MB; peak memory %.0f MB",
                      load, rules, load + rules, mb, peakMB()))
+    }
+
+    /// Issue 15's figures in one run: a 1M-order shop loaded cold and reopened from its
+    /// snapshot cache, and a fleet of 100 shops of 20k orders opened cold and from the caches,
+    /// against the sum of the single cold loads divided by the cores.
+    func reopenAndFleet(asOf: Instant) throws {
+        func secs(_ t0: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 }
+        let shop = "\(dir)/reopen-1m"
+        try FileManager.default.createDirectory(atPath: shop, withIntermediateDirectories: true)
+        if FileReader.fileSize(shop + "/orders.csv") == nil { try BenchData.write(path: shop + "/orders.csv", rows: 1_000_000, asOf: asOf) }
+        try? FileManager.default.removeItem(atPath: shop + "/.shopdeck/cache")
+        warm(shop + "/orders.csv")
+        var t0 = DispatchTime.now().uptimeNanoseconds
+        let cold = DataLoader.load(folder: shop)
+        let coldSecs = secs(t0)
+        let stamps = SnapshotCache.stamps(folder: shop)
+        t0 = DispatchTime.now().uptimeNanoseconds
+        SnapshotCache.store(cold, folder: shop, stamps: stamps, passwords: [])
+        let writeSecs = secs(t0)
+        let cacheMB = Double(FileReader.fileSize(SnapshotCache.path(folder: shop)) ?? 0) / 1_048_576
+        warm(SnapshotCache.path(folder: shop))
+        t0 = DispatchTime.now().uptimeNanoseconds
+        let warmSnap = SnapshotCache.load(folder: shop, passwords: [])
+        let reopenSecs = secs(t0)
+        print("figure                                        value")
+        print(String(format: "1M orders: cold load                          %.3f s", coldSecs))
+        print(String(format: "1M orders: cache written                      %.3f s (%.0f MB on disk, %.0f B an order)", writeSecs, cacheMB, cacheMB * 1_048_576 / 1e6))
+        print(String(format: "1M orders: reopen from the cache              %.3f s (%.2f of the cold load)%@", reopenSecs, reopenSecs / coldSecs,
+                     warmSnap == nil ? " — CACHE NOT USED" : ""))
+
+        let fleet = "\(dir)/fleet-100x20k"
+        let names = (1...100).map { String(format: "shop%03d", $0) }
+        for (i, n) in names.enumerated() {
+            let d = fleet + "/" + n
+            try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+            if FileReader.fileSize(d + "/orders.csv") == nil { try BenchData.write(path: d + "/orders.csv", rows: 20_000, asOf: asOf, seed: UInt64(i + 1)) }
+            try? FileManager.default.removeItem(atPath: d + "/.shopdeck")
+            warm(d + "/orders.csv")
+        }
+        t0 = DispatchTime.now().uptimeNanoseconds
+        for n in names.prefix(10) { _ = DataLoader.load(folder: fleet + "/" + n) }
+        let single = secs(t0) / 10
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        t0 = DispatchTime.now().uptimeNanoseconds
+        let plain = Fleet.load(folder: fleet, shops: names, asOf: asOf, rulesFile: nil, passwords: [], cache: false)
+        let fleetPlain = secs(t0)
+        t0 = DispatchTime.now().uptimeNanoseconds
+        let first = Fleet.load(folder: fleet, shops: names, asOf: asOf, rulesFile: nil, passwords: [], cache: true)
+        let fleetCold = secs(t0)
+        t0 = DispatchTime.now().uptimeNanoseconds
+        let again = Fleet.load(folder: fleet, shops: names, asOf: asOf, rulesFile: nil, passwords: [], cache: true)
+        let fleetWarm = secs(t0)
+        print(String(format: "fleet 100 x 20k: one shop's cold load          %.3f s", single))
+        print(String(format: "fleet 100 x 20k: sum of cold loads / %d cores   %.3f s", cores, single * 100 / Double(cores)))
+        print(String(format: "fleet 100 x 20k: open, no cache (load + rules) %.3f s (%d shops, %d failed)", fleetPlain, plain.count, plain.filter { $0.error != nil }.count))
+        print(String(format: "fleet 100 x 20k: open, writing the caches      %.3f s (%d shops)", fleetCold, first.count))
+        print(String(format: "fleet 100 x 20k: open again, from the caches   %.3f s (%d shops)", fleetWarm, again.count))
+        print(String(format: "peak memory                                   %.0f MB", peakMB()))
     }
 
     /// Loads `folder` and runs the engine once: the snapshot and both times in seconds.
