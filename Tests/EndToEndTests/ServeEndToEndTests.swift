@@ -27,6 +27,13 @@ final class ServedShop {
         try String(contentsOfFile: "\(dir)/\(name).pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// One [[user]] of the users file, with the test key named `key`.
+    func user(_ name: String, key: String, role: String, shops: [String]? = nil) -> String {
+        let line = (try? self.key(key)) ?? ""
+        return "[[user]]\nname = \"\(name)\"\nkey = \"\(line)\"\nrole = \"\(role)\"\n"
+            + (shops.map { "shops = [" + $0.map { "\"\($0)\"" }.joined(separator: ", ") + "]\n" } ?? "") + "\n"
+    }
+
     private var output = Pipe()
 
     func start() throws {
@@ -82,17 +89,7 @@ struct ServeEndToEndTests {
     static let asOf = "2026-11-24 16:00:00"
 
     static func users(_ s: ServedShop) -> String {
-        (try? """
-        [[user]]
-        name = "运营-小王"
-        key = "\(s.key("op"))"
-        role = "operator"
-
-        [[user]]
-        name = "品牌方-李"
-        keys = ["\(s.key("rev"))"]
-        role = "reviewer"
-        """) ?? ""
+        s.user("运营-小王", key: "op", role: "operator") + s.user("品牌方-李", key: "rev", role: "reviewer")
     }
 
     @Test func commandsRunWithTheUsersRightsAndEverythingIsAudited() throws {
@@ -193,19 +190,7 @@ struct ServeEndToEndTests {
             try FileManager.default.moveItem(atPath: d, toPath: fleet + "/" + shop)
         }
         let served = try ServedShop(data: fleet) { s in
-            (try? """
-            [[user]]
-            name = "A"
-            key = "\(s.key("op"))"
-            role = "operator"
-            shops = ["shopA"]
-
-            [[user]]
-            name = "BC"
-            key = "\(s.key("rev"))"
-            role = "reviewer"
-            shops = ["shopB", "shopC"]
-            """) ?? ""
+            s.user("A", key: "op", role: "operator", shops: ["shopA"]) + s.user("BC", key: "rev", role: "reviewer", shops: ["shopB", "shopC"])
         }
         // A fleet stays a fleet, limited to the user's shops; each shop's report is the one it
         // gives alone.
@@ -230,22 +215,8 @@ struct ServeEndToEndTests {
     @Test func twoOperatorsFilingAtOnceEndWithOneAppealAndLimitsHold() throws {
         let data = try Harness.demo(perWeek: 200, anchor: Harness.nowCST())
         let served = try ServedShop(data: data, extra: ["--idle-timeout", "2", "--max-sessions-per-user", "1"]) { s in
-            (try? """
-            [[user]]
-            name = "运营-小王"
-            key = "\(s.key("op"))"
-            role = "operator"
-
-            [[user]]
-            name = "运营-小张"
-            key = "\(s.key("stranger"))"
-            role = "operator"
-
-            [[user]]
-            name = "品牌方-李"
-            key = "\(s.key("rev"))"
-            role = "reviewer"
-            """) ?? ""
+            s.user("运营-小王", key: "op", role: "operator") + s.user("运营-小张", key: "stranger", role: "operator")
+                + s.user("品牌方-李", key: "rev", role: "reviewer")
         }
         // Both file attempt 1 of the same violation at the same moment: one entry.
         let runs = ["op", "stranger"].enumerated().map { i, key -> Process in
