@@ -74,7 +74,7 @@ public enum View {
             if !load.errors.isEmpty {
                 parts.append(l.t("\(load.errors.count) load problem\(load.errors.count == 1 ? "" : "s") (:warnings)", "\(load.errors.count) 个加载问题（:warnings）"))
             }
-            if let ro = s.readOnlyReason { parts.append(l.t("read-only: ", "只读：") + ro) }
+            if let ro = s.readOnlyReason { parts.append(l.t("read-only: ", "只读：") + AppealMessages.fileProblem(ro, l)) }
             if let t = s.fixedAsOf { parts.append(l.t("replay of ", "回放 ") + CST.formatShort(t)) }
             parts.append(l.t("reloaded ", "重载于 ") + "\(CST.formatShort(s.lastReload).suffix(5)) (\(String(format: "%.2f", load.seconds)) s)")
             parts.append(s.report.rulebook)

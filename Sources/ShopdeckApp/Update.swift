@@ -104,7 +104,10 @@ public enum Update {
         guard t.selected < order.count else { s.status = s.lang.t("no violation selected", "未选中违规"); return [] }
         let id = model.ids[order[t.selected]]
         guard let v = s.report.violations.first(where: { $0.violationId == id }) else { return [] }
-        if let why = s.readOnlyReason { s.status = s.lang.t("read-only: \(why); the appeal form does not open", "只读：\(why)；不能打开申诉表单"); return [] }
+        if let why = s.readOnlyReason {
+            s.status = s.lang.t("read-only: \(why); the appeal form does not open", "只读：\(AppealMessages.fileProblem(why, .zh))；不能打开申诉表单")
+            return []
+        }
         if let why = s.journalError { s.status = s.lang.t("\(why); appeals cannot be filed until it can be read", "\(why)；申诉记录可读之前不能提交申诉"); return [] }
         guard v.appealable else {
             s.status = s.lang.t("\(v.violationId) cannot be appealed: ", "\(v.violationId) 不可申诉：") + TableModel.reasonText(v.notAppealableReason ?? "", s.lang)

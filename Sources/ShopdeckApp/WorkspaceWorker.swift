@@ -121,7 +121,7 @@ public final class WorkspaceWorker: @unchecked Sendable {
                 try Journals.file(entry, folder: ws.folder, journal: journalPath)
                 return [.appealFiled(entry, failure: nil), report(status: nil, loaded: false)]
             } catch {
-                return [.appealFiled(entry, failure: AppealMessages.words(error))]
+                return [.appealFiled(entry, failure: AppealMessages.words(error, lang))]
             }
         }
     }
@@ -137,7 +137,7 @@ public final class WorkspaceWorker: @unchecked Sendable {
         var journalError: String? = nil
         let journal: [AppealEntry]
         do { journal = try Journals.entries(folder: ws.folder, journal: journalPath) }
-        catch { journal = []; journalError = AppealMessages.words(error) }
+        catch { journal = []; journalError = AppealMessages.words(error, lang) }
         if loaded { lastLoadedAt = Workspace.now() }
         var text = status
         if loaded, let text0 = status {

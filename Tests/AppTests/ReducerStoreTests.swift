@@ -186,3 +186,16 @@ struct ReducerStoreTests {
         st.send(.themeFailed("x.toml", error: "line 1: bad")) { $0.themeName = "default"; $0.overlay = .message("theme x.toml cannot be used: line 1: bad — the default theme is used") }
     }
 }
+
+@Suite("Journal messages in words, in both languages")
+struct AppealMessageWordsTests {
+    @Test func failuresAreSaidInTheUILanguage() {
+        let taken = AppealJournal.Failure.attemptTaken(violation: "WG2", attempt: 1, by: "运营-小张", at: "2026-12-07 10:00:00")
+        #expect(AppealMessages.words(taken, .en) == "attempt 1 of violation WG2 is already filed (by 运营-小张 at 2026-12-07 10:00:00); nothing was written")
+        #expect(AppealMessages.words(taken, .zh) == "违规 WG2 的第 1 次申诉已由 运营-小张 于 2026-12-07 10:00:00 提交；本次未写入任何内容")
+        #expect(AppealMessages.words(AppealJournal.Failure.readOnly("/srv/shop/.shopdeck/appeals.sqlite is not writable"), .zh)
+                == "申诉记录只读：/srv/shop/.shopdeck/appeals.sqlite 不可写")
+        #expect(AppealMessages.fileProblem("the folder /srv/shop is not writable", .zh) == "文件夹 /srv/shop 不可写")
+        #expect(AppealMessages.fileProblem("the folder /srv/shop is not writable", .en) == "the folder /srv/shop is not writable")
+    }
+}
