@@ -4,7 +4,8 @@ import Foundation
 /// Instant reopen (issue 15): a shop's loaded tables kept in `.shopdeck/cache/snapshot.bin` in
 /// a form that opens without parsing (the orders table's columns as raw bytes, the other
 /// tables as length-prefixed fields), keyed by every export's name, size, modification time
-/// (to the nanosecond) and inode, the passwords tried, and this format's version.
+/// (to the nanosecond) and inode, the passwords tried, the build that wrote it (its
+/// executable's size and time), and this format's version.
 ///
 /// Never trusted: a file with another magic or version, a wrong length or checksum, a key
 /// that does not match the folder now, or any value that does not decode is ignored (the
@@ -12,7 +13,7 @@ import Foundation
 /// reader sees the old cache or the new one, never half of one. The callers decide when it
 /// may be used: never in review mode or for a folder that cannot be written.
 public enum SnapshotCache {
-    public static let version: UInt32 = 2
+    public static let version: UInt32 = 3
     static let magic = Array("SHOPDECK-SNAPSHOT\n".utf8)
 
     public static func path(folder: String) -> String { folder + "/.shopdeck/cache/snapshot.bin" }
@@ -36,8 +37,14 @@ public enum SnapshotCache {
         return out
     }
 
-    static func passwordsDigest(_ passwords: [String]) -> [UInt8] {
-        Array(SHA256.hash(data: Data(passwords.joined(separator: "\u{0}").utf8)))
+    /// The key's first part: the passwords tried and the running build (its executable's size
+    /// and modification time), so a build that loads differently never reads an older one's
+    /// tables as its own.
+    static func keyDigest(_ passwords: [String]) -> [UInt8] {
+        var st = stat()
+        let exe = lstat("/proc/self/exe", &st) == 0 && stat("/proc/self/exe", &st) == 0
+            ? "\(st.st_size):\(st.st_mtim.tv_sec):\(st.st_mtim.tv_nsec)" : "unknown build"
+        return Array(SHA256.hash(data: Data((exe + "\u{0}" + passwords.joined(separator: "\u{0}")).utf8)))
     }
 
     // MARK: reading
@@ -65,7 +72,7 @@ public enum SnapshotCache {
             Timings.mark("cache: map and checksum")
             var b = BinaryReader(body)
             // The key: the same passwords, the same files.
-            guard Array(try b.bytes(32)) == passwordsDigest(passwords) else { throw BinaryReader.Invalid() }
+            guard Array(try b.bytes(32)) == keyDigest(passwords) else { throw BinaryReader.Invalid() }
             let n = try b.count()
             var stamps: [Stamp] = []
             for _ in 0..<n { stamps.append(Stamp(name: try b.string(), size: try b.i64(), mtimeSec: try b.i64(), mtimeNsec: try b.i64(), inode: try b.u64())) }
@@ -96,7 +103,7 @@ public enum SnapshotCache {
         header.bytes(magic); header.u32(version); header.u64(0); header.bytes([UInt8](repeating: 0, count: 32))
         var ok = header.data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == header.data.count
         var b = BinaryWriter(fd: fd)
-        b.bytes(passwordsDigest(passwords))
+        b.bytes(keyDigest(passwords))
         b.count(stamps.count)
         for s in stamps { b.string(s.name); b.i64(s.size); b.i64(s.mtimeSec); b.i64(s.mtimeNsec); b.u64(s.inode) }
         writeSnapshot(snap, &b)

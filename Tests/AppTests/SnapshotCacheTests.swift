@@ -82,7 +82,7 @@ struct SnapshotCacheTests {
         for seed in 0..<50 {
             var g = SystemRandomNumberGenerator()
             var body = BinaryWriter()
-            body.bytes(SnapshotCache.passwordsDigest([]))
+            body.bytes(SnapshotCache.keyDigest([]))
             let stamps = SnapshotCache.stamps(folder: d)
             body.count(stamps.count)
             for s in stamps { body.string(s.name); body.i64(s.size); body.i64(s.mtimeSec); body.i64(s.mtimeNsec); body.u64(s.inode) }
