@@ -106,7 +106,8 @@ final class DashboardRunner {
             // (never opens a FIFO); the reading happens on the worker.
             if let changed = watcher.poll(now: Date()), !dispatch(.folderChanged(changed)) { return }
             let writing = watcher.stillWriting.sorted()
-            if writing != state.stillWriting || watcher.folderReadable != state.folderReadable,
+            // (An unreadable folder is said again after a key cleared the message.)
+            if writing != state.stillWriting || watcher.folderReadable != state.folderReadable || !watcher.folderReadable,
                !dispatch(.folderState(stillWriting: writing, readable: watcher.folderReadable)) { return }
             if !dispatch(.tick(Workspace.now())) { return }
         }
