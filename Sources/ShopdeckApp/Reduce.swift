@@ -16,10 +16,11 @@ extension Update {
             return effects
 
         case .tick(let t):
-            // Live: the clock moves the countdowns; the figures are asked for every 5 s.
-            guard s.fixedAsOf == nil, t != s.now else { return [] }
+            // The clock moves (a replay too: messages age, `:asof -1d` counts from now); live,
+            // the countdowns move and the figures are asked for every 5 s.
+            guard t != s.now else { return [] }
             s.now = t
-            if t - s.lastRulesAt >= 5 { s.lastRulesAt = t; return [.requestReport] }
+            if s.fixedAsOf == nil, t - s.lastRulesAt >= 5 { s.lastRulesAt = t; return [.requestReport] }
             return []
 
         case .folderChanged(let names):

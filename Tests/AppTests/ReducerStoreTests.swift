@@ -104,9 +104,9 @@ struct ReducerStoreTests {
             $0.status = "the data folder /srv/shop is missing or unreadable: showing the last good data"
         }
         st.send(.loading(true)) { $0.loading = true }
-        // A replay does not move.
+        // A replay's clock moves (messages age) but asks for no new figures.
         var replay = Self.store(live: false)
-        replay.send(.tick(Self.now + 60))
+        replay.send(.tick(Self.now + 60)) { $0.now = Self.now + 60 }
     }
 
     @Test func replayAndLiveByCommand() {
