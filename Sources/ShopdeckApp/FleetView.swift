@@ -80,7 +80,7 @@ public enum FleetView {
             let titles = columns(l)
             var cols = titles
             let widths = ColumnLayout.widths(titles: titles.map(\.title), rows: rows.map(\.0), available: inner.width - 1,
-                                             flexible: [true, false, false, false, true, true, false, false, false])
+                                             flexible: [false, false, false, false, true, true, false, false, false])
             for i in cols.indices { cols[i].width = widths[i] }
             var view = TableView(columns: cols, rows: rows.map(\.0), rowRoles: rows.map(\.1), selected: s.selected, scroll: scroll)
             view.emptyText = l.t("(no shop folder here)", "（这里没有店铺文件夹）")

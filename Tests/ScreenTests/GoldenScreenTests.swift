@@ -2,6 +2,7 @@ import SnapshotTesting
 import Testing
 @testable import ShopdeckApp
 import ShopdeckScreen
+import ShopdeckRules
 
 /// Golden screens (issue 14): every screen at 80x24 and 120x40, in Chinese and English, text
 /// and styles, rendered from `HandMade.report()`. A snapshot holds the screen's lines, then
@@ -103,5 +104,39 @@ struct GoldenScreenTests {
     @Test func tooSmallSaysSo() {
         let s = HandMade.state(lang: .zh)
         assertSnapshot(of: View.render(s, width: 60, height: 20), as: .screen, named: "too-small")
+    }
+}
+
+/// The fleet view (terminal-ui.md, Fleet), from hand-made shops: ranked rows, the totals, help.
+@Suite("Golden fleet screens")
+struct GoldenFleetScreenTests {
+    static func state(_ lang: Lang) -> FleetState {
+        var s = FleetState(folder: "/srv/exports")
+        s.lang = lang
+        s.now = HandMade.now
+        s.loading = false
+        var late = HandMade.report()
+        late.violations = []
+        var calm = HandMade.report()
+        calm.shipping.lateUnshipped = []; calm.shipping.atRisk = []; calm.aftersales.open = []; calm.coupons = []; calm.load = LoadSummary()
+        var failing = calm
+        failing.exemption.eligible = false; failing.exemption.failed = ["paid_orders"]
+        s.update([
+            Fleet.Shop(path: "shopC", name: "安静小店", report: calm),
+            Fleet.Shop(path: "shopA", name: "义乌小橙家居旗舰店", report: late),
+            Fleet.Shop(path: "shopD", name: "shopD", report: nil, error: "orders_export.csv: cannot be read (permission denied)"),
+            Fleet.Shop(path: "shopB", name: "豁免不足的店", report: failing),
+        ])
+        return s
+    }
+
+    @Test(arguments: [Lang.zh, Lang.en])
+    func fleetAtBothSizes(_ lang: Lang) {
+        for (w, h) in [(80, 24), (120, 40)] {
+            var s = Self.state(lang)
+            assertSnapshot(of: FleetView.render(s, width: w, height: h), as: .screen, named: "fleet-\(w)x\(h)-\(lang.rawValue)")
+            s.help = true
+            assertSnapshot(of: FleetView.render(s, width: w, height: h), as: .screen, named: "fleet-help-\(w)x\(h)-\(lang.rawValue)")
+        }
     }
 }
