@@ -35,10 +35,17 @@ public enum Fleet {
     /// Every shop's report as of `asOf` (nil: now), loaded concurrently on all cores. A shop's
     /// report is exactly what `report --data SHOP` gives.
     public static func load(folder: String, shops: [String], asOf: Instant?, rulesFile: String?, passwords: [String],
-                            recordHistory: Bool = false, cache: Bool = false) -> [Shop] {
+                            recordHistory: Bool = false, cache: Bool = false,
+                            progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) -> [Shop] {
         final class Slot: @unchecked Sendable { var shop: Shop? }
+        /// Shops finished so far, for the one progress line of the fleet.
+        final class Counter: @unchecked Sendable { let lock = NSLock(); var done = 0 }
         let slots = shops.map { _ in Slot() }
+        let counter = Counter()
         DispatchQueue.concurrentPerform(iterations: shops.count) { i in
+            defer {
+                if let progress { let n = counter.lock.withLock { counter.done += 1; return counter.done }; progress(n, shops.count) }
+            }
             let path = folder + "/" + shops[i]
             var shop = Shop(path: shops[i], name: shops[i])
             do {

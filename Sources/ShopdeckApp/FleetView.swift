@@ -18,6 +18,8 @@ public struct FleetState: Sendable {
     public var help = false
     public var now: Instant = 0
     public var lang: Lang = .en
+    /// Shops loaded of all while a load runs (the fleet's one progress line).
+    public var progress: (done: Int, total: Int)? = nil
 
     public init(folder: String) { self.folder = folder }
 
@@ -72,7 +74,8 @@ public enum FleetView {
         let body = Rect(x: 0, y: 1, width: width, height: height - 2)
         let inner = c.pane(body, title: l.t("Shops by urgency · 按紧急程度", "按紧急程度排列的店铺") + " · \(s.shops.isEmpty ? 0 : s.selected + 1)/\(s.shops.count)", focused: true)
         if s.loading && s.shops.isEmpty {
-            c.text(l.t("loading…", "加载中…"), x: inner.x + 1, y: inner.y, role: .dim)
+            let p = s.progress.map { l.t(" \($0.done)/\($0.total) shops", " \($0.done)/\($0.total) 个店铺") } ?? ""
+            c.text(l.t("loading…", "加载中…") + p, x: inner.x + 1, y: inner.y, role: .dim)
         } else {
             let rows = zip(s.shops, s.summaries).map { row($0, $1, l) }
             let visible = max(1, inner.height - 1)
@@ -92,9 +95,11 @@ public enum FleetView {
         let sums = s.summaries
         let late = sums.reduce(0) { $0 + $1.late }, risk = sums.reduce(0) { $0 + $1.atRisk }, stages = sums.reduce(0) { $0 + $1.stagesBreached }
         let notEligible = sums.filter { $0.exemptionInForce && !$0.exemptionEligible }.count, failed = sums.filter(\.failed).count
-        let totals = l.t(" late \(late) · at risk \(risk) · after-sales late \(stages) · not eligible \(notEligible) · cannot load \(failed)",
-                         " 超时 \(late) · 即将超时 \(risk) · 售后超时 \(stages) · 不满足豁免 \(notEligible) · 无法加载 \(failed)")
-            + (s.loading ? l.t(" · loading…", " · 加载中…") : "")
+        // While a load runs its progress comes first (a narrow terminal cuts the totals' end).
+        let loadingNow = s.loading || s.progress != nil
+            ? (s.progress.map { l.t(" loading \($0.done)/\($0.total) shops… ·", " 加载中 \($0.done)/\($0.total) 个店铺… ·") } ?? l.t(" loading… ·", " 加载中… ·")) : ""
+        let totals = loadingNow + l.t(" late \(late) · at risk \(risk) · after-sales late \(stages) · not eligible \(notEligible) · cannot load \(failed)",
+                                      " 超时 \(late) · 即将超时 \(risk) · 售后超时 \(stages) · 不满足豁免 \(notEligible) · 无法加载 \(failed)")
         let hints = l.t("↑↓ move  Enter open  ? help  q quit", "↑↓ 移动  Enter 打开  ? 帮助  q 退出")
         let left = s.status.map { " " + $0 } ?? totals
         c.text(left, x: 0, y: y, role: .status, maxWidth: max(0, width - DisplayWidth.of(hints) - 2))

@@ -20,7 +20,11 @@ final class FleetRunner {
     final class Inbox: @unchecked Sendable {
         private let lock = NSLock()
         private var batches: [[Fleet.Shop]] = []
-        func post(_ b: [Fleet.Shop]) { lock.withLock { batches.append(b) } }
+        /// Shops loaded of the current load (for the one progress line).
+        private var progress: (Int, Int)?
+        func post(_ b: [Fleet.Shop]) { lock.withLock { batches.append(b); progress = nil } }
+        func report(_ done: Int, _ total: Int) { lock.withLock { progress = (done, total) } }
+        var loading: (Int, Int)? { lock.withLock { progress } }
         func drain() -> [[Fleet.Shop]] { lock.withLock { defer { batches.removeAll() }; return batches } }
     }
     private let inbox = Inbox()
@@ -43,7 +47,7 @@ final class FleetRunner {
         let inbox = self.inbox
         queue.async {
             inbox.post(Fleet.load(folder: folder, shops: which, asOf: fixed ?? nil, rulesFile: rules, passwords: passwords, recordHistory: record,
-                                  cache: cache))
+                                  cache: cache, progress: { n, total in inbox.report(n, total) }))
         }
     }
 
@@ -64,6 +68,7 @@ final class FleetRunner {
                 state.loading = latest.count < shops.count
             }
             state.now = (try? options.fixedInstant()) ?? nil ?? Workspace.now()
+            state.progress = inbox.loading
             let (w, h) = terminal.size
             terminal.draw(FleetView.render(state, width: w, height: h, theme: theme, glyphs: glyphs))
             if let key = terminal.readKey(timeoutMs: 100) {

@@ -113,6 +113,33 @@ func openShowingProgress(_ folder: String, _ rules: String?, _ passwords: [Strin
     return try box.result!.get()
 }
 
+/// A fleet's shops loaded on all cores; when that takes more than a moment and stderr is a
+/// terminal, one progress line for the whole fleet (shops done of all).
+func loadFleetShowingProgress(folder: String, shops: [String], asOf: Instant?, rulesFile: String?, passwords: [String],
+                              recordHistory: Bool, cache: Bool) -> [Fleet.Shop] {
+    final class Box: @unchecked Sendable { let lock = NSLock(); var result: [Fleet.Shop]?; var done = 0 }
+    let box = Box()
+    let finished = DispatchSemaphore(value: 0)
+    Thread.detachNewThread {
+        let r = Fleet.load(folder: folder, shops: shops, asOf: asOf, rulesFile: rulesFile, passwords: passwords, recordHistory: recordHistory,
+                           cache: cache, progress: { n, _ in box.lock.withLock { box.done = n } })
+        box.lock.withLock { box.result = r }
+        finished.signal()
+    }
+    if finished.wait(timeout: .now() + 0.3) == .timedOut {
+        let tty = isatty(2) != 0
+        while finished.wait(timeout: .now() + 0.1) == .timedOut {
+            guard tty else { continue }
+            let n = box.lock.withLock { box.done }
+            let filled = shops.isEmpty ? 20 : n * 20 / shops.count
+            let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: 20 - filled)
+            FileHandle.standardError.write(Data("\r[\(bar)] loading shops \(n)/\(shops.count)\u{1B}[K".utf8))
+        }
+        if tty { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+    return box.lock.withLock { box.result ?? [] }
+}
+
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
 struct ReportCommand: ParsableCommand {
@@ -125,7 +152,7 @@ struct ReportCommand: ParsableCommand {
         if let shops = options.fleetShops() {
             // A folder of shop folders: each shop's report exactly as alone.
             let fixed = try options.fixedInstant()
-            let fleet = Fleet.load(folder: options.data, shops: shops, asOf: fixed, rulesFile: options.rules,
+            let fleet = loadFleetShowingProgress(folder: options.data, shops: shops, asOf: fixed, rulesFile: options.rules,
                                    passwords: Workspace.passwords(flags: options.password), recordHistory: try options.recordsHistory(),
                                    cache: !options.readOnly)
             switch format {
@@ -178,7 +205,7 @@ extension Check {
     /// status is the worst shop's.
     func fleet(_ shops: [String]) throws {
         let fixed = try options.fixedInstant()
-        let fleet = Fleet.load(folder: options.data, shops: shops, asOf: fixed, rulesFile: options.rules,
+        let fleet = loadFleetShowingProgress(folder: options.data, shops: shops, asOf: fixed, rulesFile: options.rules,
                                passwords: Workspace.passwords(flags: options.password), recordHistory: try options.recordsHistory(),
                                    cache: !options.readOnly)
         var worst: Int32 = 0

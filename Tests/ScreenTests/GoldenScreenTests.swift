@@ -138,5 +138,9 @@ struct GoldenFleetScreenTests {
             s.help = true
             assertSnapshot(of: FleetView.render(s, width: w, height: h), as: .screen, named: "fleet-help-\(w)x\(h)-\(lang.rawValue)")
         }
+        // The first load: one progress line for the fleet.
+        var loading = FleetState(folder: "/srv/exports")
+        loading.lang = lang; loading.now = HandMade.now; loading.progress = (37, 100)
+        assertSnapshot(of: FleetView.render(loading, width: 80, height: 24), as: .screen, named: "fleet-loading-80x24-\(lang.rawValue)")
     }
 }
