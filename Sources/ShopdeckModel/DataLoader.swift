@@ -162,10 +162,13 @@ public enum DataLoader {
         /// Later rows win per id; the result keeps first-seen order.
         func merge<T>(_ rows: [T], _ id: KeyPath<T, String>) -> [T] {
             var at: [String: Int] = [:]
+            at.reserveCapacity(rows.count)   // no rehashing as it grows (200k products)
             var out: [T] = []
             out.reserveCapacity(rows.count)
             for r in rows {
-                if let i = at[r[keyPath: id]] { out[i] = r } else { at[r[keyPath: id]] = out.count; out.append(r) }
+                // One hash for a new id (the common case); a repeated id puts its first row back.
+                let key = r[keyPath: id]
+                if let i = at.updateValue(out.count, forKey: key) { at[key] = i; out[i] = r } else { out.append(r) }
             }
             return out
         }

@@ -56,7 +56,11 @@ public enum SnapshotCache {
         // Mapped, not copied: the columns are copied once, out of the page cache.
         guard let data = try? Data(contentsOf: URL(fileURLWithPath: path(folder: folder)), options: .alwaysMapped) else { return nil }
         let now = stamps(folder: folder)
-        guard var snap = try? decode(data, expecting: now, passwords: passwords) else { return nil }
+        var snap: Snapshot
+        do { snap = try decode(data, expecting: now, passwords: passwords) } catch {
+            if ProcessInfo.processInfo.environment["SHOPDECK_DEBUG_CACHE"] != nil { FileHandle.standardError.write(Data("cache: \(error)\n".utf8)) }
+            return nil
+        }
         snap.loadSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return snap
     }
@@ -365,11 +369,13 @@ public enum SnapshotCache {
         // The id index as it was built (rebuilding it would cost as much as the rest): the
         // right size for the rows, each slot empty or naming a row.
         let slotCount = try r.int(), slotStride = try r.int(), slotsUniform = try r.bool()
-        guard slotCount == OrderIds.slotCount(o.ids.count), slotStride == 8, !slotsUniform else { throw BinaryReader.Invalid() }
+        // (A shop without orders has no index at all.)
+        guard slotCount == (o.ids.count == 0 ? 0 : OrderIds.slotCount(o.ids.count)) || (o.ids.count == 0 && slotCount == OrderIds.slotCount(0)),
+              slotStride == 8, !slotsUniform else { throw BinaryReader.Invalid() }
         let raw = try r.bytes(slotCount * 8)
         let rows = UInt64(o.ids.count)
         o.ids.slots = [UInt64](unsafeUninitializedCapacity: slotCount) { buf, n in
-            UnsafeMutableRawPointer(buf.baseAddress!).copyMemory(from: raw.baseAddress!, byteCount: slotCount * 8)
+            if slotCount > 0 { UnsafeMutableRawPointer(buf.baseAddress!).copyMemory(from: raw.baseAddress!, byteCount: slotCount * 8) }
             n = slotCount
         }
         guard o.ids.slots.allSatisfy({ ($0 & 0xFFFF_FFFF) <= rows }) else { throw BinaryReader.Invalid() }
@@ -480,7 +486,8 @@ struct BinaryWriter {
 
 /// Reads what `BinaryWriter` wrote; every read is bounds-checked and throws `Invalid`.
 struct BinaryReader {
-    struct Invalid: Error {}
+    struct Invalid: Error { var line: Int = #line
+        init(line: Int = #line) { self.line = line } }
     let buf: UnsafeRawBufferPointer
     var pos = 0
     init(_ b: UnsafeRawBufferPointer) { buf = b }

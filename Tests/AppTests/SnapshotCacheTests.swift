@@ -42,6 +42,18 @@ struct SnapshotCacheTests {
         #expect(warm.snapshot.orders.ids.find("2300000000000000004") == plain.snapshot.orders.ids.find("2300000000000000004"))
     }
 
+    @Test func aShopWithoutOrdersReopensFromTheCacheToo() throws {
+        let d = try demo()
+        for name in try FileManager.default.contentsOfDirectory(atPath: d) where name.hasPrefix("orders") || name.hasPrefix("订单") {
+            try FileManager.default.removeItem(atPath: d + "/" + name)
+        }
+        let cold = try Workspace.open(folder: d, cache: true)
+        #expect(!cold.loadedFromCache && cold.snapshot.orders.count == 0 && !cold.snapshot.products.isEmpty)
+        let warm = try Workspace.open(folder: d, cache: true)
+        #expect(warm.loadedFromCache)
+        #expect(figures(warm) == figures(try Workspace.open(folder: d)))
+    }
+
     @Test func aChangedFileIsReadAgainAndTheCacheReplaced() throws {
         let d = try demo()
         _ = try Workspace.open(folder: d, cache: true)
