@@ -42,6 +42,55 @@ struct SnapshotCacheTests {
         #expect(warm.snapshot.orders.ids.find("2300000000000000004") == plain.snapshot.orders.ids.find("2300000000000000004"))
     }
 
+    /// Folders of many shapes give the same figures (errors and warnings included) from the
+    /// cache as from their exports: several seeds and sizes, repeated ids, bad rows, unreadable
+    /// optional cells, times past 2068 (kept exactly in a side table), an export in GB18030, a
+    /// UTF-16 text save, tables missing.
+    @Test(arguments: [1, 2, 3])
+    func foldersOfManyShapesReopenToTheSameFigures(_ seed: Int) throws {
+        let d = NSTemporaryDirectory() + "shopdeck-cache-shapes-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        try DemoShop(seed: UInt64(seed), anchor: Self.T, ordersPerWeek: 40 + seed * 60).write(to: d)
+        let header = "订单号,订单支付时间,预售/承诺发货时间,承诺发货时效,订单状态,发货时间,揽收时间,关闭时间,发货地,收货地区,商品ID,商品名称,实付款,闪电购,延迟发货报备,报备后承诺发货时间,官方活动"
+        let rows = [
+            "23001100000000000,2026-11-20 10:00:00,2026-11-21 10:00:00,24小时,待发货,,,,,浙江省/杭州市/西湖区,680000000101,重复的订单 后一行为准,19.90,否,否,,",
+            "2399000000000000001,2026-11-20 10:00:00,2090-01-01 10:00:00,24小时,待发货,,,,,浙江省/杭州市/西湖区,680000000101,远期承诺,19.90,否,否,,",
+            "2399000000000000002,2026-11-20 10:00:00,2026-11-21 10:00:00,24小时,待发货,,,,,浙江省/杭州市/西湖区,680000000101,坏金额,abc,否,否,,",
+            "2.5E+15,2026-11-20 10:00:00,2026-11-21 10:00:00,24小时,待发货,,,,,浙江省/杭州市/西湖区,680000000101,科学计数法,19.90,否,否,,",
+            "2399000000000000003,2026-11-20 10:00:00,2026-11-21 10:00:00,24小时,处理中,,,,,浙江省/杭州市/西湖区,680000000101,未知状态,19.90,否,否,,",
+            "2399000000000000004,2026-11-20 10:00:00,2026-11-21 10:00:00,24小时,已发货,2026-11-20 12:00:00,下周,,,新疆维吾尔自治区/乌鲁木齐市/天山区,680000000102,揽收时间读不出,29.90,否,否,,",
+        ]
+        try (header + "\n" + rows.joined(separator: "\n") + "\n").write(toFile: d + "/orders_extra.csv", atomically: true, encoding: .utf8)
+        if seed == 2 {
+            // A GB18030 export beside a UTF-16 "Unicode text" save.
+            let gb = TextEncoding.encodeGB18030(header + "\n" + "2399000000000000010,2026-11-22 10:00:00,2026-11-23 10:00:00,24小时,待发货,,,,,广东省/深圳市/南山区,680000000103,国标编码,9.90,否,否,,\n")!
+            try Data(gb).write(to: URL(fileURLWithPath: d + "/orders_gb.csv"))
+            try (header.replacingOccurrences(of: ",", with: "\t") + "\n"
+                 + "2399000000000000011\t2026-11-22 10:00:00\t2026-11-23 10:00:00\t24小时\t待发货\t\t\t\t\t广东省/深圳市/南山区\t680000000103\tUTF-16\t9.90\t否\t否\t\t\n")
+                .data(using: .utf16LittleEndian).map { Data([0xFF, 0xFE]) + $0 }!.write(to: URL(fileURLWithPath: d + "/orders_unicode.txt"))
+        }
+        if seed == 3 {
+            for name in try FileManager.default.contentsOfDirectory(atPath: d) where name.hasPrefix("violations") || name.contains("优惠") {
+                try FileManager.default.removeItem(atPath: d + "/" + name)
+            }
+        }
+        let plain = try Workspace.open(folder: d)
+        #expect(!plain.snapshot.errors.isEmpty && !plain.snapshot.warnings.isEmpty)
+        #expect(plain.snapshot.orders.ids.find("2399000000000000001").map { plain.snapshot.orders.promised[Int($0)] } == CST.instant(year: 2090, month: 1, day: 1, hour: 10))
+        if seed == 2 { #expect(plain.snapshot.orders.ids.find("2399000000000000010") != nil && plain.snapshot.orders.ids.find("2399000000000000011") != nil) }
+        if seed == 3 { #expect(plain.snapshot.violations.isEmpty && plain.snapshot.coupons.isEmpty) }
+        _ = try Workspace.open(folder: d, cache: true)
+        let warm = try Workspace.open(folder: d, cache: true)
+        #expect(warm.loadedFromCache)
+        #expect(figures(warm) == figures(plain))
+        #expect(warm.snapshot.errors == plain.snapshot.errors && warm.snapshot.warnings == plain.snapshot.warnings)
+        #expect(warm.snapshot.files == plain.snapshot.files && warm.snapshot.skippedFiles == plain.snapshot.skippedFiles)
+        let a = warm.snapshot.orders, b = plain.snapshot.orders
+        #expect(a.count == b.count && (0..<a.count).allSatisfy { a.id($0) == b.id($0) && a.promised[$0] == b.promised[$0] && a.deadline($0) == b.deadline($0)
+            && a.pickedUp[$0] == b.pickedUp[$0] && a.amount[$0] == b.amount[$0] && a.text(a.productName[$0]) == b.text(b.productName[$0])
+            && a.regions[a.shipTo[$0]] == b.regions[b.shipTo[$0]] && a.productIdText(a.productId[$0]) == b.productIdText(b.productId[$0]) })
+    }
+
     @Test func aShopWithoutOrdersReopensFromTheCacheToo() throws {
         let d = try demo()
         for name in try FileManager.default.contentsOfDirectory(atPath: d) where name.hasPrefix("orders") || name.hasPrefix("订单") {
