@@ -98,8 +98,8 @@ final class DashboardRunner {
             let (w, h) = terminal.size
             terminal.draw(View.render(state, width: w, height: h, theme: theme, glyphs: glyphs))
             if let key = terminal.readKey(timeoutMs: 100) {
-                state.now = Workspace.now()
-                if !dispatch(.key(key)) { return }
+                // The clock first (a filed appeal is stamped with it), then the key.
+                if !dispatch(.tick(Workspace.now())) || !dispatch(.key(key)) { return }
                 continue
             }
             // Idle: the folder, the clock. The watcher only looks at names, sizes and times
