@@ -3,10 +3,11 @@ import Foundation
 /// A failure to file, in words an operator can act on (never a Foundation error dump such as
 /// `Error Domain=NSCocoaErrorDomain Code=4`).
 public enum AppealMessages {
-    /// The same in the UI language.
-    public static func words(_ error: Error, _ l: Lang) -> String {
-        guard l == .zh else { return words(error) }
+    /// A failure to file or read the journal, in the UI language (English by default: the
+    /// command line's messages).
+    public static func words(_ error: Error, _ l: Lang = .en) -> String {
         if let f = error as? AppealJournal.Failure {
+            guard l == .zh else { return f.description }
             switch f {
             case let .attemptTaken(v, a, by, at): return "违规 \(v) 的第 \(a) 次申诉已由 \(by) 于 \(at) 提交；本次未写入任何内容"
             case .readOnly(let why): return "申诉记录只读：" + fileProblem(why, l)
@@ -18,10 +19,11 @@ public enum AppealMessages {
         let ns = error as NSError
         if ns.domain == NSCocoaErrorDomain {
             switch ns.code {
-            case NSFileWriteNoPermissionError, NSFileReadNoPermissionError: return "没有权限：申诉记录或其文件夹不可写"
-            case NSFileNoSuchFileError, NSFileReadNoSuchFileError: return "申诉记录所在的文件夹不存在"
-            case NSFileWriteOutOfSpaceError: return "磁盘已满"
-            default: return "申诉记录无法写入（\(ns.localizedDescription)）"
+            case NSFileWriteNoPermissionError, NSFileReadNoPermissionError:
+                return l.t("permission denied: the journal or its folder cannot be written", "没有权限：申诉记录或其文件夹不可写")
+            case NSFileNoSuchFileError, NSFileReadNoSuchFileError: return l.t("the journal's folder does not exist", "申诉记录所在的文件夹不存在")
+            case NSFileWriteOutOfSpaceError: return l.t("the disk is full", "磁盘已满")
+            default: return l.t("the journal could not be written (\(ns.localizedDescription))", "申诉记录无法写入（\(ns.localizedDescription)）")
             }
         }
         return "\(error)"
@@ -37,19 +39,5 @@ public enum AppealMessages {
             w = w.replacingOccurrences(of: en, with: zh)
         }
         return w
-    }
-
-    public static func words(_ error: Error) -> String {
-        if let f = error as? AppealJournal.Failure { return f.description }
-        let ns = error as NSError
-        if ns.domain == NSCocoaErrorDomain {
-            switch ns.code {
-            case NSFileWriteNoPermissionError, NSFileReadNoPermissionError: return "permission denied: the journal or its folder cannot be written"
-            case NSFileNoSuchFileError, NSFileReadNoSuchFileError: return "the journal's folder does not exist"
-            case NSFileWriteOutOfSpaceError: return "the disk is full"
-            default: return "the journal could not be written (\(ns.localizedDescription))"
-            }
-        }
-        return "\(error)"
     }
 }
