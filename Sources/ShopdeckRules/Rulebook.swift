@@ -78,18 +78,22 @@ public struct Rulebook: Sendable {
         public let description: String
     }
 
+    /// The embedded default, parsed once per process (a fleet opens a hundred shops; each
+    /// parsed it again). Immutable values: the embedded text is tested, failing here is a
+    /// build defect.
+    static let defaultConfig: ConfigValue = try! ConfigValue.parseTOML(defaultRulebookTOML, file: "<default rulebook>")
+    static let defaultRulebook: Rulebook = try! Rulebook(config: defaultConfig)
+
     /// The embedded default.
-    public static func standard() -> Rulebook {
-        // The embedded text is tested; failing here is a build defect.
-        try! Rulebook(config: try! ConfigValue.parseTOML(defaultRulebookTOML, file: "<default rulebook>"))
-    }
+    public static func standard() -> Rulebook { defaultRulebook }
 
     /// The default with `overrides` (TOML tables of the same shape) merged over it, in order.
     /// Each override is checked first: an unknown key names the nearest known one, a value of
     /// the wrong kind or out of range is refused (`ConfigValidation`). `files` names each
     /// override's source for the messages.
     public static func with(overrides: [ConfigValue], files: [String] = []) throws -> Rulebook {
-        let base = try ConfigValue.parseTOML(defaultRulebookTOML, file: "<default rulebook>")
+        if overrides.isEmpty { return defaultRulebook }
+        let base = defaultConfig
         var c = base
         var revisions: [(Instant, ConfigValue, String)] = []
         for (n, o) in overrides.enumerated() {
