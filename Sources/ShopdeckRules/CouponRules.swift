@@ -78,15 +78,27 @@ struct CouponIndex {
 
     let ownPrices: [Int64]                 // the shop's own goods, ascending
     let allPrices: [Int64]                 // every product, ascending
-    let alliance: [(price: Int64, commission: Int64, id: String)]   // by price, descending
+    let alliance: [(price: Int64, commission: Int64, index: Int32)]   // by price, descending
     let commissions: [Int64]               // distinct alliance commissions, ascending
-    let own: [(price: Int64, id: String)]  // by price, ascending
+    let own: [(price: Int64, index: Int32)]  // by price, ascending
+    /// The products the indexes point into (ids are read only for the few examples shown:
+    /// sorting numbers, not strings, keeps 200k products quick).
+    let products: [Product]
 
     init(_ products: [Product], _ rb: Rulebook) {
-        own = products.filter { $0.source != rb.allianceSource }.map { ($0.price, $0.productId) }.sorted { $0.0 < $1.0 }
+        self.products = products
+        var own: [(price: Int64, index: Int32)] = [], alliance: [(price: Int64, commission: Int64, index: Int32)] = []
+        own.reserveCapacity(products.count)
+        let allianceBytes = Array(rb.allianceSource.utf8)
+        for (i, p) in products.enumerated() {
+            if p.source.utf8.elementsEqual(allianceBytes) { alliance.append((p.price, p.commission, Int32(i))) } else { own.append((p.price, Int32(i))) }
+        }
+        own.sort { $0.price < $1.price }
+        alliance.sort { $0.price > $1.price }
+        self.own = own
+        self.alliance = alliance
         ownPrices = own.map(\.price)
         allPrices = products.map(\.price).sorted()
-        alliance = products.filter { $0.source == rb.allianceSource }.map { ($0.price, $0.commission, $0.productId) }.sorted { $0.0 > $1.0 }
         commissions = Array(Set(alliance.map(\.commission))).sorted()
     }
 
@@ -117,11 +129,11 @@ struct CouponIndex {
 
     /// Up to 20 applicable products, cheapest first (the drill-down's examples).
     func examples(type: String, threshold: Int64, face: Int64, rb: Rulebook) -> [String] {
-        if type == rb.shopCouponType { return own[Self.lowerBound(ownPrices, threshold)...].prefix(20).map(\.id) }
+        if type == rb.shopCouponType { return own[Self.lowerBound(ownPrices, threshold)...].prefix(20).map { products[Int($0.index)].productId } }
         guard type == rb.anchorCouponType else { return [] }
         var out: [String] = []
         for p in alliance.reversed() where p.price >= threshold && p.commission >= face {
-            out.append(p.id)
+            out.append(products[Int(p.index)].productId)
             if out.count == 20 { break }
         }
         return out
@@ -182,6 +194,8 @@ final class CopyChecker {
         guard found.contains(true) else { return [] }
         var out: [(Rulebook.CopyNorm, [String])] = []
         for c in norms {
+            // Most norms find none of their terms in a text: said without building anything.
+            if !c.terms.contains(where: { found[$0.pattern] }) { continue }
             if !c.requires.isEmpty && !c.requires.contains(where: { found[$0] }) { continue }
             if c.norm.needsSource && sources.contains(where: { found[$0] }) { continue }
             if c.norm.unlessAuthorisedBrand && brands.contains(where: { found[$0] }) { continue }

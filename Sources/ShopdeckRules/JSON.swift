@@ -10,10 +10,15 @@ public indirect enum JSON: Equatable, Sendable {
     public static func opt(_ s: String?) -> JSON { s.map { .string($0) } ?? .null }
 
     public func serialized(pretty: Bool = false) -> String {
+        String(decoding: serializedBytes(pretty: pretty), as: UTF8.self)
+    }
+
+    /// The UTF-8 bytes, for writing out without a copy into a `String` (20 MB of findings).
+    public func serializedBytes(pretty: Bool = false) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(4096)
         write(&out, pretty: pretty, indent: 0)
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     /// Written as UTF-8 bytes: a report of 200k findings serialises in a fraction of the time

@@ -7,7 +7,11 @@
 /// bytes can only be found where its characters are.
 struct MultiPattern {
     private var next: [Int32] = []          // state * 256 + byte -> state
-    private var outputs: [[Int32]] = []     // state -> patterns ending here (with suffixes)
+    /// State s's patterns (those ending there, with its suffixes') are
+    /// `outFlat[outStart[s]..<outStart[s + 1]]`: one flat array, so the scan does no
+    /// reference counting per byte (an array of arrays cost a retain and a release a byte).
+    private var outStart: [Int32] = []
+    private var outFlat: [Int32] = []
     let count: Int
 
     init(_ patterns: [String]) {
@@ -51,7 +55,9 @@ struct MultiPattern {
             }
         }
         next = table
-        outputs = out
+        var start: [Int32] = [0]
+        for o in out { outFlat += o; start.append(Int32(outFlat.count)) }
+        outStart = start
     }
 
     /// The patterns found in `text`, as a flag per pattern.
@@ -59,11 +65,19 @@ struct MultiPattern {
         var found = [Bool](repeating: false, count: count)
         var s = 0
         next.withUnsafeBufferPointer { t in
-            var text = text
-            text.withUTF8 { bytes in
-                for b in bytes {
-                    s = Int(t[s &* 256 &+ Int(b)])
-                    for p in outputs[s] { found[Int(p)] = true }
+            outStart.withUnsafeBufferPointer { starts in
+                outFlat.withUnsafeBufferPointer { flat in
+                    found.withUnsafeMutableBufferPointer { f in
+                        var text = text
+                        text.withUTF8 { bytes in
+                            for b in bytes {
+                                s = Int(t[s &* 256 &+ Int(b)])
+                                var i = Int(starts[s])
+                                let end = Int(starts[s + 1])
+                                while i < end { f[Int(flat[i])] = true; i += 1 }
+                            }
+                        }
+                    }
                 }
             }
         }

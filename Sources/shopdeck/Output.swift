@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ShopdeckScreen
+import ShopdeckRules
 
 /// Every text the command line prints goes through here (report-json.md: text outputs never
 /// pass control characters): each line is shown with control characters, C1 controls and
@@ -19,6 +20,20 @@ enum Output {
     /// JSON text (already escaped).
     static func json(_ s: String) {
         FileHandle.standardOutput.write(Data((s + "\n").utf8))
+    }
+
+    /// A JSON value written straight from its bytes (escaped by its writer), then a line end.
+    static func json(_ v: JSON) {
+        var bytes = v.serializedBytes(pretty: true)
+        bytes.append(0x0A)
+        bytes.withUnsafeBytes { b in
+            var off = 0
+            while off < b.count {
+                let n = write(1, b.baseAddress! + off, b.count - off)
+                if n < 0 { if errno == EINTR { continue }; return }
+                off += n
+            }
+        }
     }
 
     static func err(_ s: String) {

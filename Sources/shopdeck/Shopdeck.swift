@@ -156,7 +156,7 @@ struct ReportCommand: ParsableCommand {
                                    passwords: Workspace.passwords(flags: options.password), recordHistory: try options.recordsHistory(),
                                    cache: !options.readOnly)
             switch format {
-            case .json: Output.json(Fleet.json(fleet).serialized(pretty: true))
+            case .json: Output.json(Fleet.json(fleet))
             case .text: Output.out(Fleet.text(fleet), terminator: "")
             }
             return
@@ -169,7 +169,7 @@ struct ReportCommand: ParsableCommand {
         // A live computation keeps its finished weeks (never in review mode or a replay).
         if try options.recordsHistory() { History.record(report, folder: options.data) }
         switch format {
-        case .json: Output.json(report.json().serialized(pretty: true))
+        case .json: Output.json(report.json())
         case .text: Output.out(TextReport.render(report, folder: options.data), terminator: "")
         }
         Timings.mark("output")
@@ -243,7 +243,7 @@ struct HistoryCommand: ParsableCommand {
         // A replay shows what is stored and, over it, what the exports say as of that moment.
         let weeks = History.merged(stored: stored, current: History.finishedWeeks(report))
         switch format {
-        case .json: Output.json(History.json(weeks).serialized(pretty: true))
+        case .json: Output.json(History.json(weeks))
         case .csv: Output.out(History.csv(weeks), terminator: "")
         case .text: Output.out(History.text(weeks), terminator: "")
         }
