@@ -75,14 +75,4 @@ public enum Keymap {
         ]
         return keys
     }
-
-    public static func form(_ l: Lang) -> [(String, String)] {
-        [
-            ("Tab / Shift-Tab", l.t("next / previous field", "下一个 / 上一个字段")),
-            ("↑ ↓", l.t("reason: choose; statement: move between lines", "理由：选择；说明：上下移动")),
-            ("Enter", l.t("reason: next field; statement: new line; 提交: review", "理由：下一字段；说明：换行；提交：确认")),
-            ("Ctrl-S", l.t("review and submit from any field", "在任意字段确认提交")),
-            ("Esc", l.t("cancel (asks when text was typed)", "取消（有文字时先确认）")),
-        ]
-    }
 }
