@@ -30,7 +30,7 @@ struct Dashboard: ParsableCommand {
         // Config and rules are checked first (a broken one ends here with its reason); the
         // data loads behind the screen, which answers keys meanwhile.
         var ws = try options.prepared("dashboard")
-        ws.useCache = !options.readOnly
+        ws.useCache = options.writes
         try open(ws, fixedAsOf: try options.fixedInstant(), screen: screen, readOnly: options.readOnly, journal: options.journal)
     }
 }

@@ -43,7 +43,7 @@ final class FleetRunner {
         let rules = options.rules, passwords = Workspace.passwords(flags: options.password), folder = self.folder
         let which = names ?? shops
         let record = (try? options.recordsHistory()) ?? false
-        let cache = !options.readOnly
+        let cache = options.writes
         let inbox = self.inbox
         queue.async {
             inbox.post(Fleet.load(folder: folder, shops: which, asOf: fixed ?? nil, rulesFile: rules, passwords: passwords, recordHistory: record,
@@ -105,7 +105,7 @@ final class FleetRunner {
     func openShop(_ path: String) throws -> Bool {
         let shopFolder = folder + "/" + path
         var ws: Workspace
-        do { ws = try Workspace.prepare(folder: shopFolder, rulesFile: options.rules, passwords: Workspace.passwords(flags: options.password)); ws.useCache = !options.readOnly }
+        do { ws = try Workspace.prepare(folder: shopFolder, rulesFile: options.rules, passwords: Workspace.passwords(flags: options.password)); ws.useCache = options.writes }
         catch { state.status = "\(path): \(error)"; return false }
         // A shop without [shop] name is named by its folder, as in the fleet's rows.
         if (ws.config.name ?? "").trimmingSpaces().isEmpty { ws.config.name = path }

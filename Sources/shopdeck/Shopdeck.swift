@@ -67,7 +67,7 @@ struct DataOptions: ParsableArguments {
     func workspace(_ command: String, progress: Bool = false) throws -> Workspace {
         if let why = Workspace.folderProblem(data) { throw Output.fail(command, why) }
         let passwords = Workspace.passwords(flags: password)
-        do { return try progress ? openShowingProgress(data, rules, passwords, cache: !readOnly) : Workspace.open(folder: data, rulesFile: rules, passwords: passwords, cache: !readOnly) }
+        do { return try progress ? openShowingProgress(data, rules, passwords, cache: writes) : Workspace.open(folder: data, rulesFile: rules, passwords: passwords, cache: writes) }
         catch { throw Output.fail(command, "\(error)") }
     }
 
@@ -80,7 +80,11 @@ struct DataOptions: ParsableArguments {
 
     /// Whether this run keeps its finished weeks in the history: a live computation outside
     /// review mode (terminal-ui.md, History).
-    func recordsHistory() throws -> Bool { try fixedInstant() == nil && !readOnly }
+    func recordsHistory() throws -> Bool { try fixedInstant() == nil && writes }
+
+    /// Whether this run may write anything (history, the snapshot cache): not in review mode,
+    /// and not when the journal cannot be written (report-json.md: then nothing at all is).
+    var writes: Bool { !readOnly && Journals.unwritable(folder: data, journal: journal) == nil }
 
     /// The journal's entries; one that cannot be read ends the command with exit 2.
     func journalEntries(_ command: String) throws -> [AppealEntry] {
@@ -154,7 +158,7 @@ struct ReportCommand: ParsableCommand {
             let fixed = try options.fixedInstant()
             let fleet = loadFleetShowingProgress(folder: options.data, shops: shops, asOf: fixed, rulesFile: options.rules,
                                    passwords: Workspace.passwords(flags: options.password), recordHistory: try options.recordsHistory(),
-                                   cache: !options.readOnly)
+                                   cache: options.writes)
             switch format {
             case .json: Output.json(Fleet.json(fleet))
             case .text: Output.out(Fleet.text(fleet), terminator: "")
@@ -207,7 +211,7 @@ extension Check {
         let fixed = try options.fixedInstant()
         let fleet = loadFleetShowingProgress(folder: options.data, shops: shops, asOf: fixed, rulesFile: options.rules,
                                passwords: Workspace.passwords(flags: options.password), recordHistory: try options.recordsHistory(),
-                                   cache: !options.readOnly)
+                                   cache: options.writes)
         var worst: Int32 = 0
         for s in Fleet.ranked(fleet) {
             guard let r = s.report else {
