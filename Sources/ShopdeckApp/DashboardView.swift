@@ -172,8 +172,8 @@ enum Panes {
         let range = rates.isEmpty ? "" : " \(Format.pct(rates.min()))–\(Format.pct(rates.max()))"
         let span = series.map { l.t("\($0.rates.count) wk from \(CST.formatDate($0.start).suffix(5)) ", "\(CST.formatDate($0.start).suffix(5)) 起 \($0.rates.count) 周 ") } ?? l.t("no weeks ", "暂无周数据 ")
         var out: [Line] = [
-            [("及时发货率 ", .text), ("本周 ", .dim), (Format.pct(this?.onTimeRate), rateRole(this?.onTimeRate, r.exemption.thresholds.minOnTimeRate)),
-             ("  上周 ", .dim), (Format.pct(last?.onTimeRate), rateRole(last?.onTimeRate, r.exemption.thresholds.minOnTimeRate))],
+            [("及时发货率 ", .text), (l.t("this wk ", "本周 "), .dim), (Format.pct(this?.onTimeRate), rateRole(this?.onTimeRate, r.exemption.thresholds.minOnTimeRate)),
+             (l.t("  last ", "  上周 "), .dim), (Format.pct(last?.onTimeRate), rateRole(last?.onTimeRate, r.exemption.thresholds.minOnTimeRate))],
             [(span, .dim), (spark, .accent), (range, .dim)],
         ]
         let risk = r.shipping.atRisk
@@ -302,7 +302,7 @@ enum Panes {
         let open = r.aftersales.open
         let breached = open.filter(\.breached).count
         var out: [Line] = [[(l.t("open ", "处理中 ") + "\(open.count)", .text), (l.t(" · breached ", " · 已超时 ") + "\(breached)", breached > 0 ? .breach : .good),
-                            (" · 春节 \(open.filter(\.holidayAdjusted).count)", .dim)]]
+                            (l.t(" · 春节 holiday ", " · 春节 ") + "\(open.filter(\.holidayAdjusted).count)", .dim)]]
         if let next = open.first {
             out.append([(l.t("next ", "最近 "), .dim), (Format.hours(next.hoursLeft) + " ", next.breached ? .breach : .warning), (next.refundId + " ", .text), (Words.in(lang0, Words.stage(next.stage)), .dim)])
         }

@@ -10,7 +10,7 @@ struct DashboardEndToEndTests {
         let report = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
         let weeks = (report["shipping"] as! [String: Any])["weeks"] as! [[String: Any]]
         let lastWeekRate = weeks[weeks.count - 2]["on_time_rate"] as! Double
-        let expected = String(format: "上周 %.1f%%", lastWeekRate * 100)
+        let expected = String(format: "last %.1f%%", lastWeekRate * 100)
 
         let tmux = try Tmux(command: "\(Harness.binary) --data \(Tmux.quote(data)) --as-of '2026-11-24 16:00:00'")
         let screen = try tmux.waitForDashboard()

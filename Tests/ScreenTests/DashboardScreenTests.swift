@@ -64,7 +64,7 @@ struct DashboardScreenTests {
         let s = state()
         let text = render(s).joined(separator: "\n")
         let w = s.report.shipping.weeks
-        #expect(text.contains("本周 \(Format.pct(w.last?.onTimeRate))"))
+        #expect(text.contains("this wk \(Format.pct(w.last?.onTimeRate))"))
         #expect(text.contains("late \(s.report.shipping.lateUnshipped.count)"))
         #expect(text.contains("appealable \(s.report.violations.filter(\.appealable).count)"))
     }
