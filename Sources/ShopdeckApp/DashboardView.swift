@@ -279,7 +279,7 @@ enum Panes {
             for c in coming.filter({ ($0.livePlan ?? "") == plan }) where shown < 3 {
                 var line: Line = [(couponTime(c.issueAt, r.asOf) + " ", .accent), ((plan.isEmpty ? "—" : plan) + " ", .dim), (c.activityId + " ", .text),
                                   (l.t("in ", "剩 ") + Format.countdown(c.issueAt - r.asOf), .text),
-                                  (c.warnings.isEmpty ? "" : " ! " + c.warnings.map { Words.in(.zh, Words.couponWarning($0)) }.joined(separator: "、"), .warning)]
+                                  (c.warnings.isEmpty ? "" : " ! " + c.warnings.map { Words.short(l, Words.couponWarning($0)) }.joined(separator: l.t(", ", "、")), .warning)]
                 // Narrow: the live plan gives way to the warning.
                 if Panes.width(line) > width { line.remove(at: 1) }
                 out.append(line)

@@ -14,9 +14,9 @@ public enum Words {
     public static func couponWarning(_ code: String) -> String {
         switch code {
         case "face_not_below_threshold": return "面额不低于门槛 face ≥ threshold"
-        case "no_applicable_goods": return "无适用商品 no goods"
-        case "issue_time_passed": return "发放时间已过 time passed"
-        case "schedule_clash": return "同场同分钟冲突 clash"
+        case "no_applicable_goods": return "无适用商品 no applicable goods"
+        case "issue_time_passed": return "发放时间已过 issue time passed"
+        case "schedule_clash": return "同场同分钟冲突 schedule clash"
         case "not_professional_anchor": return "非专业主播 not a pro anchor"
         default: return code
         }
@@ -62,6 +62,13 @@ public enum Words {
     public static func `in`(_ l: Lang, _ bilingual: String) -> String {
         guard l == .zh, let space = bilingual.firstIndex(of: " ") else { return bilingual }
         return String(bilingual[..<space])
+    }
+
+    /// A bilingual word in one language, shortest: the Chinese term in the Chinese UI, the
+    /// English gloss alone in the English one (where a narrow pane has no room for both).
+    public static func short(_ l: Lang, _ bilingual: String) -> String {
+        guard let space = bilingual.firstIndex(of: " ") else { return bilingual }
+        return l == .zh ? String(bilingual[..<space]) : String(bilingual[bilingual.index(after: space)...])
     }
 
     /// "1 error", "2 errors".
