@@ -32,7 +32,15 @@ public enum LoadWords {
         var w = why
         var suffix = ""
         if w.hasSuffix("; read as absent") { w.removeLast("; read as absent".count); suffix = "；按缺失处理" }
-        let rules: [(Regex<AnyRegexOutput>, (AnyRegexOutput) -> String)] = [
+        for (re, make) in rules {
+            if let m = try? re.wholeMatch(in: w) { return make(m.output) + suffix }
+        }
+        return w + suffix
+    }
+
+    /// The patterns, compiled once (the warnings screen says every error again each frame).
+    /// An immutable `let`; `Regex` is not marked `Sendable` but matching never mutates it.
+    nonisolated(unsafe) static let rules: [(Regex<AnyRegexOutput>, @Sendable (AnyRegexOutput) -> String)] = [
             (try! Regex(#"^cannot read (.+) as money.*$"#), { "无法把 \($0[1].substring ?? "") 读作金额（如 59.90、¥59.90、￥1,299.90；0 至 10^12 元以下）" }),
             (try! Regex(#"^cannot read (.+) as hours.*$"#), { "无法把 \($0[1].substring ?? "") 读作小时数（如 24、48h、24小时、3天；1 至 8760 小时）" }),
             (try! Regex(#"^cannot read (.+) as a time.*$"#), { "无法把 \($0[1].substring ?? "") 读作时间（如 2025-03-06 15:43:00、2025/3/6 15:43、13 位毫秒时间戳；1970 至 2099 年）" }),
@@ -62,12 +70,7 @@ public enum LoadWords {
             (try! Regex(#"^this is a Douyin \(抖店\) order export.*$"#), { _ in "这是抖店的订单导出，不是快手的：请从快手小店后台下载订单导出（订单管理 › 批量导出）" }),
             (try! Regex(#"^this is a Douyin \(抖店\) after-sales export.*$"#), { _ in "这是抖店的售后导出，不是快手的：请从快手小店后台下载售后导出（售后管理 › 批量导出）" }),
             (try! Regex(#"^this is an ERP's order export.*$"#), { _ in "这是 ERP（聚水潭）的订单导出，其状态和时间是 ERP 自己的：请从快手小店后台下载订单导出（订单管理 › 批量导出）" }),
-        ]
-        for (re, make) in rules {
-            if let m = try? re.wholeMatch(in: w) { return make(m.output) + suffix }
-        }
-        return w + suffix
-    }
+    ]
 
     static func kind(_ en: String) -> String {
         ["violation status": "违规状态", "coupon type": "券类型", "report result": "举报结果", "activity status": "活动状态",
