@@ -78,7 +78,7 @@ public struct Workspace {
         }
         // Stamped before the load: a file that changes meanwhile never matches a stale cache.
         let stamps = SnapshotCache.stamps(folder: folder)
-        if let cached = SnapshotCache.load(folder: folder, passwords: passwords) {
+        if let cached = SnapshotCache.load(folder: folder, passwords: passwords, stamps: stamps) {
             snapshot = cached
             loadedFromCache = true
             return

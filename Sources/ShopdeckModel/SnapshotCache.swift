@@ -49,15 +49,15 @@ public enum SnapshotCache {
 
     // MARK: reading
 
-    /// The cached snapshot when it matches the folder exactly; nil otherwise (and why, for
-    /// the timings line).
-    public static func load(folder: String, passwords: [String]) -> Snapshot? {
+    /// The cached snapshot when it matches the folder exactly (`stamps`: the folder's now, as
+    /// the caller took them before deciding); nil otherwise, and with `SHOPDECK_DEBUG_CACHE`
+    /// set, why on stderr.
+    public static func load(folder: String, passwords: [String], stamps now: [Stamp]? = nil) -> Snapshot? {
         let started = DispatchTime.now().uptimeNanoseconds
         // Mapped, not copied: the columns are copied once, out of the page cache.
         guard let data = try? Data(contentsOf: URL(fileURLWithPath: path(folder: folder)), options: .alwaysMapped) else { return nil }
-        let now = stamps(folder: folder)
         var snap: Snapshot
-        do { snap = try decode(data, expecting: now, passwords: passwords) } catch {
+        do { snap = try decode(data, expecting: now ?? stamps(folder: folder), passwords: passwords) } catch {
             if ProcessInfo.processInfo.environment["SHOPDECK_DEBUG_CACHE"] != nil { FileHandle.standardError.write(Data("cache: \(error)\n".utf8)) }
             return nil
         }
@@ -72,15 +72,16 @@ public enum SnapshotCache {
             let length = try r.u64()
             let digest = Array(try r.bytes(32))
             let body = try r.bytes(Int(clamping: length))
-            guard r.atEnd, checksum(body) == digest else { throw BinaryReader.Invalid() }
-            Timings.mark("cache: map and checksum")
+            guard r.atEnd else { throw BinaryReader.Invalid() }
             var b = BinaryReader(body)
-            // The key: the same passwords, the same files.
+            // The key first (every read bounds-checked): a cache of other files or another
+            // build is refused without checksumming its whole body.
             guard Array(try b.bytes(32)) == keyDigest(passwords) else { throw BinaryReader.Invalid() }
             let n = try b.count()
             var stamps: [Stamp] = []
             for _ in 0..<n { stamps.append(Stamp(name: try b.string(), size: try b.i64(), mtimeSec: try b.i64(), mtimeNsec: try b.i64(), inode: try b.u64())) }
-            guard stamps == expecting else { throw BinaryReader.Invalid() }
+            guard stamps == expecting, checksum(body) == digest else { throw BinaryReader.Invalid() }
+            Timings.mark("cache: map, key and checksum")
             let snap = try readSnapshot(&b)
             Timings.mark("cache: tables")
             guard b.atEnd else { throw BinaryReader.Invalid() }
