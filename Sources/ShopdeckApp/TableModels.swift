@@ -13,6 +13,8 @@ public struct TableModel: Sendable {
     public var details: [[String]]
     /// An id per row (violation id in the appeals table).
     public var ids: [String]
+    /// Each column's widest cell, measured once when the model is built (`ColumnLayout`).
+    public var cellWidths: [Int] = []
 
     public enum SortKey: Comparable, Sendable { case number(Double), text(String) }
 
@@ -34,14 +36,17 @@ public struct TableModel: Sendable {
     /// The table of a pane in the UI language (terminal-ui.md, Language): cells and details
     /// in words, never the engine's codes.
     static func build(_ pane: PaneID, _ r: Report, _ l: Lang = .en) -> TableModel {
+        var m: TableModel
         switch pane {
-        case .shipping: return shipping(r, l)
-        case .exemption: return exemption(r, l)
-        case .appeals: return appeals(r, l)
-        case .coupons: return coupons(r, l)
-        case .aftersales: return aftersales(r, l)
-        case .more: return more(r, l)
+        case .shipping: m = shipping(r, l)
+        case .exemption: m = exemption(r, l)
+        case .appeals: m = appeals(r, l)
+        case .coupons: m = coupons(r, l)
+        case .aftersales: m = aftersales(r, l)
+        case .more: m = more(r, l)
         }
+        m.cellWidths = ColumnLayout.cellWidths(m.rows, columns: m.columns.count)
+        return m
     }
 
     static func shipping(_ r: Report, _ l: Lang) -> TableModel {

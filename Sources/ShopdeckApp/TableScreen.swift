@@ -30,7 +30,7 @@ enum TableScreen {
         var columns = model.columns.enumerated().map { i, col in
             TableView.Column(TableWords.column(col.title, l) + (state.sortColumn == i ? (state.descending ? "↓" : "↑") : ""), col.width, right: col.rightAligned)
         }
-        let widths = ColumnLayout.widths(titles: columns.map(\.title), rows: order.map { model.rows[$0] }, available: inner.width - 1,
+        let widths = ColumnLayout.widths(titles: columns.map(\.title), cellWidths: model.cellWidths, available: inner.width - 1,
                                          flexible: model.columns.map { ColumnLayout.flexibleTitles.contains($0.title) })
         for i in columns.indices { columns[i].width = widths[i] }
         var view = TableView(columns: columns, rows: order.map { model.rows[$0] }, rowRoles: order.map { model.roles[$0] },

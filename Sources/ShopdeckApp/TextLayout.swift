@@ -48,18 +48,28 @@ enum ColumnLayout {
     /// The model's English column titles whose cells are free text.
     static let flexibleTitles: Set<String> = ["product", "ship to", "name", "what", "detail", "warnings", "appeal", "why", "stage", "list", "type", "rule", "status", "kind"]
 
-    static func widths(titles: [String], rows: [[String]], available: Int, flexible: [Bool]? = nil) -> [Int] {
-        let n = titles.count
-        guard n > 0 else { return [] }
-        let flex = flexible ?? Array(repeating: true, count: n)
-        var natural = titles.map { DisplayWidth.of($0) }
+    /// The widest cell of each of `n` columns (the first 5,000 rows: a table's model measures
+    /// its cells once, when it is built, not every frame).
+    static func cellWidths(_ rows: [[String]], columns n: Int) -> [Int] {
+        var out = [Int](repeating: 0, count: n)
         for row in rows.prefix(5_000) {
             for i in 0..<min(n, row.count) {
                 let w = DisplayWidth.of(row[i])
-                if w > natural[i] { natural[i] = w }
+                if w > out[i] { out[i] = w }
             }
         }
-        natural = natural.map { max(1, $0) }
+        return out
+    }
+
+    static func widths(titles: [String], rows: [[String]], available: Int, flexible: [Bool]? = nil) -> [Int] {
+        widths(titles: titles, cellWidths: cellWidths(rows, columns: titles.count), available: available, flexible: flexible)
+    }
+
+    static func widths(titles: [String], cellWidths: [Int], available: Int, flexible: [Bool]? = nil) -> [Int] {
+        let n = titles.count
+        guard n > 0 else { return [] }
+        let flex = flexible ?? Array(repeating: true, count: n)
+        let natural = titles.indices.map { max(1, DisplayWidth.of(titles[$0]), $0 < cellWidths.count ? cellWidths[$0] : 0) }
         let room = max(n, available - (n - 1))
         let total = natural.reduce(0, +)
         if total <= room {
