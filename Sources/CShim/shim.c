@@ -15,6 +15,9 @@
 #include <ncursesw/curses.h>
 #include <ncursesw/term.h>
 #include <fcntl.h>
+#include <errno.h>
+#include <spawn.h>
+#include <sys/ioctl.h>
 
 static SCREEN *screen_ = NULL;
 static WINDOW *win_ = NULL;
@@ -210,13 +213,11 @@ int shim_key_code(const char *name) {
 
 
 int shim_openpty(char *slave_name, int len) {
-    int m = posix_openpt(O_RDWR | O_NOCTTY);
+    int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (m < 0) return -1;
-    if (grantpt(m) != 0 || unlockpt(m) != 0) { close(m); return -1; }
-    char *n = ptsname(m);
-    if (!n || len < 2) { close(m); return -1; }
-    strncpy(slave_name, n, (size_t)len - 1);
-    slave_name[len - 1] = 0;
+    if (grantpt(m) != 0 || unlockpt(m) != 0 || len < 2 || ptsname_r(m, slave_name, (size_t)len) != 0) {
+        int e = errno; close(m); errno = e; return -1;
+    }
     return m;
 }
 
@@ -225,14 +226,10 @@ int shim_openpty(char *slave_name, int len) {
    and exec the child calls only async-signal-safe functions (setsid, ioctl, dup2, close,
    execve, _exit), so this is safe from a multi-threaded process. Returns the child's pid, or
    -1 with errno set. */
-#include <sys/ioctl.h>
-#include <errno.h>
 pid_t shim_spawn_on_pty(const char *path, char *const argv[], char *const envp[], int rows, int cols, int *master_out) {
-    int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (m < 0) return -1;
-    if (grantpt(m) != 0 || unlockpt(m) != 0) { int e = errno; close(m); errno = e; return -1; }
     char name[128];
-    if (ptsname_r(m, name, sizeof name) != 0) { int e = errno; close(m); errno = e; return -1; }
+    int m = shim_openpty(name, sizeof name);
+    if (m < 0) return -1;
     struct winsize ws = { .ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols };
     ioctl(m, TIOCSWINSZ, &ws);
     pid_t pid = fork();
@@ -261,5 +258,4 @@ int shim_set_winsize(int fd, int rows, int cols) {
 }
 
 int shim_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
-#include <spawn.h>
 short shim_posix_spawn_setsid(void) { return POSIX_SPAWN_SETSID; }
