@@ -159,17 +159,29 @@ public enum DataLoader {
             snap.reports = merge(reports, \.reportId)
         }
 
-        /// Later rows win per id; the result keeps first-seen order.
+        /// Later rows win per id; the result keeps first-seen order. Without a repeated id (the
+        /// common case) the rows are returned as they are: one hash a row, no row copied.
         func merge<T>(_ rows: [T], _ id: KeyPath<T, String>) -> [T] {
             var at: [String: Int] = [:]
             at.reserveCapacity(rows.count)   // no rehashing as it grows (200k products)
+            /// For the first row of a repeated id: the index of its last row.
+            var last: [Int: Int] = [:]
+            var repeated: [Bool] = []
+            rows.withUnsafeBufferPointer { buf in
+                for i in buf.indices {
+                    let key = buf[i][keyPath: id]
+                    if let first = at.updateValue(i, forKey: key) {
+                        at[key] = first
+                        last[first] = i
+                        if repeated.isEmpty { repeated = [Bool](repeating: false, count: buf.count) }
+                        repeated[i] = true
+                    }
+                }
+            }
+            if last.isEmpty { return rows }
             var out: [T] = []
             out.reserveCapacity(rows.count)
-            for r in rows {
-                // One hash for a new id (the common case); a repeated id puts its first row back.
-                let key = r[keyPath: id]
-                if let i = at.updateValue(out.count, forKey: key) { at[key] = i; out[i] = r } else { out.append(r) }
-            }
+            for i in rows.indices where !repeated[i] { out.append(rows[last[i] ?? i]) }
             return out
         }
     }
@@ -249,6 +261,14 @@ public enum DataLoader {
             let size = Int(FileReader.fileSize(path) ?? 0)
             if size > 1 << 20 { t.reserve(size / 200) }
             return OrdersSink(file: file, map: map, headers: hs, table: t, deferIds: true)
+        default: return tableSink(k, map, file: file)
+        }
+    }
+
+    /// The sink of a table other than orders (one struct a row, merged by id later).
+    static func tableSink(_ k: TableKind, _ map: HeaderMap, file: String) -> RowSink {
+        switch k {
+        case .orders: preconditionFailure("orders have their own sink")
         case .aftersales: return RefundSink(file: file, map: map, kind: .aftersales)
         case .violations: return ViolationSink(file: file, map: map, kind: .violations)
         case .coupons: return CouponSink(file: file, map: map, kind: .coupons)
@@ -268,15 +288,22 @@ public enum DataLoader {
             snap.orders = o.table
             o.table = OrdersTable() // one reference only: later files mutate it in place
             load.hasPickupColumn = load.hasPickupColumn || o.pickup
-        case let r as RefundSink: parts.refunds += r.out
-        case let v as ViolationSink: parts.violations += v.out
-        case let c as CouponSink: parts.coupons += c.out
-        case let p as ProductSink: parts.products += p.out
-        case let r as ReportSink: parts.reports += r.out
-        case let a as AdjustmentSink: snap.adjustments += a.out
-        case let w as WaybillSink: snap.waybills += w.out
+        case let r as RefundSink: move(&r.out, to: &parts.refunds)
+        case let v as ViolationSink: move(&v.out, to: &parts.violations)
+        case let c as CouponSink: move(&c.out, to: &parts.coupons)
+        case let p as ProductSink: move(&p.out, to: &parts.products)
+        case let r as ReportSink: move(&r.out, to: &parts.reports)
+        case let a as AdjustmentSink: move(&a.out, to: &snap.adjustments)
+        case let w as WaybillSink: move(&w.out, to: &snap.waybills)
         default: break
         }
+    }
+
+    /// Appends `rows` to `all` and empties it: the first file's rows are handed over whole,
+    /// not copied row by row.
+    static func move<T>(_ rows: inout [T], to all: inout [T]) {
+        if all.isEmpty { swap(&rows, &all) } else { all.append(contentsOf: rows) }
+        rows = []
     }
 
     static func loadFile(path: String, name: String, snap: inout Snapshot, parts: inout Parts, inspection: UnsafeMutablePointer<Inspection>?, passwords: [String] = []) {
@@ -286,7 +313,8 @@ public enum DataLoader {
             loadWorkbook(path: path, name: name, snap: &snap, parts: &parts, inspection: &ins, passwords: passwords)
             return
         }
-        if ins == nil && loadOrdersInParallel(path: path, name: name, snap: &snap) { return }
+        if ins == nil && (loadOrdersInParallel(path: path, name: name, snap: &snap)
+                          || loadTableInParallel(path: path, name: name, snap: &snap, parts: &parts)) { return }
         let lowerName = name.lowercased()
         let separator: UInt8 = lowerName.hasSuffix(".tsv") || lowerName.hasSuffix(".txt") ? 0x09 : 0x2C
         var kind = recognise(name: name)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Receives the data records of one file, types them, and counts good and bad rows.
 class RowSink {
     let file: String
@@ -10,7 +12,40 @@ class RowSink {
 
     init(file: String, map: HeaderMap, kind: TableKind) { self.file = file; self.map = map; self.kind = kind }
 
+    /// A column resolved once per file: its engine name (for messages) and its index in the
+    /// file's rows (nil when the file has no such column). The typing helpers take these, so
+    /// no row looks a column up by name.
+    struct Col {
+        let name: String
+        let index: Int?
+    }
+
+    final func col(_ name: String) -> Col { Col(name: name, index: map[name]) }
+
+    /// A column's accepted values, compared byte for byte with a cell before any `String` is
+    /// made; a match returns the accepted text itself (shared, not allocated).
+    struct Choices {
+        let values: [String]
+        let bytes: [[UInt8]]
+        init(_ values: [String]) { self.values = values; bytes = values.map { Array($0.utf8) } }
+        func match(_ b: UnsafeRawBufferPointer) -> String? {
+            for (i, v) in bytes.enumerated() where v.count == b.count && v.withUnsafeBytes({ memcmp($0.baseAddress!, b.baseAddress!, b.count) == 0 }) {
+                return values[i]
+            }
+            return nil
+        }
+    }
+
     func accept(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer) {}
+
+    /// Moves the rows' lines by `by` (a chunk of a file read on every core counts from 1).
+    func shiftLines(by: Int) {}
+
+    /// `shiftLines` for a sink's rows.
+    final func shift<T: FileRow>(_ rows: inout [T], by: Int) {
+        guard by != 0 else { return }
+        for i in rows.indices { rows[i].line += by }
+    }
 
     /// A row already split into strings (buffered header-search rows, workbook rows):
     /// re-encoded so the sink sees the same bytes a CSV record would give it.
@@ -55,6 +90,9 @@ class RowSink {
         errors.append(LoadError(file: file, line: rec.line, column: col, reason: "\(header): \(why)"))
     }
 
+    final func fail(_ rec: CSVRecord, _ column: Col, _ why: String) { fail(rec, column.name, why) }
+    final func warn(_ rec: CSVRecord, _ column: Col, _ why: String) { warn(rec, column.name, why) }
+
     final func warn(_ rec: CSVRecord, _ column: String, _ why: String) {
         let col = map[column].map { $0 + 1 }
         let header = map.header[column].map { $0 == column ? column : "\(column) (\($0))" } ?? column
@@ -72,8 +110,8 @@ class RowSink {
 
     /// A required time, or nil after reporting the row.
     @inline(__always)
-    final func requiredTime(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: String) -> Instant? {
-        let b = cell(rec, buf, map[column])
+    final func requiredTime(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: Col) -> Instant? {
+        let b = cell(rec, buf, column.index)
         switch CST.parse(b) {
         case .value(let t): return t
         case .absent: fail(rec, column, "required time is empty"); return nil
@@ -83,8 +121,8 @@ class RowSink {
 
     /// An optional time: absent when empty or unreadable (unreadable is warned about).
     @inline(__always)
-    final func optionalTime(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: String) -> Instant {
-        guard let col = map[column] else { return .absent }
+    final func optionalTime(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: Col) -> Instant {
+        guard let col = column.index else { return .absent }
         let b = cell(rec, buf, col)
         switch CST.parse(b) {
         case .value(let t): return t
@@ -93,8 +131,8 @@ class RowSink {
         }
     }
 
-    final func requiredText(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: String, id: Bool = false) -> String? {
-        let b = cell(rec, buf, map[column])
+    final func requiredText(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: Col, id: Bool = false) -> String? {
+        let b = cell(rec, buf, column.index)
         if id, let (lo, hi) = Cell.idBounds(b), Cell.isScientific(b, lo, hi) {
             fail(rec, column, "the id \(show(b)) \(Cell.scientificIdReason)")
             return nil
@@ -105,8 +143,8 @@ class RowSink {
     }
 
     /// An optional id: absent when empty; a scientific-notation id is warned about and absent.
-    final func optionalId(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: String) -> String? {
-        guard let col = map[column] else { return nil }
+    final func optionalId(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: Col) -> String? {
+        guard let col = column.index else { return nil }
         let b = cell(rec, buf, col)
         if let (lo, hi) = Cell.idBounds(b), Cell.isScientific(b, lo, hi) {
             warn(rec, column, "the id \(show(b)) \(Cell.scientificIdReason)")
@@ -116,37 +154,42 @@ class RowSink {
     }
 
     /// A required cell that must be one of `accepted`, or nil after reporting the row.
-    final func requiredChoice(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: String, _ accepted: [String], what: String) -> String? {
-        guard let s = requiredText(rec, buf, column) else { return nil }
-        if let a = accepted.first(where: { $0.utf8.elementsEqual(s.utf8) }) { return a }
-        fail(rec, column, "unknown \(what) \(show(s)); accepted: \(accepted.joined(separator: ", "))")
+    final func requiredChoice(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: Col, _ accepted: Choices, what: String) -> String? {
+        let b = cell(rec, buf, column.index)
+        let (lo, hi) = Cell.trimmed(b)
+        if Cell.isAbsentMarker(b, lo, hi) { fail(rec, column, "required cell is empty"); return nil }
+        if let a = accepted.match(UnsafeRawBufferPointer(rebasing: b[lo..<hi])) { return a }
+        fail(rec, column, "unknown \(what) \(show(UnsafeRawBufferPointer(rebasing: b[lo..<hi]))); accepted: \(accepted.values.joined(separator: ", "))")
         return nil
     }
 
     /// An optional cell that must be one of `accepted`: nil when absent; any other value is
     /// warned about and read as absent.
-    final func optionalChoice(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: String, _ accepted: [String], what: String) -> String? {
-        guard let s = optionalText(rec, buf, column) else { return nil }
-        if let a = accepted.first(where: { $0.utf8.elementsEqual(s.utf8) }) { return a }
-        warn(rec, column, "unknown \(what) \(show(s)); accepted: \(accepted.joined(separator: ", "))")
+    final func optionalChoice(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: Col, _ accepted: Choices, what: String) -> String? {
+        guard let col = column.index else { return nil }
+        let b = cell(rec, buf, col)
+        let (lo, hi) = Cell.trimmed(b)
+        if Cell.isAbsentMarker(b, lo, hi) { return nil }
+        if let a = accepted.match(UnsafeRawBufferPointer(rebasing: b[lo..<hi])) { return a }
+        warn(rec, column, "unknown \(what) \(show(UnsafeRawBufferPointer(rebasing: b[lo..<hi]))); accepted: \(accepted.values.joined(separator: ", "))")
         return nil
     }
 
-    final func optionalText(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: String) -> String? {
-        guard let col = map[column] else { return nil }
+    final func optionalText(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: Col) -> String? {
+        guard let col = column.index else { return nil }
         return Cell.text(cell(rec, buf, col))
     }
 
-    final func optionalBool(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: String) -> Bool {
-        guard let col = map[column] else { return false }
+    final func optionalBool(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: Col) -> Bool {
+        guard let col = column.index else { return false }
         let b = cell(rec, buf, col)
         if let v = Cell.bool(b) { return v }
         warn(rec, column, "cannot read \(show(b)) as yes/no (是/否, Y/N, yes/no, true/false, 1/0)")
         return false
     }
 
-    final func requiredMoney(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: String) -> Int64? {
-        let b = cell(rec, buf, map[column])
+    final func requiredMoney(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: Col) -> Int64? {
+        let b = cell(rec, buf, column.index)
         switch Cell.money(b) {
         case .value(let v): return v
         case .absent: fail(rec, column, "required amount is empty"); return nil
@@ -154,8 +197,8 @@ class RowSink {
         }
     }
 
-    final func optionalMoney(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: String) -> Int64? {
-        guard let col = map[column] else { return nil }
+    final func optionalMoney(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: Col) -> Int64? {
+        guard let col = column.index else { return nil }
         let b = cell(rec, buf, col)
         switch Cell.money(b) {
         case .value(let v): return v
@@ -164,8 +207,8 @@ class RowSink {
         }
     }
 
-    final func optionalInt(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: String) -> Int? {
-        guard let col = map[column] else { return nil }
+    final func optionalInt(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: Col) -> Int? {
+        guard let col = column.index else { return nil }
         let b = cell(rec, buf, col)
         switch Cell.integer(b) {
         case .value(let v): return v
@@ -430,40 +473,65 @@ final class OrdersSink: RowSink {
     }
 }
 
-/// The small tables: one typed struct a row, merged later by id.
+/// The accepted values of the columns that list them (`Enumerations`), ready for byte
+/// comparison.
+extension RowSink {
+    static let violationStatus = Choices(Enumerations.violationStatus)
+    static let violationSubject = Choices(Enumerations.violationSubject)
+    static let couponType = Choices(Enumerations.couponType)
+    static let couponStatus = Choices(Enumerations.couponStatus)
+    static let productSource = Choices(Enumerations.productSource)
+    static let reportResult = Choices(Enumerations.reportResult)
+    static let refundDecision = Choices(Enumerations.refundDecision)
+}
+
+/// The small tables: one typed struct a row, merged later by id. Each sink resolves its
+/// columns once, when the file's header is known.
 final class RefundSink: RowSink {
     var out: [Refund] = []
+    override func shiftLines(by: Int) { shift(&out, by: by) }
     var addresses = RegionPool()
     var warnedSynthetic = false
+    let cRefundId, cOrderId, cKind, cApplied, cHandled, cDecision, cAgreed, cShipped, cReceived, cCompleted, cStatus, cIntervened, cDispute, cAddress: Col
+
+    override init(file: String, map: HeaderMap, kind: TableKind) {
+        func c(_ n: String) -> Col { Col(name: n, index: map[n]) }
+        cRefundId = c("refund_id"); cOrderId = c("order_id"); cKind = c("kind"); cApplied = c("applied_at")
+        cHandled = c("handled_at"); cDecision = c("decision"); cAgreed = c("return_agreed_at"); cShipped = c("return_shipped_at")
+        cReceived = c("return_received_at"); cCompleted = c("completed_at"); cStatus = c("status")
+        cIntervened = c("platform_intervened"); cDispute = c("merchant_dispute"); cAddress = c("return_address")
+        super.init(file: file, map: map, kind: kind)
+    }
+
     override func accept(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer) {
         if map.syntheticRefundIds && !warnedSynthetic {
             warnedSynthetic = true
             warnings.append(LoadError(file: file, reason: "an older after-sales export without 售后单号: each row's id is ORDER_ID@APPLIED_AT (order id and application time)"))
         }
-        guard let givenId = map.syntheticRefundIds ? "" : requiredText(rec, buf, "refund_id", id: true),
-              let order = requiredText(rec, buf, "order_id", id: true),
-              let kindText = requiredText(rec, buf, "kind") else { return }
+        guard let givenId = map.syntheticRefundIds ? "" : requiredText(rec, buf, cRefundId, id: true),
+              let order = requiredText(rec, buf, cOrderId, id: true),
+              let kindText = requiredText(rec, buf, cKind) else { return }
         guard let kind = RefundKind.parse(kindText) else {
-            fail(rec, "kind", "unknown after-sales kind \(show(kindText)); accepted: 仅退款, 退货退款, 换货 (handlingWay 10, 1, 3)"); return
+            fail(rec, cKind, "unknown after-sales kind \(show(kindText)); accepted: 仅退款, 退货退款, 换货 (handlingWay 10, 1, 3)"); return
         }
-        guard let applied = requiredTime(rec, buf, "applied_at") else { return }
+        guard let applied = requiredTime(rec, buf, cApplied) else { return }
         let id = map.syntheticRefundIds ? order + "@" + CST.format(applied) : givenId
         var r = Refund(refundId: id, orderId: order, kind: kind, appliedAt: applied)
-        r.handledAt = optionalTime(rec, buf, "handled_at")
-        r.decision = optionalChoice(rec, buf, "decision", Enumerations.refundDecision, what: "merchant decision")
-        r.returnAgreedAt = optionalTime(rec, buf, "return_agreed_at")
-        r.returnShippedAt = optionalTime(rec, buf, "return_shipped_at")
-        r.returnReceivedAt = optionalTime(rec, buf, "return_received_at")
-        r.completedAt = optionalTime(rec, buf, "completed_at")
-        let statusText = optionalText(rec, buf, "status")
+        r.handledAt = optionalTime(rec, buf, cHandled)
+        r.decision = optionalChoice(rec, buf, cDecision, RowSink.refundDecision, what: "merchant decision")
+        r.returnAgreedAt = optionalTime(rec, buf, cAgreed)
+        r.returnShippedAt = optionalTime(rec, buf, cShipped)
+        r.returnReceivedAt = optionalTime(rec, buf, cReceived)
+        r.completedAt = optionalTime(rec, buf, cCompleted)
+        let statusText = optionalText(rec, buf, cStatus)
         guard let st = RefundStatus.parse(statusText) else {
-            fail(rec, "status", "unknown after-sales status \(show(statusText ?? "")); accepted: 处理中/售后处理中, 已完结/退款成功/售后成功, 已关闭/售后关闭/售后失败/退款失败, or open-platform codes"); return
+            fail(rec, cStatus, "unknown after-sales status \(show(statusText ?? "")); accepted: 处理中/售后处理中, 已完结/退款成功/售后成功, 已关闭/售后关闭/售后失败/退款失败, or open-platform codes"); return
         }
         r.status = st
-        r.platformIntervened = optionalBool(rec, buf, "platform_intervened") || ["20", "21", "22"].contains(statusText ?? "")
-        r.merchantDispute = optionalBool(rec, buf, "merchant_dispute")
+        r.platformIntervened = optionalBool(rec, buf, cIntervened) || ["20", "21", "22"].contains(statusText ?? "")
+        r.merchantDispute = optionalBool(rec, buf, cDispute)
         // Return addresses repeat: each distinct text is parsed once (interned by its bytes).
-        if let col = map["return_address"] {
+        if let col = cAddress.index {
             let idx = addresses.intern(cell(rec, buf, col))
             r.returnAddress = idx >= 0 ? addresses.regions[Int(idx)] : nil
         }
@@ -474,26 +542,36 @@ final class RefundSink: RowSink {
 
 final class ViolationSink: RowSink {
     var out: [Violation] = []
+    override func shiftLines(by: Int) { shift(&out, by: by) }
+    let cId, cNotified, cRule, cStatus, cSubject, cPoints, cMeasures, cUsed, cDeadline: Col
+
+    override init(file: String, map: HeaderMap, kind: TableKind) {
+        func c(_ n: String) -> Col { Col(name: n, index: map[n]) }
+        cId = c("violation_id"); cNotified = c("notified_at"); cRule = c("rule"); cStatus = c("status"); cSubject = c("subject")
+        cPoints = c("points"); cMeasures = c("measures"); cUsed = c("appeals_used"); cDeadline = c("appeal_deadline")
+        super.init(file: file, map: map, kind: kind)
+    }
+
     override func accept(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer) {
-        guard let id = requiredText(rec, buf, "violation_id", id: true),
-              let notified = requiredTime(rec, buf, "notified_at"),
-              let rule = requiredText(rec, buf, "rule"),
-              let status = requiredChoice(rec, buf, "status", Enumerations.violationStatus, what: "violation status") else { return }
+        guard let id = requiredText(rec, buf, cId, id: true),
+              let notified = requiredTime(rec, buf, cNotified),
+              let rule = requiredText(rec, buf, cRule),
+              let status = requiredChoice(rec, buf, cStatus, RowSink.violationStatus, what: "violation status") else { return }
         var v = Violation(violationId: id, notifiedAt: notified, rule: rule, status: status)
-        if let s = optionalChoice(rec, buf, "subject", Enumerations.violationSubject, what: "penalised party") { v.subject = s }
-        if let c = map["points"] {
+        if let s = optionalChoice(rec, buf, cSubject, RowSink.violationSubject, what: "penalised party") { v.subject = s }
+        if let c = cPoints.index {
             switch Cell.integer(cell(rec, buf, c)) {
             case .value(let p): v.points = p
             case .absent: break
-            case .invalid: fail(rec, "points", "cannot read \(show(cell(rec, buf, c))) as whole points from 0 to 1,000,000,000"); return
+            case .invalid: fail(rec, cPoints, "cannot read \(show(cell(rec, buf, c))) as whole points from 0 to 1,000,000,000"); return
             }
         }
-        if let m = optionalText(rec, buf, "measures") {
+        if let m = optionalText(rec, buf, cMeasures) {
             v.measures = m.split(whereSeparator: { ";；、,，".contains($0) })
                 .map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
         }
-        v.appealsUsed = optionalInt(rec, buf, "appeals_used") ?? 0
-        v.appealDeadline = optionalTime(rec, buf, "appeal_deadline")
+        v.appealsUsed = optionalInt(rec, buf, cUsed) ?? 0
+        v.appealDeadline = optionalTime(rec, buf, cDeadline)
         v.line = rec.line; v.file = file
         out.append(v); rows += 1
     }
@@ -501,17 +579,27 @@ final class ViolationSink: RowSink {
 
 final class CouponSink: RowSink {
     var out: [Coupon] = []
+    override func shiftLines(by: Int) { shift(&out, by: by) }
+    let cId, cType, cThreshold, cFace, cIssue, cName, cQuantity, cLivePlan, cStatus: Col
+
+    override init(file: String, map: HeaderMap, kind: TableKind) {
+        func c(_ n: String) -> Col { Col(name: n, index: map[n]) }
+        cId = c("activity_id"); cType = c("coupon_type"); cThreshold = c("threshold"); cFace = c("face_value"); cIssue = c("issue_at")
+        cName = c("name"); cQuantity = c("quantity"); cLivePlan = c("live_plan"); cStatus = c("status")
+        super.init(file: file, map: map, kind: kind)
+    }
+
     override func accept(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer) {
-        guard let id = requiredText(rec, buf, "activity_id", id: true),
-              let type = requiredChoice(rec, buf, "coupon_type", Enumerations.couponType, what: "coupon type"),
-              let threshold = requiredMoney(rec, buf, "threshold"),
-              let face = requiredMoney(rec, buf, "face_value"),
-              let issue = requiredTime(rec, buf, "issue_at") else { return }
+        guard let id = requiredText(rec, buf, cId, id: true),
+              let type = requiredChoice(rec, buf, cType, RowSink.couponType, what: "coupon type"),
+              let threshold = requiredMoney(rec, buf, cThreshold),
+              let face = requiredMoney(rec, buf, cFace),
+              let issue = requiredTime(rec, buf, cIssue) else { return }
         var c = Coupon(activityId: id, couponType: type, threshold: threshold, faceValue: face, issueAt: issue)
-        c.name = optionalText(rec, buf, "name")
-        c.quantity = optionalInt(rec, buf, "quantity")
-        c.livePlan = optionalText(rec, buf, "live_plan")
-        c.status = optionalChoice(rec, buf, "status", Enumerations.couponStatus, what: "activity status")
+        c.name = optionalText(rec, buf, cName)
+        c.quantity = optionalInt(rec, buf, cQuantity)
+        c.livePlan = optionalText(rec, buf, cLivePlan)
+        c.status = optionalChoice(rec, buf, cStatus, RowSink.couponStatus, what: "activity status")
         c.line = rec.line; c.file = file
         out.append(c); rows += 1
     }
@@ -519,16 +607,26 @@ final class CouponSink: RowSink {
 
 final class ProductSink: RowSink {
     var out: [Product] = []
+    override func shiftLines(by: Int) { shift(&out, by: by) }
+    let cId, cName, cPrice, cCommission, cSource, cCategory, cEvent, cTrust: Col
+
+    override init(file: String, map: HeaderMap, kind: TableKind) {
+        func c(_ n: String) -> Col { Col(name: n, index: map[n]) }
+        cId = c("product_id"); cName = c("product_name"); cPrice = c("price"); cCommission = c("commission")
+        cSource = c("source"); cCategory = c("category"); cEvent = c("official_event"); cTrust = c("trust_purchase")
+        super.init(file: file, map: map, kind: kind)
+    }
+
     override func accept(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer) {
-        guard let id = requiredText(rec, buf, "product_id", id: true),
-              let name = requiredText(rec, buf, "product_name"),
-              let price = requiredMoney(rec, buf, "price") else { return }
+        guard let id = requiredText(rec, buf, cId, id: true),
+              let name = requiredText(rec, buf, cName),
+              let price = requiredMoney(rec, buf, cPrice) else { return }
         var p = Product(productId: id, name: name, price: price)
-        p.commission = optionalMoney(rec, buf, "commission") ?? 0
-        if let s = optionalChoice(rec, buf, "source", Enumerations.productSource, what: "product source") { p.source = s }
-        p.category = optionalText(rec, buf, "category")
-        p.officialEvent = optionalText(rec, buf, "official_event")
-        p.trustPurchase = optionalBool(rec, buf, "trust_purchase")
+        p.commission = optionalMoney(rec, buf, cCommission) ?? 0
+        if let s = optionalChoice(rec, buf, cSource, RowSink.productSource, what: "product source") { p.source = s }
+        p.category = optionalText(rec, buf, cCategory)
+        p.officialEvent = optionalText(rec, buf, cEvent)
+        p.trustPurchase = optionalBool(rec, buf, cTrust)
         p.line = rec.line; p.file = file
         out.append(p); rows += 1
     }
@@ -536,13 +634,22 @@ final class ProductSink: RowSink {
 
 final class ReportSink: RowSink {
     var out: [CustomerReport] = []
+    override func shiftLines(by: Int) { shift(&out, by: by) }
+    let cId, cUser, cAt, cResult, cShop: Col
+
+    override init(file: String, map: HeaderMap, kind: TableKind) {
+        func c(_ n: String) -> Col { Col(name: n, index: map[n]) }
+        cId = c("report_id"); cUser = c("user_id"); cAt = c("reported_at"); cResult = c("result"); cShop = c("shop_id")
+        super.init(file: file, map: map, kind: kind)
+    }
+
     override func accept(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer) {
-        guard let id = requiredText(rec, buf, "report_id", id: true),
-              let user = requiredText(rec, buf, "user_id", id: true),
-              let at = requiredTime(rec, buf, "reported_at"),
-              let result = requiredChoice(rec, buf, "result", Enumerations.reportResult, what: "report result") else { return }
+        guard let id = requiredText(rec, buf, cId, id: true),
+              let user = requiredText(rec, buf, cUser, id: true),
+              let at = requiredTime(rec, buf, cAt),
+              let result = requiredChoice(rec, buf, cResult, RowSink.reportResult, what: "report result") else { return }
         var r = CustomerReport(reportId: id, userId: user, reportedAt: at, result: result)
-        r.shopId = optionalId(rec, buf, "shop_id")
+        r.shopId = optionalId(rec, buf, cShop)
         r.line = rec.line; r.file = file
         out.append(r); rows += 1
     }
@@ -550,17 +657,26 @@ final class ReportSink: RowSink {
 
 final class AdjustmentSink: RowSink {
     var out: [Adjustment] = []
+    override func shiftLines(by: Int) { shift(&out, by: by) }
+    let cArea, cScope, cStart, cEnd, cPublished, cSource: Col
+
+    override init(file: String, map: HeaderMap, kind: TableKind) {
+        func c(_ n: String) -> Col { Col(name: n, index: map[n]) }
+        cArea = c("area"); cScope = c("scope"); cStart = c("start"); cEnd = c("end"); cPublished = c("published_at"); cSource = c("source")
+        super.init(file: file, map: map, kind: kind)
+    }
+
     override func accept(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer) {
-        guard let areaText = requiredText(rec, buf, "area"),
-              let scopeText = requiredText(rec, buf, "scope") else { return }
+        guard let areaText = requiredText(rec, buf, cArea),
+              let scopeText = requiredText(rec, buf, cScope) else { return }
         guard let scope = AdjustmentScope.parse(scopeText) else {
-            fail(rec, "scope", "unknown scope '\(scopeText)'; accepted: 物流 (logistics), 售后 (after-sales)"); return
+            fail(rec, cScope, "unknown scope '\(scopeText)'; accepted: 物流 (logistics), 售后 (after-sales)"); return
         }
-        guard let start = requiredTime(rec, buf, "start"), let end = requiredTime(rec, buf, "end") else { return }
-        let published = optionalTime(rec, buf, "published_at")
+        guard let start = requiredTime(rec, buf, cStart), let end = requiredTime(rec, buf, cEnd) else { return }
+        let published = optionalTime(rec, buf, cPublished)
         var a = Adjustment(area: Region.parse(areaText), areaText: areaText, scope: scope, start: start, end: end,
                            publishedAt: published == .absent ? start : published)
-        a.source = optionalText(rec, buf, "source")
+        a.source = optionalText(rec, buf, cSource)
         a.line = rec.line; a.file = file
         out.append(a); rows += 1
     }
@@ -569,16 +685,25 @@ final class AdjustmentSink: RowSink {
 /// Waybills: the courier's pickup scans (data-formats.md "waybills").
 final class WaybillSink: RowSink {
     var out: [Waybill] = []
+    override func shiftLines(by: Int) { shift(&out, by: by) }
+    let cOrder, cPicked, cWaybill: Col
+
+    override init(file: String, map: HeaderMap, kind: TableKind) {
+        cOrder = Col(name: "order_id", index: map["order_id"]); cPicked = Col(name: "picked_up_at", index: map["picked_up_at"])
+        cWaybill = Col(name: "waybill_no", index: map["waybill_no"])
+        super.init(file: file, map: map, kind: kind)
+    }
+
     override func accept(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer) {
-        guard let order = requiredText(rec, buf, "order_id", id: true) else { return }
-        let b = cell(rec, buf, map["picked_up_at"])
+        guard let order = requiredText(rec, buf, cOrder, id: true) else { return }
+        let b = cell(rec, buf, cPicked.index)
         let picked: Instant
         switch CST.parse(b) {
         case .value(let t): picked = t
         case .absent: picked = .absent // no pickup scan yet
-        case .invalid: fail(rec, "picked_up_at", "cannot read \(show(b)) as a time; accepted: \(RowSink.timeFormats)"); return
+        case .invalid: fail(rec, cPicked, "cannot read \(show(b)) as a time; accepted: \(RowSink.timeFormats)"); return
         }
-        var w = Waybill(orderId: order, waybillNo: optionalId(rec, buf, "waybill_no"), pickedUpAt: picked)
+        var w = Waybill(orderId: order, waybillNo: optionalId(rec, buf, cWaybill), pickedUpAt: picked)
         w.line = rec.line; w.file = file
         out.append(w); rows += 1
     }

@@ -351,3 +351,16 @@ extension OrdersTable {
         }
     }
 }
+
+/// A row of a table other than orders, which keeps the line it came from (for messages).
+public protocol FileRow {
+    var line: Int { get set }
+}
+
+extension Refund: FileRow {}
+extension Violation: FileRow {}
+extension Coupon: FileRow {}
+extension Product: FileRow {}
+extension CustomerReport: FileRow {}
+extension Adjustment: FileRow {}
+extension Waybill: FileRow {}

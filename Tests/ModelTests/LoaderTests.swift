@@ -61,6 +61,18 @@ struct LoaderTests {
         #expect(s.files.first { $0.path == "orders_new.csv" }!.rows == 2)
     }
 
+    @Test func smallTablesFoldRepeatedIdsIntoTheFirstRowsPlaceWithTheLastRowsValues() {
+        let dir = makeFolder([
+            "products.csv": "product_id,product_name,price\nA,first,1\nB,b,2\nA,second,3\nC,c,4\nA,third,5\nB,b2,6\n",
+        ])
+        let s = DataLoader.load(folder: dir)
+        #expect(s.products.map(\.productId) == ["A", "B", "C"])
+        #expect(s.products.map(\.name) == ["third", "b2", "c"])
+        #expect(s.products.map(\.price) == [500, 600, 400])
+        let unique = DataLoader.load(folder: makeFolder(["products.csv": "product_id,product_name,price\nA,a,1\nB,b,2\n"]))
+        #expect(unique.products.map(\.productId) == ["A", "B"])
+    }
+
     @Test func gb18030AndBOMAreDetected() {
         let text = "订单编号,支付时间,承诺发货时间,订单状态\n1,2023-03-01 10:00:00,2023-03-02 10:00:00,待发货\n"
         let dir = makeFolder([:], bytes: [

@@ -49,6 +49,42 @@ struct ParallelLoadTests {
         same(one, two)
     }
 
+    /// The other tables read on both cores give exactly the one pass's rows (repeated ids
+    /// folded the same way), errors and warnings at the same lines, and the file described
+    /// the same; the older after-sales export's note is said once.
+    @Test func otherTablesAsOnePass() throws {
+        var products = "product_id,product_name,price,commission,source\n"
+        for i in 0..<6000 {
+            let id = i % 11 == 0 ? "DUP\(i % 110)" : "P\(i)"
+            let name = i % 17 == 0 ? "\"多行\n名称 \(i), \"\"引号\"\"\"" : "商品\(i % 50)"
+            let price = i % 701 == 3 ? "free" : "\(i % 500).90"
+            let source = i % 997 == 1 ? "代销" : ["自建", "好物联盟"][i % 2]
+            products += "\(id),\(name),\(price),\(i % 30),\(source)\n"
+        }
+        var refunds = "订单编号,售后类型,申请时间,售后状态,退货地址\n" // the older export: no 售后单号
+        for i in 0..<6000 {
+            let kind = i % 501 == 7 ? "退款" : ["仅退款", "退货退款", "换货"][i % 3]
+            refunds += "B\(i % 4000),\(kind),2023-03-0\(1 + i % 9) 10:\(String(format: "%02d", i % 60)):00,处理中,浙江省/杭州市/余杭区\n"
+        }
+        let dir = makeFolder(["products.csv": products, "aftersales.csv": refunds])
+        let plan = try #require(SplitPlan(path: dir + "/products.csv", name: "products.csv", kind: .products, threshold: 1, minChunk: 1 << 12))
+        #expect(plan.chunks >= 2)
+        let one = load(dir, parallel: false), two = load(dir, parallel: true)
+        #expect(one.products.count > 5000 && one.refunds.count > 5000)
+        #expect(one.errors.count == 9 + 12)
+        #expect(one.warnings.filter { $0.reason.contains("older after-sales export") }.count == 1)
+        // The first row that differs, not two whole tables, when they do.
+        func firstDifference<T>(_ a: [T], _ b: [T]) -> String? {
+            if a.count != b.count { return "\(a.count) rows against \(b.count)" }
+            return zip(a, b).first { "\($0)" != "\($1)" }.map { "\($0)\n  against \($1)" }
+        }
+        #expect(firstDifference(one.products, two.products) == nil)
+        #expect(firstDifference(one.refunds, two.refunds) == nil)
+        #expect(one.errors == two.errors)
+        #expect(one.warnings == two.warnings)
+        #expect(one.files == two.files)
+    }
+
     @Test func tabSeparatedFilesToo() {
         var text = "order_id\tpaid_at\tpromised_ship_at\tstatus\tproduct_name\n"
         for i in 0..<3000 { text += "T\(i)\t2023-03-01 10:00:00\t2023-03-02 10:00:00\t待发货\t商品, 名称 \(i % 7)\n" }

@@ -1,0 +1,145 @@
+import Foundation
+
+/// A large UTF-8 export cut at line ends into chunks that are read on every core at once
+/// (the orders path and the other tables share it). The split is speculative: every chunk but
+/// the last must end exactly on a record end, otherwise (a quoted field spanning a split) the
+/// caller reads the file in one pass.
+struct SplitPlan {
+    let path: String
+    let name: String
+    let size: Int
+    let encoding: TextEncoding
+    /// A head of valid UTF-8 holding real multi-byte text: the encoding is settled without
+    /// scanning every byte (GB18030 text is invalid UTF-8 at almost every character).
+    let settled: Bool
+    let separator: UInt8
+    let head: [UInt8]
+    /// The first records of the file (line, cells), the header among them.
+    let rows: [(Int, [String])]
+    let headerIndex: Int
+    let kind: TableKind
+    let map: HeaderMap
+    /// The first data byte and its line.
+    let dataStart: Int
+    let dataLine: Int
+    /// Chunk c is bytes bounds[c] ..< bounds[c + 1].
+    let bounds: [Int]
+
+    var headers: [String] { rows[headerIndex].1 }
+    var chunks: Int { bounds.count - 1 }
+
+    /// Chunks per core: more than one evens out the cores' shares.
+    static let chunksPerCore = 4
+
+    /// The plan for `path`, or nil when it is read in one pass: one core, smaller than
+    /// `threshold`, not UTF-8, no header of `kind` in its head, or too small to cut.
+    init?(path: String, name: String, kind expected: TableKind, threshold: Int, minChunk: Int = 1 << 20) {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        guard cores > 1, DataLoader.recognise(name: name) == expected,
+              let size = FileReader.fileSize(path).map(Int.init), size >= threshold,
+              let head = try? FileReader.readHead(path, bytes: 1 << 20) else { return nil }
+        let encoding = head.withUnsafeBytes { TextEncoding.sniff($0, isWhole: false) }
+        guard encoding == .utf8 || encoding == .utf8BOM else { return nil }
+        var headScan = UTF8Scan()
+        head.withUnsafeBytes { headScan.feed($0) }
+        let bom = encoding == .utf8BOM ? 3 : 0
+        let lower = name.lowercased()
+        let separator: UInt8 = lower.hasSuffix(".tsv") || lower.hasSuffix(".txt") ? 0x09 : 0x2C
+        // The header among the first records of the head.
+        var copy = Array(head[bom...])
+        var rows: [(Int, [String])] = [], ends: [(Int, Int)] = []
+        var parser = CSVParser(separator: separator)
+        let n = copy.count
+        copy.withUnsafeMutableBytes { buf in
+            _ = parser.parse(buf, count: n, final: false) { rec, b in
+                guard rows.count < DataLoader.maxHeaderSearchRows else { return }
+                rows.append((rec.line, (0..<rec.count).map { String(decoding: UnsafeRawBufferPointer(rebasing: b[rec.starts[$0]..<rec.ends[$0]]), as: UTF8.self) }))
+                ends.append((rec.end, rec.endLine))
+            }
+        }
+        guard let (idx, kind, map) = DataLoader.locateHeader(rows, kind: expected), kind == expected else { return nil }
+        let dataStart = bom + ends[idx].0
+        // Split points: the first line end after each nominal boundary.
+        let k = max(2, min(cores * SplitPlan.chunksPerCore, (size - dataStart) / minChunk))
+        var cuts = [dataStart]
+        for i in 1..<k {
+            let nominal = dataStart + (size - dataStart) * i / k
+            guard let window = try? FileReader.readRange(path, from: nominal, count: 1 << 16), let lf = window.firstIndex(of: 0x0A) else { return nil }
+            let cut = nominal + lf + 1
+            if cut > cuts.last! && cut < size { cuts.append(cut) }
+        }
+        cuts.append(size)
+        guard cuts.count >= 3 else { return nil }
+        self.path = path; self.name = name; self.size = size; self.encoding = encoding
+        self.settled = headScan.invalid == 0 && headScan.multibyte >= 64
+        self.separator = separator; self.head = head; self.rows = rows; self.headerIndex = idx
+        self.kind = kind; self.map = map; self.dataStart = dataStart; self.dataLine = ends[idx].1; self.bounds = cuts
+    }
+
+    /// One chunk's sink and outcome; each worker touches only its own.
+    final class Chunk: @unchecked Sendable {
+        let sink: RowSink
+        var left = 0
+        var lines = 0
+        var failed = false
+        var scan = UTF8Scan()
+        init(_ s: RowSink) { sink = s }
+    }
+
+    /// Reads every chunk into its sink, on every core. With `scan`, every byte is checked as
+    /// strict UTF-8 too (`Chunk.scan`).
+    func read(_ parts: [Chunk], scan: Bool) {
+        let bounds = self.bounds, path = self.path, separator = self.separator, chunks = self.chunks
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let h = parts[c]
+            var p = CSVParser(separator: separator, line: 1)
+            do {
+                let emit = { (rec: CSVRecord, b: UnsafeMutableRawBufferPointer) in h.sink.accept(rec, UnsafeRawBufferPointer(b)) }
+                if scan {
+                    h.left = try FileReader.streamRange(path, from: bounds[c], to: bounds[c + 1], parser: &p, final: c == chunks - 1,
+                                                        chunkSize: 1 << 18, scan: &h.scan, emit: emit)
+                } else {
+                    h.left = try FileReader.streamRange(path, from: bounds[c], to: bounds[c + 1], parser: &p, final: c == chunks - 1,
+                                                        chunkSize: 1 << 18, scan: nil, emit: emit)
+                }
+                h.lines = p.line - 1
+            } catch { h.failed = true }
+        }
+    }
+
+    /// Whether the chunks were read as one pass would read them: no read failed, every split
+    /// fell on a record end, and no byte was invalid or cut UTF-8.
+    func readCleanly(_ parts: [Chunk]) -> Bool {
+        !parts.contains { $0.failed || $0.scan.invalid > 0 || $0.scan.pending > 0 } && !parts.dropLast().contains { $0.left != 0 }
+    }
+
+    /// Moves the chunks' errors and warnings into `snap` with their lines in the whole file,
+    /// and describes the file as a one-pass load would.
+    /// What to add to a line of chunk c (counted from 1 in the chunk) for its line in the
+    /// file; the last element is the file's last line.
+    func lineShifts(_ parts: [Chunk]) -> [Int] {
+        var shifts = [dataLine - 1]
+        for part in parts { shifts.append(shifts.last! + part.lines) }
+        return shifts
+    }
+
+    func finish(_ parts: [Chunk], into snap: inout Snapshot) -> FileLoad {
+        let shifts = lineShifts(parts)
+        var load = FileLoad(path: name, table: kind, rows: 0, badRows: 0, encoding: encoding, bytes: size)
+        for (c, part) in parts.enumerated() {
+            let by = shifts[c]
+            let fix = { (e: LoadError) -> LoadError in var x = e; x.line = x.line.map { $0 + by }; return x }
+            snap.errors += part.sink.errors.map(fix)
+            snap.warnings += part.sink.warnings.map(fix)
+            load.rows += part.sink.rows; load.badRows += part.sink.bad
+        }
+        let shift = shifts.last!
+        if let last = try? FileReader.readRange(path, from: size - 1, count: 1), last != [0x0A] {
+            load.endsWithLineEnd = false
+            snap.warnings.append(LoadError(file: name, line: shift, reason: "the last line has no line end: the file may still be being written; its last row was read as it is"))
+        }
+        load.headers = headers; load.nextLine = shift + 1; load.tailHash = DataLoader.tailHash(path, size)
+        snap.totalBytes += size
+        return load
+    }
+}
