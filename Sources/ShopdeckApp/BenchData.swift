@@ -70,7 +70,9 @@ extension BenchData {
             emit("售后单号,订单编号,售后类型,申请时间,商家处理时间,商家处理结果,完结时间,售后状态,退货地址")
             for i in 0..<n {
                 let t = when()
-                emit("RF\(i),\(order()),\(["仅退款", "退货退款", "换货"][rng.int(0...2)]),\(CST.format(t)),\(CST.format(t + 3600)),同意,\(rng.chance(0.7) ? CST.format(t + 7200) : ""),\(rng.chance(0.7) ? "已完结" : "处理中"),\(DemoShop.places[rng.int(0...(DemoShop.places.count - 1))])")
+                // A fifth not handled yet: open stages for the rules to judge.
+                let handled = rng.chance(0.8)
+                emit("RF\(i),\(order()),\(["仅退款", "退货退款", "换货"][rng.int(0...2)]),\(CST.format(t)),\(handled ? CST.format(t + 3600) : ""),\(handled ? "同意" : ""),\(handled && rng.chance(0.7) ? CST.format(t + 7200) : ""),\(handled && rng.chance(0.7) ? "已完结" : "处理中"),\(DemoShop.places[rng.int(0...(DemoShop.places.count - 1))])")
             }
         case .products:
             emit("product_id,product_name,price,commission,source")

@@ -3,7 +3,15 @@ import ShopdeckModel
 /// rules.md §3 (after-sales service times, seed 002) and the after-sales half of §4.
 enum AftersalesRules {
     /// Each refund is judged by the rulebook version in force at its application (rules.md §0).
-    static func run(_ refunds: [Refund], orders: OrdersTable, adjustments: [Adjustment], asOf T: Instant, rulebook all: Rulebook) -> AftersalesReport {
+    static func run(_ refunds: [Refund], orders: OrdersTable, adjustments: [Adjustment], asOf T: Instant, rulebook all: Rulebook,
+                    work: WorkMeter? = nil) -> AftersalesReport {
+        var visited = 0, stages = 0, refreshChecks = 0, epidemicChecks = 0
+        defer {
+            work?.add("after-sales: refunds visited", visited)
+            work?.add("after-sales: stages judged", stages)
+            work?.add("after-sales: week refresh checks", refreshChecks)
+            work?.add("after-sales: epidemic window checks", epidemicChecks)
+        }
         var out = AftersalesReport()
         let counted = adjustments.filter { $0.scope == .aftersales && T >= $0.publishedAt }
         var weeks: [Instant: AftersalesWeek] = [:]
@@ -11,6 +19,7 @@ enum AftersalesRules {
 
         let rbT = all.at(T)
         for r in refunds where r.appliedAt <= T {
+            visited += 1
             let rb = all.revisions.isEmpty ? all : all.at(r.appliedAt)
             let orderRow = orders.ids.find(r.orderId).map(Int.init)
             let completed = (r.completedAt != .absent && r.completedAt <= T) || (r.completedAt == .absent && r.status == .completed)
@@ -34,6 +43,7 @@ enum AftersalesRules {
                     let holiday = rb.holiday(at: r.appliedAt)
                     var epidemic: Adjustment? = nil
                     if r.kind == .returnRefund {
+                        epidemicChecks += counted.count
                         let shipTo = orderRow.flatMap { orders.regions[orders.shipTo[$0]] }
                         epidemic = counted.first { a in
                             a.contains(r.appliedAt) && ((shipTo.map { a.area.matches($0) } ?? false) || (r.returnAddress.map { a.area.matches($0) } ?? false))
@@ -67,6 +77,7 @@ enum AftersalesRules {
             // Open stages.
             func present(_ t: Instant) -> Bool { t != .absent && t <= T }
             func stage(_ name: String, limitKey: String, start: Instant) {
+                stages += 1
                 let window = rb.holiday(at: start)
                 let hours = rb.limitHours(limitKey, holiday: window != nil)
                 let deadline = start + Int64(hours * 3600)
@@ -92,6 +103,7 @@ enum AftersalesRules {
         out.open.sort { $0.deadline != $1.deadline ? $0.deadline < $1.deadline : ($0.refundId != $1.refundId ? $0.refundId < $1.refundId : $0.stage < $1.stage) }
         out.rows.sort { $0.appliedAt != $1.appliedAt ? $0.appliedAt < $1.appliedAt : $0.refundId < $1.refundId }
         for a in counted where T < ShippingRules.addWorkingDays(a.publishedAt, rbT.refreshWorkingDays) {
+            refreshChecks += weeks.count
             for (k, _) in weeks where k + CST.week > a.start && k <= a.end { weeks[k]!.pendingPlatformRefresh = true }
         }
         out.weeks = weeks.values.sorted { $0.weekStart < $1.weekStart }

@@ -2,14 +2,24 @@ import ShopdeckModel
 
 /// rules.md §7: timed coupons, their applicable goods and warnings.
 enum CouponRules {
-    static func run(_ coupons: [Coupon], products: [Product], professionalAnchor: Bool?, asOf T: Instant, rulebook rb: Rulebook) -> [CouponRow] {
+    static func run(_ coupons: [Coupon], products: [Product], professionalAnchor: Bool?, asOf T: Instant, rulebook rb: Rulebook,
+                    work: WorkMeter? = nil) -> [CouponRow] {
         var minuteCount: [String: Int] = [:]
         for c in coupons {
             if let plan = c.livePlan, !plan.isEmpty { minuteCount["\(plan)\u{1}\(floorMinute(c.issueAt))", default: 0] += 1 }
         }
         // A large catalogue: counts by range queries, not a scan per coupon (issue 18).
         let index = products.count > CouponIndex.smallCatalogue ? CouponIndex(products, rb) : nil
-        let anchorCounts = index?.anchorCounts(coupons.filter { $0.couponType.trimmingSpaces() == rb.anchorCouponType }) ?? [:]
+        let anchorCoupons = coupons.filter { $0.couponType.trimmingSpaces() == rb.anchorCouponType }
+        let anchorCounts = index?.anchorCounts(anchorCoupons) ?? [:]
+        var treeSteps = 0
+        let anchorExamples = index?.anchorExamples(anchorCoupons, steps: &treeSteps) ?? [:]
+        var scanned = 0
+        defer {
+            work?.add("coupons: coupons judged", coupons.count)
+            work?.add("coupons: index tree steps", treeSteps)
+            work?.add("coupons: products scanned", scanned + (index?.products.count ?? 0))
+        }
         var rows: [CouponRow] = []
         for c in coupons {
             let type = c.couponType.trimmingSpaces()
@@ -18,12 +28,14 @@ enum CouponRules {
                     : type == rb.shopCouponType ? index.ownCount(atLeast: c.threshold) : 0
                 var row = CouponRow(activityId: c.activityId, name: c.name, couponType: type, issueAt: c.issueAt, livePlan: c.livePlan,
                                     status: c.status, threshold: c.threshold, faceValue: c.faceValue, applicableProducts: count,
-                                    applicableIds: index.examples(type: type, threshold: c.threshold, face: c.faceValue, rb: rb),
+                                    applicableIds: type == rb.anchorCouponType ? anchorExamples[c.activityId + "\u{1}" + CST.format(c.issueAt)] ?? []
+                                        : index.examples(type: type, threshold: c.threshold, rb: rb),
                                     warnings: warnings(c, type: type, applicable: count, asOf: T, minuteCount: minuteCount, professionalAnchor: professionalAnchor))
                 row.notApplicableSummary = index.summary(type: type, threshold: c.threshold, face: c.faceValue, applicable: count, rb: rb)
                 rows.append(row)
                 continue
             }
+            scanned += 2 * products.count // the applicable goods, then why the others are not
             let applicable = products.filter { p in
                 guard p.price >= c.threshold else { return false }
                 if type == rb.anchorCouponType { return p.source == rb.allianceSource && p.commission >= c.faceValue }
@@ -93,8 +105,9 @@ struct CouponIndex {
         for (i, p) in products.enumerated() {
             if p.source.utf8.elementsEqual(allianceBytes) { alliance.append((p.price, p.commission, Int32(i))) } else { own.append((p.price, Int32(i))) }
         }
-        own.sort { $0.price < $1.price }
-        alliance.sort { $0.price > $1.price }
+        own.sort { $0.price != $1.price ? $0.price < $1.price : $0.index < $1.index }
+        // Ties by position, so the examples (cheapest first) are the same on every run.
+        alliance.sort { $0.price != $1.price ? $0.price > $1.price : $0.index > $1.index }
         self.own = own
         self.alliance = alliance
         ownPrices = own.map(\.price)
@@ -127,14 +140,49 @@ struct CouponIndex {
         return out
     }
 
-    /// Up to 20 applicable products, cheapest first (the drill-down's examples).
-    func examples(type: String, threshold: Int64, face: Int64, rb: Rulebook) -> [String] {
-        if type == rb.shopCouponType { return own[Self.lowerBound(ownPrices, threshold)...].prefix(20).map { products[Int($0.index)].productId } }
-        guard type == rb.anchorCouponType else { return [] }
-        var out: [String] = []
-        for p in alliance.reversed() where p.price >= threshold && p.commission >= face {
-            out.append(products[Int(p.index)].productId)
-            if out.count == 20 { break }
+    /// How many examples a coupon row lists.
+    static let exampleCount = 20
+
+    /// Up to 20 applicable products of a shop coupon, cheapest first (the drill-down's
+    /// examples); an anchor coupon's come from `anchorExamples`.
+    func examples(type: String, threshold: Int64, rb: Rulebook) -> [String] {
+        guard type == rb.shopCouponType else { return [] }
+        return own[Self.lowerBound(ownPrices, threshold)...].prefix(Self.exampleCount).map { products[Int($0.index)].productId }
+    }
+
+    /// Every anchor coupon's examples (alliance goods with price ≥ threshold and commission ≥
+    /// face value, cheapest first, up to 20), keyed like `anchorCounts`. The goods enter a
+    /// Fenwick tree over their price ranks in order of falling commission while the coupons
+    /// are taken by falling face value; a coupon's examples are then the k-th entries from its
+    /// threshold's rank: O((goods + coupons · 20) · log goods), never a scan per coupon.
+    /// `steps` counts the tree walks (`WorkMeter`).
+    func anchorExamples(_ coupons: [Coupon], steps: inout Int) -> [String: [String]] {
+        let ascending = Array(alliance.reversed())          // by price, ascending
+        let prices = ascending.map(\.price)
+        let byCommission = ascending.indices.sorted { ascending[$0].commission > ascending[$1].commission }
+        var tree = [Int](repeating: 0, count: ascending.count + 1)
+        var top = 1
+        while top * 2 <= ascending.count { top *= 2 }
+        func add(_ rank: Int) { var i = rank + 1; while i < tree.count { tree[i] += 1; i += i & -i; steps += 1 } }
+        func prefix(_ n: Int) -> Int { var i = n, s = 0; while i > 0 { s += tree[i]; i -= i & -i; steps += 1 }; return s }
+        /// The rank holding the k-th (from 1) entry of the tree.
+        func kth(_ k: Int) -> Int {
+            var pos = 0, left = k, step = top
+            while step > 0 {
+                if pos + step < tree.count && tree[pos + step] < left { pos += step; left -= tree[pos] }
+                step /= 2; steps += 1
+            }
+            return pos
+        }
+        var out: [String: [String]] = [:]
+        var next = 0, inserted = 0
+        for c in coupons.sorted(by: { $0.faceValue > $1.faceValue }) {
+            while next < byCommission.count && ascending[byCommission[next]].commission >= c.faceValue {
+                add(byCommission[next]); inserted += 1; next += 1
+            }
+            let below = prefix(Self.lowerBound(prices, c.threshold))
+            let n = min(Self.exampleCount, inserted - below)
+            out[c.activityId + "\u{1}" + CST.format(c.issueAt)] = n <= 0 ? [] : (1...n).map { products[Int(ascending[kth(below + $0)].index)].productId }
         }
         return out
     }
@@ -168,6 +216,8 @@ final class CopyChecker {
     private let sources: [Int]
     private let brands: [Int]
     private let automaton: MultiPattern
+    /// Work done (`WorkMeter`): bytes the automaton read, norms looked at.
+    private(set) var bytesScanned = 0, normsJudged = 0
 
     init(rulebook rb: Rulebook, brands: [String]) {
         var patterns: [String] = []
@@ -191,7 +241,9 @@ final class CopyChecker {
 
     private func evaluate(_ text: String) -> [(norm: Rulebook.CopyNorm, terms: [String])] {
         let found = automaton.matches(text)
+        bytesScanned += text.utf8.count
         guard found.contains(true) else { return [] }
+        normsJudged += norms.count
         var out: [(Rulebook.CopyNorm, [String])] = []
         for c in norms {
             // Most norms find none of their terms in a text: said without building anything.

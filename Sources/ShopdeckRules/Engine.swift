@@ -5,7 +5,8 @@ import ShopdeckModel
 /// `Report`. Pure: the same inputs give the same report.
 public enum Engine {
     public static func run(snapshot s: Snapshot, rulebook rb: Rulebook, config: ShopConfig = ShopConfig(),
-                           asOf T: Instant, journal: [AppealEntry] = [], scripts: [(name: String, text: String)] = []) -> Report {
+                           asOf T: Instant, journal: [AppealEntry] = [], scripts: [(name: String, text: String)] = [],
+                           work: WorkMeter? = nil) -> Report {
         let started = DispatchTime.now().uptimeNanoseconds
         var report = Report(asOf: T, rulebook: rb.at(T).version)
         let logistics = s.adjustments.filter { $0.scope == .logistics && T >= $0.publishedAt }
@@ -14,15 +15,15 @@ public enum Engine {
         report.riskHorizonHours = ctx.horizonHours
         var orders = s.orders
         orders.applyWaybills(s.waybills)
-        report.shipping = ShippingRules.run(orders, ctx)
+        report.shipping = ShippingRules.run(orders, ctx, work: work)
         report.exemption = ExemptionRules.run(weeks: report.shipping.weeks, violations: s.violations, asOf: T, rulebook: rb)
-        report.aftersales = AftersalesRules.run(s.refunds, orders: s.orders, adjustments: s.adjustments, asOf: T, rulebook: rb)
-        (report.violations, report.points) = ViolationRules.run(s.violations, journal: journal, token: report.exemption.tokenUsedBy, asOf: T, rulebook: rb)
+        report.aftersales = AftersalesRules.run(s.refunds, orders: s.orders, adjustments: s.adjustments, asOf: T, rulebook: rb, work: work)
+        (report.violations, report.points) = ViolationRules.run(s.violations, journal: journal, token: report.exemption.tokenUsedBy, asOf: T, rulebook: rb, work: work)
         report.appeals = journal.sorted { $0.filedAt != $1.filedAt ? $0.filedAt < $1.filedAt : ($0.violationId, $0.attempt) < ($1.violationId, $1.attempt) }
-        report.reports = ReportRules.run(s.reports, shopId: config.id, asOf: T, rulebook: rb)
+        report.reports = ReportRules.run(s.reports, shopId: config.id, asOf: T, rulebook: rb, work: work)
         report.couponMinIOS = rb.at(T).minIOS
         report.couponMinAndroid = rb.at(T).minAndroid
-        report.coupons = CouponRules.run(s.coupons, products: s.products, professionalAnchor: config.professionalAnchor, asOf: T, rulebook: rb)
+        report.coupons = CouponRules.run(s.coupons, products: s.products, professionalAnchor: config.professionalAnchor, asOf: T, rulebook: rb, work: work)
         var findings: [CopyFinding] = []
         let copy = CopyChecker(rulebook: rb.at(T), brands: config.authorisedBrands)
         for p in s.products {
@@ -31,6 +32,8 @@ public enum Engine {
         for sc in scripts {
             findings += copy.check(id: "scripts/" + sc.name, name: sc.text, text: sc.text, source: "script")
         }
+        work?.add("copy: bytes scanned", copy.bytesScanned)
+        work?.add("copy: norms judged", copy.normsJudged)
         report.copyFindings = findings.sorted { $0.productId != $1.productId ? $0.productId < $1.productId : $0.norm < $1.norm }
         report.trustPurchase = TrustPurchase(on: s.products.filter(\.trustPurchase).count,
                                              off: s.products.filter { !$0.trustPurchase }.count, benefits: rb.trustBenefits)

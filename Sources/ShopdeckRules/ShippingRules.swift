@@ -35,7 +35,7 @@ enum ShippingRules {
         return x
     }
 
-    static func run(_ t: OrdersTable, _ c: Context) -> ShippingReport {
+    static func run(_ t: OrdersTable, _ c: Context, work: WorkMeter? = nil) -> ShippingReport {
         var out = ShippingReport()
         let T = c.asOf
         let n = t.count
@@ -57,6 +57,7 @@ enum ShippingRules {
         for r in 0..<n where t.paid[r] <= T {
             first = min(first, t.paid[r], t.deadline(r))
         }
+        work?.add("shipping: rows visited", n)
         let lastWeek = CST.weekStart(T)
         guard first != .max else { return out }
         let firstWeek = CST.weekStart(first)
@@ -79,6 +80,8 @@ enum ShippingRules {
         }
         var total = boxes[0].part
         for b in boxes.dropFirst() { total.add(b.part) }
+        work?.add("shipping: rows visited", boxes.reduce(0) { $0 + $1.part.visited })
+        work?.add("shipping: adjustment checks", boxes.reduce(0) { $0 + $1.part.adjustmentChecks })
         out.protected = total.protected; out.lateUnshipped = total.lateUnshipped
         out.atRisk = total.atRisk; out.delayReportNeeded = total.delayReportNeeded
         let byDeadline: (OrderRef, OrderRef) -> Bool = { $0.deadline != $1.deadline ? $0.deadline < $1.deadline : $0.orderId < $1.orderId }
@@ -121,6 +124,8 @@ enum ShippingRules {
 struct Partial {
     var paid: [Int], spots: [Int], due: [Int], onTime: [Int], excluded: [Int], checked: [Int], anomalies: [Int]
     var protected: [OrderRef] = [], lateUnshipped: [OrderRef] = [], atRisk: [OrderRef] = [], delayReportNeeded: [OrderRef] = []
+    /// Work done (`WorkMeter`): rows looked at, and rows checked against the adjustments.
+    var visited = 0, adjustmentChecks = 0
 
     init(weeks: Int) {
         paid = [Int](repeating: 0, count: weeks)
@@ -140,6 +145,7 @@ struct Partial {
     mutating func count(_ t: OrdersTable, rows: Range<Int>, asOf T: Instant, firstWeek: Instant, spot: [[Bool]], pickupSecs pickupLimits: [Int64],
                         weekVersion: [Int], horizon: Instant, adjustments adj: [Adjustment], regionMatch: [[Bool]], home: Region?) {
         for r in rows {
+            visited &+= 1
             let paidAt = t.paid[r]
             if paidAt > T { continue } // does not exist yet
             let wp = Int((CST.weekStart(paidAt) - firstWeek) / CST.week)
@@ -156,6 +162,7 @@ struct Partial {
             let closed = (closedAt != .absent && closedAt <= T) || (closedAt == .absent && t.status[r] == .closed)
             let closedBeforeDue = !shipped && ((closedAt != .absent && closedAt <= T && closedAt < deadline)
                                                || (t.status[r] == .closed && closedAt == .absent))
+            if !adj.isEmpty { adjustmentChecks &+= adj.count }
             let exempt = ShippingRules.isExempt(t, r, adj, regionMatch)
             if exempt {
                 protected.append(ShippingRules.ref(t, r, deadline, T))

@@ -2,13 +2,17 @@ import ShopdeckModel
 
 /// rules.md §5: measures, points, appealability with its reasons, the local journal.
 enum ViolationRules {
-    static func run(_ violations: [Violation], journal: [AppealEntry], token: String?, asOf T: Instant, rulebook rb: Rulebook) -> ([ViolationRow], [PointsRow]) {
+    static func run(_ violations: [Violation], journal: [AppealEntry], token: String?, asOf T: Instant, rulebook rb: Rulebook,
+                    work: WorkMeter? = nil) -> ([ViolationRow], [PointsRow]) {
+        var visited = 0
+        defer { work?.add("violations: rows visited", visited + journal.count) }
         var highest: [String: Int] = [:]
         for e in journal { highest[e.violationId] = max(highest[e.violationId] ?? 0, e.attempt) }
         let known = rb.allMeasures
         var rows: [ViolationRow] = []
         var points: [String: Int] = [:]
         for v in violations where v.notifiedAt <= T {
+            visited += 1
             let local = highest[v.violationId] ?? 0
             let used = max(v.appealsUsed, local)
             let status = v.status.trimmingSpaces()
@@ -45,15 +49,19 @@ enum ViolationRules {
 
 /// rules.md §6: the customer-service report ban ladder, per user and natural year.
 enum ReportRules {
-    static func run(_ reports: [CustomerReport], shopId: String?, asOf T: Instant, rulebook rb: Rulebook) -> [ReportRow] {
+    static func run(_ reports: [CustomerReport], shopId: String?, asOf T: Instant, rulebook rb: Rulebook, work: WorkMeter? = nil) -> [ReportRow] {
+        var visited = 0
+        defer { work?.add("reports: rows visited", visited) }
         struct Key: Hashable { let user: String; let year: Int }
         var groups: [Key: [CustomerReport]] = [:]
         for r in reports where r.reportedAt <= T && r.result.trimmingSpaces() == "成功" {
+            visited += 1
             groups[Key(user: r.userId, year: CST.year(r.reportedAt)), default: []].append(r)
         }
         var rows: [ReportRow] = []
         let ladder = rb.banLadderHours
         for (key, list) in groups {
+            visited += list.count
             let sorted = list.sorted { $0.reportedAt != $1.reportedAt ? $0.reportedAt < $1.reportedAt : $0.reportId < $1.reportId }
             var perShop: [String: Int] = [:]
             var shopsSeen: [String] = []

@@ -103,15 +103,26 @@ struct CatalogueScaleTests {
         }
         var coupons = "activity_id,coupon_type,threshold,face_value,issue_at\n"
         var expected: [String: Int] = [:]
+        var examples: [String: [String]] = [:]
         for k in 0..<60 {
             let threshold = Int64(next(60_000)), face = Int64(next(6_000)) + 1
             let anchor = k % 2 == 0
             coupons += "C\(k),\(anchor ? "主播满减券" : "店铺满减券"),\(Double(threshold) / 100),\(Double(face) / 100),2023-03-07 20:00:00\n"
-            expected["C\(k)"] = rows.filter { r in r.price >= threshold && (anchor ? (r.alliance && r.commission >= face) : !r.alliance) }.count
+            let applicable = rows.indices.filter { i in
+                let r = rows[i]
+                return r.price >= threshold && (anchor ? (r.alliance && r.commission >= face) : !r.alliance)
+            }
+            expected["C\(k)"] = applicable.count
+            // The examples: the 20 cheapest, ties in file order.
+            examples["C\(k)"] = applicable.sorted { rows[$0].price != rows[$1].price ? rows[$0].price < rows[$1].price : $0 < $1 }.prefix(20).map { "P\($0)" }
         }
         let r = try run(["products.csv": products, "coupons.csv": coupons], asOf: "2023-03-06 10:00:00")
         #expect(r.coupons.count == 60)
-        for c in r.coupons { #expect(c.applicableProducts == expected[c.activityId], "\(c.activityId)") }
+        for c in r.coupons {
+            #expect(c.applicableProducts == expected[c.activityId], "\(c.activityId)")
+            #expect(c.applicableIds == examples[c.activityId], "\(c.activityId)")
+        }
+        #expect(r.coupons.contains { $0.applicableIds.count == 20 } && r.coupons.contains { (1..<20).contains($0.applicableIds.count) })
         // The copy check: every product name holds 顶级 and 第一 (norm 1).
         #expect(r.copyFindings.count == 3000 && r.copyFindings.allSatisfy { $0.norm == 1 && $0.terms == ["第一", "顶级"] })
     }
