@@ -152,16 +152,17 @@ public enum DataLoader {
         var reports: [CustomerReport] = []
 
         func finish(into snap: inout Snapshot) {
-            snap.refunds = merge(refunds, \.refundId)
-            snap.violations = merge(violations, \.violationId)
-            snap.coupons = merge(coupons, \.activityId)
-            snap.products = merge(products, \.productId)
-            snap.reports = merge(reports, \.reportId)
+            snap.refunds = merge(refunds) { $0.refundId }
+            snap.violations = merge(violations) { $0.violationId }
+            snap.coupons = merge(coupons) { $0.activityId }
+            snap.products = merge(products) { $0.productId }
+            snap.reports = merge(reports) { $0.reportId }
         }
 
         /// Later rows win per id; the result keeps first-seen order. Without a repeated id (the
-        /// common case) the rows are returned as they are: one hash a row, no row copied.
-        func merge<T>(_ rows: [T], _ id: KeyPath<T, String>) -> [T] {
+        /// common case) the rows are returned as they are: one hash a row, no row copied (`id`
+        /// borrows its row; a key path would copy it whole).
+        func merge<T>(_ rows: [T], _ id: (borrowing T) -> String) -> [T] {
             var at: [String: Int] = [:]
             at.reserveCapacity(rows.count)   // no rehashing as it grows (200k products)
             /// For the first row of a repeated id: the index of its last row.
@@ -169,7 +170,7 @@ public enum DataLoader {
             var repeated: [Bool] = []
             rows.withUnsafeBufferPointer { buf in
                 for i in buf.indices {
-                    let key = buf[i][keyPath: id]
+                    let key = id(buf[i])
                     if let first = at.updateValue(i, forKey: key) {
                         at[key] = first
                         last[first] = i

@@ -1,5 +1,4 @@
 import Foundation
-import ZIPFoundation
 
 /// Reads `.xlsx` workbooks as the backend downloads them: every sheet, shared and inline
 /// strings, numbers, booleans and real date cells (Excel serial dates, taken as CST), streamed
@@ -23,7 +22,7 @@ public struct XLSXReader {
         }
     }
 
-    let archive: Archive
+    let zip: ZipPackage
     public let sheets: [Sheet]
     let sharedStrings: [String]
     /// Style index -> the cell holds a date.
@@ -50,27 +49,27 @@ public struct XLSXReader {
             catch AgileDecryption.Failure.wrongPassword { throw Failure.encrypted }
             catch AgileDecryption.Failure.unsupported(let why) { throw Failure.unsupportedEncryption(why) }
             catch { throw Failure.broken("\(error)") }
-            do { archive = try Archive(data: Data(plain), accessMode: .read) }
+            do { zip = try ZipPackage(bytes: plain) }
             catch { throw Failure.broken("the decrypted package is not a zip (\(error))") }
         } else {
-            do { archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read) }
+            do { zip = try ZipPackage(path: path) }
             catch { throw Failure.notAWorkbook("not a zip package (\(error))") }
         }
-        guard archive["xl/workbook.xml"] != nil else { throw Failure.notAWorkbook("no xl/workbook.xml") }
-        sharedStrings = try XLSXReader.readSharedStrings(archive)
-        dateStyles = try XLSXReader.readDateStyles(archive)
-        sheets = try XLSXReader.readSheets(archive)
+        guard zip.entries["xl/workbook.xml"] != nil else { throw Failure.notAWorkbook("no xl/workbook.xml") }
+        do {
+            sharedStrings = try XLSXReader.readSharedStrings(zip)
+            dateStyles = try XLSXReader.readDateStyles(zip)
+            sheets = try XLSXReader.readSheets(zip)
+        } catch let f as ZipPackage.Failure { throw Failure.broken(f.description) }
     }
 
-    static func entryBytes(_ a: Archive, _ path: String, _ body: (UnsafeRawBufferPointer, Bool) throws -> Void) throws {
-        guard let e = a[path] else { return }
-        _ = try a.extract(e, bufferSize: 1 << 18, skipCRC32: true) { data in
-            try data.withUnsafeBytes { try body($0, false) }
-        }
+    static func entryBytes(_ a: ZipPackage, _ path: String, _ body: (UnsafeRawBufferPointer, Bool) throws -> Void) throws {
+        guard a.entries[path] != nil else { return }
+        try a.extract(path) { try body($0, false) }
         try body(UnsafeRawBufferPointer(start: nil, count: 0), true)
     }
 
-    static func readSheets(_ a: Archive) throws -> [Sheet] {
+    static func readSheets(_ a: ZipPackage) throws -> [Sheet] {
         var rels: [String: String] = [:]
         var sx = XMLScanner()
         try entryBytes(a, "xl/_rels/workbook.xml.rels") { b, final in
@@ -97,7 +96,7 @@ public struct XLSXReader {
         return sheets
     }
 
-    static func readSharedStrings(_ a: Archive) throws -> [String] {
+    static func readSharedStrings(_ a: ZipPackage) throws -> [String] {
         var out: [String] = []
         var cur: [UInt8] = []
         var inT = false, inPhonetic = false
@@ -120,7 +119,7 @@ public struct XLSXReader {
     }
 
     /// Built-in date formats (14-22, 45-47) and custom formats holding date or time codes.
-    static func readDateStyles(_ a: Archive) throws -> [Bool] {
+    static func readDateStyles(_ a: ZipPackage) throws -> [Bool] {
         var custom: [Int: Bool] = [:]
         var styles: [Bool] = []
         var inCellXfs = false
@@ -210,7 +209,7 @@ public struct XLSXReader {
             for (c, t) in sparse where c < w { cells[c] = t }
             try row(rowNumber, cells)
         }
-        guard let entry = archive[sheet.path] else { throw Failure.broken("sheet \(sheet.name) is missing (\(sheet.path))") }
+        guard zip.entries[sheet.path] != nil else { throw Failure.broken("sheet \(sheet.name) is missing (\(sheet.path))") }
         let feed: (UnsafeRawBufferPointer, Bool) throws -> Void = { b, final in
             try x.feed(b, final: final, onTag: { kind, name, attrs in
                 let T = XLSXReader.self
@@ -251,7 +250,8 @@ public struct XLSXReader {
                 }
             }, onText: { t in if inValue || (inInline && inT) { value.append(contentsOf: t) } })
         }
-        _ = try archive.extract(entry, bufferSize: 1 << 18, skipCRC32: true) { data in try data.withUnsafeBytes { try feed($0, false) } }
+        do { try zip.extract(sheet.path) { try feed($0, false) } }
+        catch let f as ZipPackage.Failure { throw Failure.broken(f.description) }
         try feed(UnsafeRawBufferPointer(start: nil, count: 0), true)
     }
 

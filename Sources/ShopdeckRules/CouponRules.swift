@@ -102,8 +102,11 @@ struct CouponIndex {
         var own: [(price: Int64, index: Int32)] = [], alliance: [(price: Int64, commission: Int64, index: Int32)] = []
         own.reserveCapacity(products.count)
         let allianceBytes = Array(rb.allianceSource.utf8)
-        for (i, p) in products.enumerated() {
-            if p.source.utf8.elementsEqual(allianceBytes) { alliance.append((p.price, p.commission, Int32(i))) } else { own.append((p.price, Int32(i))) }
+        products.withUnsafeBufferPointer { products in
+            for i in products.indices {   // fields read in place: no product copied
+                if products[i].source.utf8.elementsEqual(allianceBytes) { alliance.append((products[i].price, products[i].commission, Int32(i))) }
+                else { own.append((products[i].price, Int32(i))) }
+            }
         }
         own.sort { $0.price != $1.price ? $0.price < $1.price : $0.index < $1.index }
         // Ties by position, so the examples (cheapest first) are the same on every run.
@@ -111,7 +114,7 @@ struct CouponIndex {
         self.own = own
         self.alliance = alliance
         ownPrices = own.map(\.price)
-        allPrices = products.map(\.price).sorted()
+        allPrices = products.withUnsafeBufferPointer { b in b.indices.map { b[$0].price } }.sorted()
         commissions = Array(Set(alliance.map(\.commission))).sorted()
     }
 

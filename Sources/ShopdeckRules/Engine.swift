@@ -26,8 +26,10 @@ public enum Engine {
         report.coupons = CouponRules.run(s.coupons, products: s.products, professionalAnchor: config.professionalAnchor, asOf: T, rulebook: rb, work: work)
         var findings: [CopyFinding] = []
         let copy = CopyChecker(rulebook: rb.at(T), brands: config.authorisedBrands)
-        for p in s.products {
-            findings += copy.check(id: p.productId, name: p.name, text: p.name, source: "product")
+        s.products.withUnsafeBufferPointer { products in
+            for i in products.indices {   // fields read in place: no product copied
+                findings += copy.check(id: products[i].productId, name: products[i].name, text: products[i].name, source: "product")
+            }
         }
         for sc in scripts {
             findings += copy.check(id: "scripts/" + sc.name, name: sc.text, text: sc.text, source: "script")
@@ -35,8 +37,8 @@ public enum Engine {
         work?.add("copy: bytes scanned", copy.bytesScanned)
         work?.add("copy: norms judged", copy.normsJudged)
         report.copyFindings = findings.sorted { $0.productId != $1.productId ? $0.productId < $1.productId : $0.norm < $1.norm }
-        report.trustPurchase = TrustPurchase(on: s.products.filter(\.trustPurchase).count,
-                                             off: s.products.filter { !$0.trustPurchase }.count, benefits: rb.trustBenefits)
+        let trusted = s.products.reduce(0) { $0 + ($1.trustPurchase ? 1 : 0) }
+        report.trustPurchase = TrustPurchase(on: trusted, off: s.products.count - trusted, benefits: rb.trustBenefits)
         report.load = LoadSummary(files: s.files, errors: s.errors, warnings: s.warnings, skippedFiles: s.skippedFiles,
                                   seconds: s.loadSeconds, bytes: s.totalBytes, orderRows: s.orders.count)
         report.engineSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZIPFoundation
 @testable import ShopdeckModel
 
 @Suite("xlsx workbooks")
@@ -56,6 +57,56 @@ struct WorkbookTests {
         let (dir, _) = try workbook([sheet])
         let s = DataLoader.load(folder: dir)
         #expect(s.errors.first?.file == "订单导出.xlsx [S]" && s.errors.first?.line == 2)
+    }
+
+    /// A regression of the fuzzing harness: a sheet whose deflate stream never ends inside its
+    /// entry spun for ever at the end of the file. It must finish (on a worker, waited for
+    /// with a deadline so a regression fails instead of hanging) and say the workbook is broken.
+    @Test func aDeflateStreamThatNeverEndsIsABrokenWorkbookNotAHang() throws {
+        let dir = makeFolder([:])
+        try FileManager.default.copyItem(atPath: fixtures + "/hostile/deflate_never_ends.xlsx", toPath: dir + "/orders.xlsx")
+        final class Outcome: @unchecked Sendable { var snap: Snapshot? }
+        let outcome = Outcome()
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread { outcome.snap = DataLoader.load(folder: dir); done.signal() }
+        #expect(done.wait(timeout: .now() + 20) == .success, "loading the workbook did not finish")
+        let snap = try #require(outcome.snap)
+        #expect(snap.orders.count == 0)
+        #expect(snap.errors.map(\.description) == ["orders.xlsx [订单]: the workbook cannot be read: xl/worksheets/sheet1.xml inflates to more than its declared 937 bytes (the workbook is damaged)"])
+    }
+
+    /// Stored and deflated entries read whole; a cut package refused with the reason, never a
+    /// trap or a hang.
+    @Test func zipPackagesAreCheckedAgainstTheirBytes() throws {
+        let dir = makeFolder([:])
+        let path = dir + "/two.zip"
+        let text = String(repeating: "订单号,状态\n", count: 5000)
+        let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
+        for (name, method) in [("a.txt", CompressionMethod.none), ("b.txt", CompressionMethod.deflate)] {
+            let data = Data(text.utf8)
+            try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: method) { pos, n in
+                data.subdata(in: Int(pos)..<(Int(pos) + n))
+            }
+        }
+        let bytes = try FileReader.readAll(path)
+        let zip = try ZipPackage(bytes: bytes)
+        for name in ["a.txt", "b.txt"] {
+            var out: [UInt8] = []
+            try zip.extract(name, chunk: 4096) { out += $0 }
+            #expect(String(decoding: out, as: UTF8.self) == text, "\(name)")
+        }
+        // Cut anywhere: refused with a reason, or (cut inside trailing bytes) still whole.
+        for cut in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 60)) {
+            guard let z = try? ZipPackage(bytes: Array(bytes[0..<cut])) else { continue }
+            for name in z.entries.keys { _ = try? z.extract(name) { _ in } }
+        }
+        #expect(throws: ZipPackage.Failure.self) { try ZipPackage(bytes: Array(bytes[0..<(bytes.count / 2)])) }
+        // An entry whose declared size points past the end of the file.
+        var lying = bytes
+        let dirStart = lying.indices.first { i in i + 4 <= lying.count && lying[i..<(i + 4)].elementsEqual([0x50, 0x4B, 0x01, 0x02]) }!
+        lying[dirStart + 20] = 0xFF; lying[dirStart + 21] = 0xFF; lying[dirStart + 22] = 0xFF; lying[dirStart + 23] = 0x7F
+        let z = try ZipPackage(bytes: lying)
+        #expect(throws: ZipPackage.Failure.self) { try z.extract("a.txt") { _ in } }
     }
 
     /// The fixture: three orders, password 482913 (Fixtures/encrypted/SOURCE.md).
