@@ -2,6 +2,12 @@ import ShopdeckModel
 
 /// rules.md §3 (after-sales service times, seed 002) and the after-sales half of §4.
 enum AftersalesRules {
+    /// The stages with a time limit, by their rulebook key (rules.md §3).
+    enum Stage: Int, CaseIterable {
+        case handlingPreShipment, handlingPostShipment, buyerReturn, autoReceipt
+        var key: String { ["handling_pre_shipment", "handling_post_shipment", "buyer_return", "auto_receipt"][rawValue] }
+    }
+
     /// Each refund is judged by the rulebook version in force at its application (rules.md §0).
     static func run(_ refunds: [Refund], orders: OrdersTable, adjustments: [Adjustment], asOf T: Instant, rulebook all: Rulebook,
                     work: WorkMeter? = nil) -> AftersalesReport {
@@ -18,9 +24,15 @@ enum AftersalesRules {
         func week(_ t: Instant) -> Instant { CST.weekStart(t) }
 
         let rbT = all.at(T)
+        // Per rulebook version, read once (not a rulebook copied per refund): the holiday
+        // windows and each stage's limit, normal and in a holiday (`limits[v][stage * 2 + 1]`).
+        let versions = all.versions
+        let holidays = versions.map(\.holidays)
+        let limits = versions.map { v in Stage.allCases.flatMap { [v.limitHours($0.key, holiday: false), v.limitHours($0.key, holiday: true)] } }
+        func holiday(_ v: Int, _ t: Instant) -> Rulebook.Window? { holidays[v].first { $0.contains(t) } }
         for r in refunds where r.appliedAt <= T {
             visited += 1
-            let rb = all.revisions.isEmpty ? all : all.at(r.appliedAt)
+            let version = all.versionIndex(at: r.appliedAt)
             let orderRow = orders.ids.find(r.orderId).map(Int.init)
             let completed = (r.completedAt != .absent && r.completedAt <= T) || (r.completedAt == .absent && r.status == .completed)
             let closed = r.status == .closed
@@ -40,7 +52,7 @@ enum AftersalesRules {
                     note = "intervened: not averaged"
                 } else {
                     let official = orderRow.map { orders.officialEvent[$0] >= 0 } ?? false
-                    let holiday = rb.holiday(at: r.appliedAt)
+                    let holiday = holiday(version, r.appliedAt)
                     var epidemic: Adjustment? = nil
                     if r.kind == .returnRefund {
                         epidemicChecks += counted.count
@@ -76,10 +88,10 @@ enum AftersalesRules {
 
             // Open stages.
             func present(_ t: Instant) -> Bool { t != .absent && t <= T }
-            func stage(_ name: String, limitKey: String, start: Instant) {
+            func stage(_ name: String, limit: Stage, start: Instant) {
                 stages += 1
-                let window = rb.holiday(at: start)
-                let hours = rb.limitHours(limitKey, holiday: window != nil)
+                let window = holiday(version, start)
+                let hours = limits[version][limit.rawValue * 2 + (window != nil ? 1 : 0)]
                 let deadline = start + Int64(hours * 3600)
                 out.open.append(AftersalesStage(refundId: r.refundId, orderId: r.orderId, kind: r.kind, stage: name, start: start,
                                                 deadline: deadline, hoursLeft: Double(deadline - T) / 3600, breached: T > deadline,
@@ -91,13 +103,13 @@ enum AftersalesRules {
                     let shippedAt = orderRow.map { orders.shipped[$0] } ?? .absent
                     preShipment = shippedAt == .absent || shippedAt > r.appliedAt
                 }
-                stage("merchant_handling", limitKey: preShipment ? "handling_pre_shipment" : "handling_post_shipment", start: r.appliedAt)
+                stage("merchant_handling", limit: preShipment ? .handlingPreShipment : .handlingPostShipment, start: r.appliedAt)
             }
             if present(r.returnAgreedAt) && !present(r.returnShippedAt) {
-                stage("buyer_return", limitKey: "buyer_return", start: r.returnAgreedAt)
+                stage("buyer_return", limit: .buyerReturn, start: r.returnAgreedAt)
             }
             if present(r.returnShippedAt) && !present(r.returnReceivedAt) && !present(r.completedAt) {
-                stage("auto_receipt", limitKey: "auto_receipt", start: r.returnShippedAt)
+                stage("auto_receipt", limit: .autoReceipt, start: r.returnShippedAt)
             }
         }
         out.open.sort { $0.deadline != $1.deadline ? $0.deadline < $1.deadline : ($0.refundId != $1.refundId ? $0.refundId < $1.refundId : $0.stage < $1.stage) }
