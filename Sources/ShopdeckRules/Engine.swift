@@ -16,14 +16,18 @@ public enum Engine {
         var orders = s.orders
         orders.applyWaybills(s.waybills)
         report.shipping = ShippingRules.run(orders, ctx, work: work)
+        Timings.mark("rules: shipping")
         report.exemption = ExemptionRules.run(weeks: report.shipping.weeks, violations: s.violations, asOf: T, rulebook: rb)
         report.aftersales = AftersalesRules.run(s.refunds, orders: s.orders, adjustments: s.adjustments, asOf: T, rulebook: rb, work: work)
+        Timings.mark("rules: after-sales")
         (report.violations, report.points) = ViolationRules.run(s.violations, journal: journal, token: report.exemption.tokenUsedBy, asOf: T, rulebook: rb, work: work)
         report.appeals = journal.sorted { $0.filedAt != $1.filedAt ? $0.filedAt < $1.filedAt : ($0.violationId, $0.attempt) < ($1.violationId, $1.attempt) }
         report.reports = ReportRules.run(s.reports, shopId: config.id, asOf: T, rulebook: rb, work: work)
         report.couponMinIOS = rb.at(T).minIOS
         report.couponMinAndroid = rb.at(T).minAndroid
+        Timings.mark("rules: violations, reports")
         report.coupons = CouponRules.run(s.coupons, products: s.products, professionalAnchor: config.professionalAnchor, asOf: T, rulebook: rb, work: work)
+        Timings.mark("rules: coupons")
         var findings: [CopyFinding] = []
         let copy = CopyChecker(rulebook: rb.at(T), brands: config.authorisedBrands)
         s.products.withUnsafeBufferPointer { products in
@@ -36,7 +40,9 @@ public enum Engine {
         }
         work?.add("copy: bytes scanned", copy.bytesScanned)
         work?.add("copy: norms judged", copy.normsJudged)
+        Timings.mark("rules: copy check")
         report.copyFindings = findings.sorted { $0.productId != $1.productId ? $0.productId < $1.productId : $0.norm < $1.norm }
+        Timings.mark("rules: copy findings sorted")
         let trusted = s.products.reduce(0) { $0 + ($1.trustPurchase ? 1 : 0) }
         report.trustPurchase = TrustPurchase(on: trusted, off: s.products.count - trusted, benefits: rb.trustBenefits)
         report.load = LoadSummary(files: s.files, errors: s.errors, warnings: s.warnings, skippedFiles: s.skippedFiles,
