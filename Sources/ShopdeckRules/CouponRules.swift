@@ -211,14 +211,24 @@ struct CouponIndex {
 final class CopyChecker {
     /// A norm with its words as pattern numbers, resolved once.
     private struct Compiled {
-        var norm: Rulebook.CopyNorm
+        var number: Int
+        var title: String
+        var needsSource: Bool
+        var unlessAuthorisedBrand: Bool
         var terms: [(text: String, pattern: Int)]
         var requires: [Int]
+        /// For each term (by position in `terms`): the positions of the norm's other terms
+        /// that contain it, so a term inside a longer matched one is dropped without comparing
+        /// strings per text.
+        var containedIn: [[Int]]
     }
     private let norms: [Compiled]
     private let sources: [Int]
     private let brands: [Int]
     private let automaton: MultiPattern
+    /// Reused for every text: a flag per pattern (cleared after each text through `hits`).
+    private var found: [Bool]
+    private var hits: [Int32] = []
     /// Work done (`WorkMeter`): bytes the automaton read, norms looked at.
     private(set) var bytesScanned = 0, normsJudged = 0
 
@@ -231,37 +241,40 @@ final class CopyChecker {
             idx[p] = patterns.count; patterns.append(p); return patterns.count - 1
         }
         norms = rb.copyNorms.map { n in
-            Compiled(norm: n, terms: n.terms.compactMap { t in add(t).map { (t, $0) } }, requires: n.requires.compactMap(add))
+            let terms = n.terms.compactMap { t in add(t).map { (t, $0) } }
+            let containedIn = terms.map { t in terms.indices.filter { terms[$0].0 != t.0 && terms[$0].0.contains(t.0) } }
+            return Compiled(number: n.number, title: n.title, needsSource: n.needsSource, unlessAuthorisedBrand: n.unlessAuthorisedBrand,
+                            terms: terms, requires: n.requires.compactMap(add), containedIn: containedIn)
         }
         sources = rb.sourceMarkers.compactMap(add)
         self.brands = brands.compactMap(add)
         automaton = MultiPattern(patterns)
+        found = [Bool](repeating: false, count: patterns.count)
     }
 
-    func check(id: String, name: String, text: String, source: String) -> [CopyFinding] {
-        evaluate(text).map { CopyFinding(productId: id, productName: name, terms: $0.terms, norm: $0.norm.number, normTitle: $0.norm.title, source: source) }
-    }
-
-    private func evaluate(_ text: String) -> [(norm: Rulebook.CopyNorm, terms: [String])] {
-        let found = automaton.matches(text)
+    /// Appends `text`'s findings to `out`.
+    func check(id: String, name: String, text: String, source: String, into out: inout [CopyFinding]) {
+        automaton.matches(text, found: &found, hits: &hits)
         bytesScanned += text.utf8.count
-        guard found.contains(true) else { return [] }
+        defer {
+            for p in hits { found[Int(p)] = false }
+            hits.removeAll(keepingCapacity: true)
+        }
+        guard !hits.isEmpty else { return }
         normsJudged += norms.count
-        var out: [(Rulebook.CopyNorm, [String])] = []
         for c in norms {
             // Most norms find none of their terms in a text: said without building anything.
             if !c.terms.contains(where: { found[$0.pattern] }) { continue }
             if !c.requires.isEmpty && !c.requires.contains(where: { found[$0] }) { continue }
-            if c.norm.needsSource && sources.contains(where: { found[$0] }) { continue }
-            if c.norm.unlessAuthorisedBrand && brands.contains(where: { found[$0] }) { continue }
-            var terms = c.terms.filter { found[$0.pattern] }.map(\.text)
-            guard !terms.isEmpty else { continue }
+            if c.needsSource && sources.contains(where: { found[$0] }) { continue }
+            if c.unlessAuthorisedBrand && brands.contains(where: { found[$0] }) { continue }
             // A term inside a longer matched term of the same norm is not reported twice.
-            if terms.count > 1 { terms = terms.filter { t in !terms.contains { $0 != t && $0.contains(t) } } }
-            var unique: [String] = []
-            for t in terms where !unique.contains(t) { unique.append(t) }
-            out.append((c.norm, unique))
+            var terms: [String] = []
+            for (i, t) in c.terms.enumerated() where found[t.pattern] && !c.containedIn[i].contains(where: { found[c.terms[$0].pattern] }) {
+                if !terms.contains(t.text) { terms.append(t.text) }
+            }
+            guard !terms.isEmpty else { continue }
+            out.append(CopyFinding(productId: id, productName: name, terms: terms, norm: c.number, normTitle: c.title, source: source))
         }
-        return out
     }
 }

@@ -32,11 +32,11 @@ public enum Engine {
         let copy = CopyChecker(rulebook: rb.at(T), brands: config.authorisedBrands)
         s.products.withUnsafeBufferPointer { products in
             for i in products.indices {   // fields read in place: no product copied
-                findings += copy.check(id: products[i].productId, name: products[i].name, text: products[i].name, source: "product")
+                copy.check(id: products[i].productId, name: products[i].name, text: products[i].name, source: "product", into: &findings)
             }
         }
         for sc in scripts {
-            findings += copy.check(id: "scripts/" + sc.name, name: sc.text, text: sc.text, source: "script")
+            copy.check(id: "scripts/" + sc.name, name: sc.text, text: sc.text, source: "script", into: &findings)
         }
         work?.add("copy: bytes scanned", copy.bytesScanned)
         work?.add("copy: norms judged", copy.normsJudged)

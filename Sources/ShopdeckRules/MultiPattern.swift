@@ -60,9 +60,9 @@ struct MultiPattern {
         outStart = start
     }
 
-    /// The patterns found in `text`, as a flag per pattern.
-    func matches(_ text: String) -> [Bool] {
-        var found = [Bool](repeating: false, count: count)
+    /// The patterns found in `text`: `found[p]` set for each, and each listed once in `hits`
+    /// (so the caller clears only those). `found` holds a flag per pattern, all false on entry.
+    func matches(_ text: String, found: inout [Bool], hits: inout [Int32]) {
         var s = 0
         next.withUnsafeBufferPointer { t in
             outStart.withUnsafeBufferPointer { starts in
@@ -74,13 +74,24 @@ struct MultiPattern {
                                 s = Int(t[s &* 256 &+ Int(b)])
                                 var i = Int(starts[s])
                                 let end = Int(starts[s + 1])
-                                while i < end { f[Int(flat[i])] = true; i += 1 }
+                                while i < end {
+                                    let p = Int(flat[i])
+                                    if !f[p] { f[p] = true; hits.append(Int32(p)) }
+                                    i += 1
+                                }
                             }
                         }
                     }
                 }
             }
         }
+    }
+
+    /// The patterns found in `text`, as a flag per pattern.
+    func matches(_ text: String) -> [Bool] {
+        var found = [Bool](repeating: false, count: count)
+        var hits: [Int32] = []
+        matches(text, found: &found, hits: &hits)
         return found
     }
 }
