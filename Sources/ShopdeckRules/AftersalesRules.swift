@@ -19,6 +19,7 @@ enum AftersalesRules {
             work?.add("after-sales: epidemic window checks", epidemicChecks)
         }
         var out = AftersalesReport()
+        out.rows.reserveCapacity(refunds.count)
         let counted = adjustments.filter { $0.scope == .aftersales && T >= $0.publishedAt }
         var weeks: [Instant: AftersalesWeek] = [:]
         func week(_ t: Instant) -> Instant { CST.weekStart(t) }
@@ -33,7 +34,14 @@ enum AftersalesRules {
         for r in refunds where r.appliedAt <= T {
             visited += 1
             let version = all.versionIndex(at: r.appliedAt)
-            let orderRow = orders.ids.find(r.orderId).map(Int.init)
+            // The order is looked up only when a rule needs it (a holiday's official-campaign
+            // test, an epidemic window's ship-to area, a refund-only's shipping time): a lookup
+            // in a big shop's id index is a cache miss, and most refunds need none.
+            var looked = false, row: Int? = nil
+            func orderRow() -> Int? {
+                if !looked { looked = true; row = orders.ids.find(r.orderId).map(Int.init) }
+                return row
+            }
             let completed = (r.completedAt != .absent && r.completedAt <= T) || (r.completedAt == .absent && r.status == .completed)
             let closed = r.status == .closed
             // Weekly: applications and disputes by week of applied_at (never excluded).
@@ -51,12 +59,12 @@ enum AftersalesRules {
                 if r.platformIntervened {
                     note = "intervened: not averaged"
                 } else {
-                    let official = orderRow.map { orders.officialEvent[$0] >= 0 } ?? false
                     let holiday = holiday(version, r.appliedAt)
+                    let official = holiday != nil && (orderRow().map { orders.officialEvent[$0] >= 0 } ?? false)
                     var epidemic: Adjustment? = nil
-                    if r.kind == .returnRefund {
+                    if r.kind == .returnRefund && !counted.isEmpty {
                         epidemicChecks += counted.count
-                        let shipTo = orderRow.flatMap { orders.regions[orders.shipTo[$0]] }
+                        let shipTo = orderRow().flatMap { orders.regions[orders.shipTo[$0]] }
                         epidemic = counted.first { a in
                             a.contains(r.appliedAt) && ((shipTo.map { a.area.matches($0) } ?? false) || (r.returnAddress.map { a.area.matches($0) } ?? false))
                         }
@@ -100,7 +108,7 @@ enum AftersalesRules {
             if !present(r.handledAt) {
                 var preShipment = false
                 if r.kind == .refundOnly {
-                    let shippedAt = orderRow.map { orders.shipped[$0] } ?? .absent
+                    let shippedAt = orderRow().map { orders.shipped[$0] } ?? .absent
                     preShipment = shippedAt == .absent || shippedAt > r.appliedAt
                 }
                 stage("merchant_handling", limit: preShipment ? .handlingPreShipment : .handlingPostShipment, start: r.appliedAt)
