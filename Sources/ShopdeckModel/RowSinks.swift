@@ -487,15 +487,21 @@ extension RowSink {
 
 /// The small tables: one typed struct a row, merged later by id. Each sink resolves its
 /// columns once, when the file's header is known.
-final class RefundSink: RowSink {
-    var out: [Refund] = []
-    override func shiftLines(by: Int) { shift(&out, by: by) }
+class TableSink<Row: FileRow>: RowSink {
+    var out: [Row] = []
+    override final func shiftLines(by: Int) { shift(&out, by: by) }
+
+    /// Column `name` of this file (for a subclass's initialiser, before `self` exists).
+    static func column(_ map: HeaderMap, _ name: String) -> Col { Col(name: name, index: map[name]) }
+}
+
+final class RefundSink: TableSink<Refund> {
     var addresses = RegionPool()
     var warnedSynthetic = false
     let cRefundId, cOrderId, cKind, cApplied, cHandled, cDecision, cAgreed, cShipped, cReceived, cCompleted, cStatus, cIntervened, cDispute, cAddress: Col
 
     override init(file: String, map: HeaderMap, kind: TableKind) {
-        func c(_ n: String) -> Col { Col(name: n, index: map[n]) }
+        func c(_ n: String) -> Col { Self.column(map, n) }
         cRefundId = c("refund_id"); cOrderId = c("order_id"); cKind = c("kind"); cApplied = c("applied_at")
         cHandled = c("handled_at"); cDecision = c("decision"); cAgreed = c("return_agreed_at"); cShipped = c("return_shipped_at")
         cReceived = c("return_received_at"); cCompleted = c("completed_at"); cStatus = c("status")
@@ -540,13 +546,11 @@ final class RefundSink: RowSink {
     }
 }
 
-final class ViolationSink: RowSink {
-    var out: [Violation] = []
-    override func shiftLines(by: Int) { shift(&out, by: by) }
+final class ViolationSink: TableSink<Violation> {
     let cId, cNotified, cRule, cStatus, cSubject, cPoints, cMeasures, cUsed, cDeadline: Col
 
     override init(file: String, map: HeaderMap, kind: TableKind) {
-        func c(_ n: String) -> Col { Col(name: n, index: map[n]) }
+        func c(_ n: String) -> Col { Self.column(map, n) }
         cId = c("violation_id"); cNotified = c("notified_at"); cRule = c("rule"); cStatus = c("status"); cSubject = c("subject")
         cPoints = c("points"); cMeasures = c("measures"); cUsed = c("appeals_used"); cDeadline = c("appeal_deadline")
         super.init(file: file, map: map, kind: kind)
@@ -577,13 +581,11 @@ final class ViolationSink: RowSink {
     }
 }
 
-final class CouponSink: RowSink {
-    var out: [Coupon] = []
-    override func shiftLines(by: Int) { shift(&out, by: by) }
+final class CouponSink: TableSink<Coupon> {
     let cId, cType, cThreshold, cFace, cIssue, cName, cQuantity, cLivePlan, cStatus: Col
 
     override init(file: String, map: HeaderMap, kind: TableKind) {
-        func c(_ n: String) -> Col { Col(name: n, index: map[n]) }
+        func c(_ n: String) -> Col { Self.column(map, n) }
         cId = c("activity_id"); cType = c("coupon_type"); cThreshold = c("threshold"); cFace = c("face_value"); cIssue = c("issue_at")
         cName = c("name"); cQuantity = c("quantity"); cLivePlan = c("live_plan"); cStatus = c("status")
         super.init(file: file, map: map, kind: kind)
@@ -605,13 +607,11 @@ final class CouponSink: RowSink {
     }
 }
 
-final class ProductSink: RowSink {
-    var out: [Product] = []
-    override func shiftLines(by: Int) { shift(&out, by: by) }
+final class ProductSink: TableSink<Product> {
     let cId, cName, cPrice, cCommission, cSource, cCategory, cEvent, cTrust: Col
 
     override init(file: String, map: HeaderMap, kind: TableKind) {
-        func c(_ n: String) -> Col { Col(name: n, index: map[n]) }
+        func c(_ n: String) -> Col { Self.column(map, n) }
         cId = c("product_id"); cName = c("product_name"); cPrice = c("price"); cCommission = c("commission")
         cSource = c("source"); cCategory = c("category"); cEvent = c("official_event"); cTrust = c("trust_purchase")
         super.init(file: file, map: map, kind: kind)
@@ -632,13 +632,11 @@ final class ProductSink: RowSink {
     }
 }
 
-final class ReportSink: RowSink {
-    var out: [CustomerReport] = []
-    override func shiftLines(by: Int) { shift(&out, by: by) }
+final class ReportSink: TableSink<CustomerReport> {
     let cId, cUser, cAt, cResult, cShop: Col
 
     override init(file: String, map: HeaderMap, kind: TableKind) {
-        func c(_ n: String) -> Col { Col(name: n, index: map[n]) }
+        func c(_ n: String) -> Col { Self.column(map, n) }
         cId = c("report_id"); cUser = c("user_id"); cAt = c("reported_at"); cResult = c("result"); cShop = c("shop_id")
         super.init(file: file, map: map, kind: kind)
     }
@@ -655,13 +653,11 @@ final class ReportSink: RowSink {
     }
 }
 
-final class AdjustmentSink: RowSink {
-    var out: [Adjustment] = []
-    override func shiftLines(by: Int) { shift(&out, by: by) }
+final class AdjustmentSink: TableSink<Adjustment> {
     let cArea, cScope, cStart, cEnd, cPublished, cSource: Col
 
     override init(file: String, map: HeaderMap, kind: TableKind) {
-        func c(_ n: String) -> Col { Col(name: n, index: map[n]) }
+        func c(_ n: String) -> Col { Self.column(map, n) }
         cArea = c("area"); cScope = c("scope"); cStart = c("start"); cEnd = c("end"); cPublished = c("published_at"); cSource = c("source")
         super.init(file: file, map: map, kind: kind)
     }
@@ -683,14 +679,11 @@ final class AdjustmentSink: RowSink {
 }
 
 /// Waybills: the courier's pickup scans (data-formats.md "waybills").
-final class WaybillSink: RowSink {
-    var out: [Waybill] = []
-    override func shiftLines(by: Int) { shift(&out, by: by) }
+final class WaybillSink: TableSink<Waybill> {
     let cOrder, cPicked, cWaybill: Col
 
     override init(file: String, map: HeaderMap, kind: TableKind) {
-        cOrder = Col(name: "order_id", index: map["order_id"]); cPicked = Col(name: "picked_up_at", index: map["picked_up_at"])
-        cWaybill = Col(name: "waybill_no", index: map["waybill_no"])
+        cOrder = Self.column(map, "order_id"); cPicked = Self.column(map, "picked_up_at"); cWaybill = Self.column(map, "waybill_no")
         super.init(file: file, map: map, kind: kind)
     }
 
