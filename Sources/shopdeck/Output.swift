@@ -48,9 +48,7 @@ enum Output {
 
     /// A JSON value written straight from its bytes (escaped by its writer), then a line end.
     static func json(_ v: JSON) {
-        var bytes = v.serializedBytes(pretty: true)
-        bytes.append(0x0A)
-        bytes.withUnsafeBytes { b in
+        func put(_ b: UnsafeRawBufferPointer) {
             var off = 0
             while off < b.count {
                 let n = write(1, b.baseAddress! + off, b.count - off)
@@ -58,6 +56,8 @@ enum Output {
                 off += n
             }
         }
+        v.write(pretty: true, drain: put)
+        [UInt8(0x0A)].withUnsafeBytes(put)
     }
 
     static func err(_ s: String) {

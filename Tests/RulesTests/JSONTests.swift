@@ -29,4 +29,19 @@ struct JSONTests {
         // Every integer's digits agree with Swift's own.
         for i in stride(from: -100_000, through: 100_000, by: 997) { #expect(JSON.int(i).serialized() == String(i)) }
     }
+
+    /// Written in pieces (a drain a megabyte, between array elements), the bytes are exactly
+    /// the whole serialisation, pretty or not.
+    @Test func writtenInPiecesItIsTheSameBytes() {
+        let rows = (0..<100_000).map { i in JSON.object([("id", .string("R\(i)")), ("n", .int(i)), ("tags", .array([.string("一"), .null]))]) }
+        let v = JSON.object([("rows", .array(rows)), ("after", .bool(true))])
+        for pretty in [false, true] {
+            var pieces: [Int] = []
+            var all: [UInt8] = []
+            v.write(pretty: pretty) { b in pieces.append(b.count); all += b }
+            #expect(all == v.serializedBytes(pretty: pretty))
+            #expect(pieces.count > 2, "\(pieces)")
+            #expect(pieces.dropLast().allSatisfy { $0 >= 1 << 20 && $0 < (1 << 20) + 4096 })
+        }
+    }
 }
