@@ -119,8 +119,13 @@ final class ZipPackage {
                     // The input ends with the entry: a stream that has not ended by then is cut.
                     guard position < e.compressedSize else { throw Failure.broken("\(name): its compressed data ends before the deflate stream does (the workbook is damaged or cut)") }
                     let n = min(want, e.compressedSize - position)
-                    let piece = try read(start + position, n)
+                    var piece = try read(start + position, n)
                     position += n
+                    // ZIPFoundation tells zlib that every piece holds `want` bytes: a shorter
+                    // last piece is padded with zeros, so a damaged stream can never read past
+                    // the piece's memory (a valid stream ends before the padding; zeros are
+                    // not a valid continuation, and the next request ends the entry).
+                    if n < want { piece += [UInt8](repeating: 0, count: want - n) }
                     return Data(piece)
                 }, consumer: { data in
                     produced += data.count
