@@ -193,6 +193,7 @@ public enum DataLoader {
     /// (`foreignExport`): such a file is refused, never half-read.
     static func locateHeader(_ rows: [(Int, [String])], kind: TableKind?) -> (index: Int, kind: TableKind, map: HeaderMap)? {
         for (idx, (_, row)) in rows.enumerated() {
+            if !mayBeHeader(row) { continue }
             if foreignExport(row) != nil { return nil }
             for k in kind.map({ [$0] }) ?? TableKind.allCases {
                 let map = HeaderMap(headers: row, kind: k, namedAs: kind != nil)
@@ -202,9 +203,15 @@ public enum DataLoader {
         return nil
     }
 
+    /// A row wider than a worksheet (16,384 columns, Excel's last column XFD) is never taken for
+    /// a header: no export has one, and matching it against every table's columns would take
+    /// seconds (a line of 300,000 commas took 10).
+    static func mayBeHeader(_ row: [String]) -> Bool { row.count <= XLSXReader.maxColumns }
+
     /// A header row of an export that is not the Kuaishou backend's: the reason it is
     /// refused and what to download instead (data-formats.md, orders).
     static func foreignExport(_ row: [String]) -> String? {
+        guard mayBeHeader(row) else { return nil }
         let keys = Set(row.map(Schemas.key))
         func has(_ h: String) -> Bool { keys.contains(Schemas.key(h)) }
         if Schemas.douyinMarkers.filter(has).count >= 2 {
@@ -226,9 +233,13 @@ public enum DataLoader {
             if let why = foreignExport(row) { return LoadError(file: file, line: line, reason: why) }
         }
         if rows.isEmpty { return LoadError(file: file, line: nil, reason: "the file is empty: no header row") }
+        let candidates = rows.filter { mayBeHeader($0.1) }
+        if candidates.isEmpty, let (line, row) = rows.first {
+            return LoadError(file: file, line: line, reason: "no header row: line \(line) has \(row.count) columns, more than a worksheet's \(XLSXReader.maxColumns); file skipped")
+        }
         if let k = kind {
             // The row that holds the most of the table's columns names what is missing.
-            let best = rows.max { HeaderMap.requiredHits(headers: $0.1, kind: k) < HeaderMap.requiredHits(headers: $1.1, kind: k) }!
+            let best = candidates.max { HeaderMap.requiredHits(headers: $0.1, kind: k) < HeaderMap.requiredHits(headers: $1.1, kind: k) }!
             let map = HeaderMap(headers: best.1, kind: k)
             let missing = map.missing.map { "\($0.name) (accepted: \($0.accepted.joined(separator: ", ")))" }
             return LoadError(file: file, line: best.0, reason: "missing required column\(map.missing.count > 1 ? "s" : "") \(missing.joined(separator: "; ")); file skipped")

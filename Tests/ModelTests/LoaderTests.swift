@@ -73,6 +73,17 @@ struct LoaderTests {
         #expect(unique.products.map(\.productId) == ["A", "B"])
     }
 
+    /// A row wider than a worksheet (16,384 columns) is never taken for a header (a line of
+    /// 300,000 commas was matched against every table's columns for 10 s).
+    @Test func aRowWiderThanAWorksheetIsNotAHeader() {
+        let wide = (0..<300_000).map { "c\($0)" }.joined(separator: ",")
+        let s = DataLoader.load(folder: makeFolder(["orders.csv": wide + "\n1,2\n", "orders_only_wide.csv": wide + "\n"]))
+        #expect(s.orders.count == 0)
+        let reasons = Dictionary(uniqueKeysWithValues: s.errors.map { ($0.file, "\($0.line ?? 0): \($0.reason)") })
+        #expect(reasons["orders_only_wide.csv"] == "1: no header row: line 1 has 300000 columns, more than a worksheet's 16384; file skipped")
+        #expect(reasons["orders.csv"]?.hasPrefix("2: missing required columns order_id") == true)
+    }
+
     @Test func gb18030AndBOMAreDetected() {
         let text = "订单编号,支付时间,承诺发货时间,订单状态\n1,2023-03-01 10:00:00,2023-03-02 10:00:00,待发货\n"
         let dir = makeFolder([:], bytes: [
