@@ -95,12 +95,9 @@ struct SplitPlan {
             var p = CSVParser(separator: separator, line: 1)
             do {
                 let emit = { (rec: CSVRecord, b: UnsafeMutableRawBufferPointer) in h.sink.accept(rec, UnsafeRawBufferPointer(b)) }
-                if scan {
-                    h.left = try FileReader.streamRange(path, from: bounds[c], to: bounds[c + 1], parser: &p, final: c == chunks - 1,
-                                                        chunkSize: 1 << 18, scan: &h.scan, emit: emit)
-                } else {
-                    h.left = try FileReader.streamRange(path, from: bounds[c], to: bounds[c + 1], parser: &p, final: c == chunks - 1,
-                                                        chunkSize: 1 << 18, scan: nil, emit: emit)
+                h.left = try withUnsafeMutablePointer(to: &h.scan) { s in
+                    try FileReader.streamRange(path, from: bounds[c], to: bounds[c + 1], parser: &p, final: c == chunks - 1,
+                                               chunkSize: 1 << 18, scan: scan ? s : nil, emit: emit)
                 }
                 h.lines = p.line - 1
             } catch { h.failed = true }

@@ -18,9 +18,8 @@ class RowSink {
     struct Col {
         let name: String
         let index: Int?
+        init(_ map: HeaderMap, _ name: String) { self.name = name; index = map[name] }
     }
-
-    final func col(_ name: String) -> Col { Col(name: name, index: map[name]) }
 
     /// A column's accepted values, compared byte for byte with a cell before any `String` is
     /// made; a match returns the accepted text itself (shared, not allocated).
@@ -40,12 +39,6 @@ class RowSink {
 
     /// Moves the rows' lines by `by` (a chunk of a file read on every core counts from 1).
     func shiftLines(by: Int) {}
-
-    /// `shiftLines` for a sink's rows.
-    final func shift<T: FileRow>(_ rows: inout [T], by: Int) {
-        guard by != 0 else { return }
-        for i in rows.indices { rows[i].line += by }
-    }
 
     /// A row already split into strings (buffered header-search rows, workbook rows):
     /// re-encoded so the sink sees the same bytes a CSV record would give it.
@@ -489,10 +482,11 @@ extension RowSink {
 /// columns once, when the file's header is known.
 class TableSink<Row: FileRow>: RowSink {
     var out: [Row] = []
-    override final func shiftLines(by: Int) { shift(&out, by: by) }
 
-    /// Column `name` of this file (for a subclass's initialiser, before `self` exists).
-    static func column(_ map: HeaderMap, _ name: String) -> Col { Col(name: name, index: map[name]) }
+    override final func shiftLines(by: Int) {
+        guard by != 0 else { return }
+        for i in out.indices { out[i].line += by }
+    }
 }
 
 final class RefundSink: TableSink<Refund> {
@@ -501,7 +495,7 @@ final class RefundSink: TableSink<Refund> {
     let cRefundId, cOrderId, cKind, cApplied, cHandled, cDecision, cAgreed, cShipped, cReceived, cCompleted, cStatus, cIntervened, cDispute, cAddress: Col
 
     override init(file: String, map: HeaderMap, kind: TableKind) {
-        func c(_ n: String) -> Col { Self.column(map, n) }
+        func c(_ n: String) -> Col { Col(map, n) }
         cRefundId = c("refund_id"); cOrderId = c("order_id"); cKind = c("kind"); cApplied = c("applied_at")
         cHandled = c("handled_at"); cDecision = c("decision"); cAgreed = c("return_agreed_at"); cShipped = c("return_shipped_at")
         cReceived = c("return_received_at"); cCompleted = c("completed_at"); cStatus = c("status")
@@ -550,7 +544,7 @@ final class ViolationSink: TableSink<Violation> {
     let cId, cNotified, cRule, cStatus, cSubject, cPoints, cMeasures, cUsed, cDeadline: Col
 
     override init(file: String, map: HeaderMap, kind: TableKind) {
-        func c(_ n: String) -> Col { Self.column(map, n) }
+        func c(_ n: String) -> Col { Col(map, n) }
         cId = c("violation_id"); cNotified = c("notified_at"); cRule = c("rule"); cStatus = c("status"); cSubject = c("subject")
         cPoints = c("points"); cMeasures = c("measures"); cUsed = c("appeals_used"); cDeadline = c("appeal_deadline")
         super.init(file: file, map: map, kind: kind)
@@ -585,7 +579,7 @@ final class CouponSink: TableSink<Coupon> {
     let cId, cType, cThreshold, cFace, cIssue, cName, cQuantity, cLivePlan, cStatus: Col
 
     override init(file: String, map: HeaderMap, kind: TableKind) {
-        func c(_ n: String) -> Col { Self.column(map, n) }
+        func c(_ n: String) -> Col { Col(map, n) }
         cId = c("activity_id"); cType = c("coupon_type"); cThreshold = c("threshold"); cFace = c("face_value"); cIssue = c("issue_at")
         cName = c("name"); cQuantity = c("quantity"); cLivePlan = c("live_plan"); cStatus = c("status")
         super.init(file: file, map: map, kind: kind)
@@ -611,7 +605,7 @@ final class ProductSink: TableSink<Product> {
     let cId, cName, cPrice, cCommission, cSource, cCategory, cEvent, cTrust: Col
 
     override init(file: String, map: HeaderMap, kind: TableKind) {
-        func c(_ n: String) -> Col { Self.column(map, n) }
+        func c(_ n: String) -> Col { Col(map, n) }
         cId = c("product_id"); cName = c("product_name"); cPrice = c("price"); cCommission = c("commission")
         cSource = c("source"); cCategory = c("category"); cEvent = c("official_event"); cTrust = c("trust_purchase")
         super.init(file: file, map: map, kind: kind)
@@ -636,7 +630,7 @@ final class ReportSink: TableSink<CustomerReport> {
     let cId, cUser, cAt, cResult, cShop: Col
 
     override init(file: String, map: HeaderMap, kind: TableKind) {
-        func c(_ n: String) -> Col { Self.column(map, n) }
+        func c(_ n: String) -> Col { Col(map, n) }
         cId = c("report_id"); cUser = c("user_id"); cAt = c("reported_at"); cResult = c("result"); cShop = c("shop_id")
         super.init(file: file, map: map, kind: kind)
     }
@@ -657,7 +651,7 @@ final class AdjustmentSink: TableSink<Adjustment> {
     let cArea, cScope, cStart, cEnd, cPublished, cSource: Col
 
     override init(file: String, map: HeaderMap, kind: TableKind) {
-        func c(_ n: String) -> Col { Self.column(map, n) }
+        func c(_ n: String) -> Col { Col(map, n) }
         cArea = c("area"); cScope = c("scope"); cStart = c("start"); cEnd = c("end"); cPublished = c("published_at"); cSource = c("source")
         super.init(file: file, map: map, kind: kind)
     }
@@ -683,7 +677,7 @@ final class WaybillSink: TableSink<Waybill> {
     let cOrder, cPicked, cWaybill: Col
 
     override init(file: String, map: HeaderMap, kind: TableKind) {
-        cOrder = Self.column(map, "order_id"); cPicked = Self.column(map, "picked_up_at"); cWaybill = Self.column(map, "waybill_no")
+        cOrder = Col(map, "order_id"); cPicked = Col(map, "picked_up_at"); cWaybill = Col(map, "waybill_no")
         super.init(file: file, map: map, kind: kind)
     }
 

@@ -18,9 +18,9 @@ final class ZipPackage {
         let localHeaderOffset: Int
     }
 
-    enum Failure: Error, CustomStringConvertible {
-        case broken(String)
-        var description: String { if case .broken(let why) = self { return why }; return "" }
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+        static func broken(_ why: String) -> Failure { Failure(description: why) }
     }
 
     /// Where the bytes are: an open regular file, or bytes in memory (a decrypted package).

@@ -52,7 +52,7 @@ public enum JSON: Equatable, Sendable {
         switch self {
         case .null: put("null")
         case .bool(let b): b ? put("true") : put("false")
-        case .int(let i): JSON.digits(i, into: &out)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
         case .double(let d):
             if d.isNaN || d.isInfinite { put("null") }
             else if d == d.rounded() && abs(d) < 1e15 { out.append(contentsOf: String(Int(d)).utf8); put(".0") }
@@ -85,20 +85,6 @@ public enum JSON: Equatable, Sendable {
             }
             if pretty { newline(indent) }
             out.append(0x7D)
-        }
-    }
-
-    /// The decimal digits of `i` (no `String` made per number).
-    static func digits(_ i: Int, into out: inout [UInt8]) {
-        if i == 0 { out.append(0x30); return }
-        if i == .min { out.append(contentsOf: String(i).utf8); return }
-        if i < 0 { out.append(0x2D) }
-        var v = abs(i)
-        var buf: (UInt64, UInt64, UInt64) = (0, 0, 0)   // 24 bytes: enough for 19 digits
-        var n = 0
-        withUnsafeMutableBytes(of: &buf) { b in
-            while v > 0 { b[23 - n] = UInt8(0x30 + v % 10); v /= 10; n += 1 }
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[(24 - n)...]))
         }
     }
 

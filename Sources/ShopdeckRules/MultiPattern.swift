@@ -86,12 +86,4 @@ struct MultiPattern {
             }
         }
     }
-
-    /// The patterns found in `text`, as a flag per pattern.
-    func matches(_ text: String) -> [Bool] {
-        var found = [Bool](repeating: false, count: count)
-        var hits: [Int32] = []
-        matches(text, found: &found, hits: &hits)
-        return found
-    }
 }

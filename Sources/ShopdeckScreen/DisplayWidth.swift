@@ -89,12 +89,14 @@ public enum Sanitize {
         return u
     }
 
+    /// Whether `scalar` replaces `u` (a C0 or C1 control, DEL, a bidi override or isolate).
+    public static func replaces(_ u: Unicode.Scalar) -> Bool {
+        let v = u.value
+        return v < 0x20 || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
+    }
+
     public static func visible(_ s: String) -> String {
-        var needs = false
-        for u in s.unicodeScalars where u.value < 0x20 || (0x7F...0x9F).contains(u.value) || (0x202A...0x202E).contains(u.value) || (0x2066...0x2069).contains(u.value) {
-            needs = true; break
-        }
-        if !needs { return s }
+        if !s.unicodeScalars.contains(where: replaces) { return s }
         var out = String.UnicodeScalarView()
         for u in s.unicodeScalars { out.append(scalar(u)) }
         return String(out)
