@@ -1,3 +1,4 @@
+import Foundation
 /// Typed reading of one cell's bytes (data-formats.md "Text"). Every function takes the
 /// cell's raw bytes after CSV decoding and trims surrounding spaces itself.
 public enum Cell {
@@ -14,6 +15,12 @@ public enum Cell {
             return true
         }
         return false
+    }
+
+    /// Whether a cell's bytes are exactly `text`.
+    @inline(__always)
+    public static func equals(_ b: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
+        b.count == text.utf8CodeUnitCount && (b.count == 0 || memcmp(b.baseAddress!, text.utf8Start, b.count) == 0)
     }
 
     /// Bounds after trimming spaces, tabs, CR and the full-width space U+3000.

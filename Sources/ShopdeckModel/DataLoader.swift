@@ -160,23 +160,24 @@ public enum DataLoader {
         }
 
         /// Later rows win per id; the result keeps first-seen order. Without a repeated id (the
-        /// common case) the rows are returned as they are: one hash a row, no row copied (`id`
-        /// borrows its row; a key path would copy it whole).
+        /// common case) the rows are returned as they are, none copied (`id` borrows its row; a
+        /// key path would copy it whole). Ids are hashed as bytes (`ByteInterner`): a `String`
+        /// dictionary seeds a hasher per row and compares non-ASCII ids by Unicode rules.
         func merge<T>(_ rows: [T], _ id: (borrowing T) -> String) -> [T] {
-            var at: [String: Int] = [:]
-            at.reserveCapacity(rows.count)   // no rehashing as it grows (200k products)
+            var seen = ByteInterner(capacity: rows.count)
+            /// Per distinct id (the interner's index): its first row.
+            var firstRow: [Int] = []
+            firstRow.reserveCapacity(rows.count)
             /// For the first row of a repeated id: the index of its last row.
             var last: [Int: Int] = [:]
             var repeated: [Bool] = []
             rows.withUnsafeBufferPointer { buf in
                 for i in buf.indices {
-                    let key = id(buf[i])
-                    if let first = at.updateValue(i, forKey: key) {
-                        at[key] = first
-                        last[first] = i
-                        if repeated.isEmpty { repeated = [Bool](repeating: false, count: buf.count) }
-                        repeated[i] = true
-                    }
+                    let (index, isNew) = id(buf[i]).withBytes { seen.intern($0) }
+                    if isNew { firstRow.append(i); continue }
+                    last[firstRow[Int(index)]] = i
+                    if repeated.isEmpty { repeated = [Bool](repeating: false, count: buf.count) }
+                    repeated[i] = true
                 }
             }
             if last.isEmpty { return rows }

@@ -509,8 +509,11 @@ final class RefundSink: TableSink<Refund> {
             warnings.append(LoadError(file: file, reason: "an older after-sales export without 售后单号: each row's id is ORDER_ID@APPLIED_AT (order id and application time)"))
         }
         guard let givenId = map.syntheticRefundIds ? "" : requiredText(rec, buf, cRefundId, id: true),
-              let order = requiredText(rec, buf, cOrderId, id: true),
-              let kindText = requiredText(rec, buf, cKind) else { return }
+              let order = requiredText(rec, buf, cOrderId, id: true) else { return }
+        let kindCell = cell(rec, buf, cKind.index)
+        let (klo, khi) = Cell.trimmed(kindCell)
+        if Cell.isAbsentMarker(kindCell, klo, khi) { fail(rec, cKind, "required cell is empty"); return }
+        let kindText = UnsafeRawBufferPointer(rebasing: kindCell[klo..<khi])
         guard let kind = RefundKind.parse(kindText) else {
             fail(rec, cKind, "unknown after-sales kind \(show(kindText)); accepted: 仅退款, 退货退款, 换货 (handlingWay 10, 1, 3)"); return
         }
@@ -523,12 +526,17 @@ final class RefundSink: TableSink<Refund> {
         r.returnShippedAt = optionalTime(rec, buf, cShipped)
         r.returnReceivedAt = optionalTime(rec, buf, cReceived)
         r.completedAt = optionalTime(rec, buf, cCompleted)
-        let statusText = optionalText(rec, buf, cStatus)
+        var statusText: UnsafeRawBufferPointer? = nil
+        if let col = cStatus.index {
+            let b = cell(rec, buf, col)
+            let (lo, hi) = Cell.trimmed(b)
+            if !Cell.isAbsentMarker(b, lo, hi) { statusText = UnsafeRawBufferPointer(rebasing: b[lo..<hi]) }
+        }
         guard let st = RefundStatus.parse(statusText) else {
-            fail(rec, cStatus, "unknown after-sales status \(show(statusText ?? "")); accepted: 处理中/售后处理中, 已完结/退款成功/售后成功, 已关闭/售后关闭/售后失败/退款失败, or open-platform codes"); return
+            fail(rec, cStatus, "unknown after-sales status \(show(statusText!)); accepted: 处理中/售后处理中, 已完结/退款成功/售后成功, 已关闭/售后关闭/售后失败/退款失败, or open-platform codes"); return
         }
         r.status = st
-        r.platformIntervened = optionalBool(rec, buf, cIntervened) || ["20", "21", "22"].contains(statusText ?? "")
+        r.platformIntervened = optionalBool(rec, buf, cIntervened) || RefundStatus.meansIntervened(statusText)
         r.merchantDispute = optionalBool(rec, buf, cDispute)
         // Return addresses repeat: each distinct text is parsed once (interned by its bytes).
         if let col = cAddress.index {

@@ -195,30 +195,33 @@ public struct OrdersTable: Sendable {
 }
 
 public enum RefundKind: String, Sendable { case refundOnly = "仅退款", returnRefund = "退货退款", exchange = "换货"
-    /// Compared byte for byte (a `String` switch normalises every non-ASCII cell: slow at
-    /// 200k rows).
-    public static func parse(_ s: String) -> RefundKind? {
-        func is_(_ t: String) -> Bool { s.utf8.elementsEqual(t.utf8) }
-        if is_("仅退款") || is_("10") { return .refundOnly }
-        if is_("退货退款") || is_("1") { return .returnRefund }
-        if is_("换货") || is_("3") { return .exchange }
+    /// A trimmed cell, compared byte for byte (a `String` comparison normalises every
+    /// non-ASCII cell: slow at 200k rows). The open-platform's handlingWay codes are accepted.
+    public static func parse(_ b: UnsafeRawBufferPointer) -> RefundKind? {
+        if Cell.equals(b, "仅退款") || Cell.equals(b, "10") { return .refundOnly }
+        if Cell.equals(b, "退货退款") || Cell.equals(b, "1") { return .returnRefund }
+        if Cell.equals(b, "换货") || Cell.equals(b, "3") { return .exchange }
         return nil
     }
 }
 
 public enum RefundStatus: String, Sendable { case open, completed, closed
-    public static func parse(_ s: String?) -> RefundStatus? {
-        guard let s else { return .open }
-        func any(_ ts: [String]) -> Bool { ts.contains { s.utf8.elementsEqual($0.utf8) } }
-        if any(["处理中", "售后处理中"]) { return .open }
-        if any(["已完结", "退款成功", "售后成功", "60"]) { return .completed }
-        if any(["已关闭", "售后关闭", "售后失败", "退款失败", "70"]) { return .closed }
-        switch s {
-        default:
-            // Other open-platform codes are open: a short whole number, nothing else.
-            if s.count <= 4, s.allSatisfy({ $0.isASCII && $0.isNumber }) { return .open }
-            return nil
-        }
+    /// A trimmed cell's bytes, nil when the cell is absent (an absent status is open).
+    public static func parse(_ b: UnsafeRawBufferPointer?) -> RefundStatus? {
+        guard let b else { return .open }
+        func any(_ ts: StaticString...) -> Bool { ts.contains { Cell.equals(b, $0) } }
+        if any("处理中", "售后处理中") { return .open }
+        if any("已完结", "退款成功", "售后成功", "60") { return .completed }
+        if any("已关闭", "售后关闭", "售后失败", "退款失败", "70") { return .closed }
+        // Other open-platform codes are open: a short whole number, nothing else.
+        if b.count <= 4, b.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return .open }
+        return nil
+    }
+    /// The open-platform codes 20, 21, 22: the platform has stepped in (data-formats.md
+    /// "aftersales", platform_intervened).
+    public static func meansIntervened(_ b: UnsafeRawBufferPointer?) -> Bool {
+        guard let b else { return false }
+        return Cell.equals(b, "20") || Cell.equals(b, "21") || Cell.equals(b, "22")
     }
 }
 

@@ -120,8 +120,8 @@ enum AftersalesRules {
                 stage("auto_receipt", limit: .autoReceipt, start: r.returnShippedAt)
             }
         }
-        out.open.sort { $0.deadline != $1.deadline ? $0.deadline < $1.deadline : ($0.refundId != $1.refundId ? $0.refundId < $1.refundId : $0.stage < $1.stage) }
-        out.rows.sort { $0.appliedAt != $1.appliedAt ? $0.appliedAt < $1.appliedAt : $0.refundId < $1.refundId }
+        out.open.sortByKey({ $0.deadline }) { $0.refundId != $1.refundId ? $0.refundId < $1.refundId : $0.stage < $1.stage }
+        out.rows.sortByKey({ $0.appliedAt }) { $0.refundId < $1.refundId }
         for a in counted where T < ShippingRules.addWorkingDays(a.publishedAt, rbT.refreshWorkingDays) {
             refreshChecks += weeks.count
             for (k, _) in weeks where k + CST.week > a.start && k <= a.end { weeks[k]!.pendingPlatformRefresh = true }

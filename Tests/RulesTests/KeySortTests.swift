@@ -1,0 +1,29 @@
+import Testing
+@testable import ShopdeckRules
+
+@Suite("Sorting rows by a whole-number key")
+struct KeySortTests {
+    struct Row: Equatable { var key: Int64; var name: String; var at: Int }
+
+    /// Against the standard library's stable sort by (key, name), on rows with many equal keys
+    /// and equal names (so the position decides), and with every permutation cycle shape.
+    @Test func sameOrderAsAStableSortByKeyThenTie() {
+        var rng = SystemRandomNumberGenerator()
+        for n in [0, 1, 2, 3, 7, 100, 5_000] {
+            for keys in [2, 50, 1_000_000] {
+                var rows = (0..<n).map { i in
+                    Row(key: Int64.random(in: 0..<Int64(keys), using: &rng),
+                        name: "名\(Int.random(in: 0..<3, using: &rng))-" + String(repeating: "x", count: Int.random(in: 0..<20, using: &rng)),
+                        at: i)
+                }
+                let expected = rows.enumerated().sorted { a, b in
+                    if a.element.key != b.element.key { return a.element.key < b.element.key }
+                    if a.element.name != b.element.name { return a.element.name < b.element.name }
+                    return a.offset < b.offset
+                }.map(\.element)
+                rows.sortByKey({ $0.key }) { $0.name < $1.name }
+                #expect(rows == expected, "n \(n), keys \(keys)")
+            }
+        }
+    }
+}
