@@ -5,6 +5,14 @@
 public enum JSON: Equatable, Sendable {
     case null, bool(Bool), int(Int), double(Double), string(String)
     case array([JSON]), object([(String, JSON)])
+    /// An array whose elements are made as they are written (`each`): a report's long lists
+    /// (200k findings) never sit in memory as a tree beside the report they come from.
+    case elements(Int, @Sendable (Int) -> JSON)
+
+    /// `items` as an array written element by element.
+    public static func each<T: Sendable>(_ items: [T], _ element: @escaping @Sendable (T) -> JSON) -> JSON {
+        .elements(items.count) { element(items[$0]) }
+    }
 
     public static func == (a: JSON, b: JSON) -> Bool { a.serialized() == b.serialized() }
 
@@ -47,7 +55,25 @@ public enum JSON: Equatable, Sendable {
         @inline(__always) func put(_ s: StaticString) { s.withUTF8Buffer { out.append(contentsOf: $0) } }
         func newline(_ level: Int) {
             out.append(0x0A)
-            out.append(contentsOf: repeatElement(0x20, count: level * 2))
+            var n = level * 2
+            while n > 0 {   // spaces copied from a block (a `repeatElement` append is byte by byte)
+                let k = min(n, JSON.spaces.count)
+                JSON.spaces.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[0..<k])) }
+                n -= k
+            }
+        }
+        /// An array of `n` elements, each written by `element`; drained between elements.
+        func items(_ n: Int, _ element: (Int) -> Void) {
+            if n == 0 { put("[]"); return }
+            out.append(0x5B)
+            for i in 0..<n {
+                if i > 0 { out.append(0x2C) }
+                if pretty { newline(indent + 1) }
+                element(i)
+                if let drain, out.count >= JSON.drainSize { drain(&out) }
+            }
+            if pretty { newline(indent) }
+            out.append(0x5D)
         }
         switch self {
         case .null: put("null")
@@ -59,18 +85,11 @@ public enum JSON: Equatable, Sendable {
             else { out.append(contentsOf: "\(d)".utf8) }
         case .string(let s): JSON.quote(s, into: &out)
         case .array(let a):
-            if a.isEmpty { put("[]"); return }
-            out.append(0x5B)
             a.withUnsafeBufferPointer { a in   // elements borrowed, not retained one by one
-                for i in a.indices {
-                    if i > 0 { out.append(0x2C) }
-                    if pretty { newline(indent + 1) }
-                    a[i].write(&out, pretty: pretty, indent: indent + 1, drain: drain)
-                    if let drain, out.count >= JSON.drainSize { drain(&out) }
-                }
+                items(a.count) { a[$0].write(&out, pretty: pretty, indent: indent + 1, drain: drain) }
             }
-            if pretty { newline(indent) }
-            out.append(0x5D)
+        case .elements(let n, let element):
+            items(n) { element($0).write(&out, pretty: pretty, indent: indent + 1, drain: drain) }
         case .object(let o):
             if o.isEmpty { put("{}"); return }
             out.append(0x7B)
@@ -91,13 +110,28 @@ public enum JSON: Equatable, Sendable {
     /// Whether a UTF-8 string needs an escape: a quote, a backslash, a C0 or C1 control, DEL,
     /// or U+2028/U+2029 (escaped so the output is safe in a terminal and in JavaScript).
     static func needsEscape(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        for (i, c) in b.enumerated() {
-            if c < 0x20 || c == 0x22 || c == 0x5C || c == 0x7F { return true }
-            if c == 0xC2, i + 1 < b.count, b[i + 1] >= 0x80, b[i + 1] < 0xA0 { return true }
-            if c == 0xE2, i + 2 < b.count, b[i + 1] == 0x80, b[i + 2] == 0xA8 || b[i + 2] == 0xA9 { return true }
+        // One table look-up a byte; only the lead bytes of C1 controls (0xC2) and of
+        // U+2028/U+2029 (0xE2) look further.
+        return escapeClass.withUnsafeBufferPointer { cls in
+            for i in b.indices {
+                switch cls[Int(b[i])] {
+                case 0: continue
+                case 1: return true
+                case 2: if i + 1 < b.count, b[i + 1] >= 0x80, b[i + 1] < 0xA0 { return true }
+                default: if i + 2 < b.count, b[i + 1] == 0x80, b[i + 2] == 0xA8 || b[i + 2] == 0xA9 { return true }
+                }
+            }
+            return false
         }
-        return false
     }
+
+    /// Per byte: 0 plain, 1 always escaped (C0, quote, backslash, DEL), 2 lead of U+0080–U+009F,
+    /// 3 lead of U+2028/U+2029.
+    static let escapeClass: [UInt8] = (0..<256).map { c in
+        c < 0x20 || c == 0x22 || c == 0x5C || c == 0x7F ? 1 : c == 0xC2 ? 2 : c == 0xE2 ? 3 : 0
+    }
+
+    static let spaces = [UInt8](repeating: 0x20, count: 64)
 
     static func quote(_ s: String, into out: inout [UInt8]) {
         out.append(0x22)

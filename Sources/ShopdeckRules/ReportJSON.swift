@@ -4,9 +4,9 @@ import ShopdeckModel
 /// extra keys come after them.
 public extension Report {
     func json() -> JSON {
-        let t = { (x: Instant) -> JSON in .string(CST.format(x)) }
-        let d = { (x: Instant) -> JSON in .string(CST.formatDate(x)) }
-        let ids = { (l: [OrderRef]) -> JSON in .array(l.map { .string($0.orderId) }) }
+        let t = { @Sendable (x: Instant) -> JSON in .string(CST.format(x)) }
+        let d = { @Sendable (x: Instant) -> JSON in .string(CST.formatDate(x)) }
+        let ids = { (l: [OrderRef]) -> JSON in .each(l) { .string($0.orderId) } }
         let shippingJSON: JSON = .object([
             ("weeks", .array(shipping.weeks.map { w in .object([
                 ("week_start", d(w.weekStart)),
@@ -51,11 +51,11 @@ public extension Report {
             ("note", .string("only the 超时未发货 penalty is waived; the shopping-experience score and compensation for delayed orders still apply")),
         ])
         let aftersalesJSON: JSON = .object([
-            ("open", .array(aftersales.open.map { s in .object([
+            ("open", .each(aftersales.open) { s in .object([
                 ("refund_id", .string(s.refundId)), ("stage", .string(s.stage)), ("deadline", t(s.deadline)),
                 ("hours_left", .double(s.hoursLeft)), ("breached", .bool(s.breached)), ("holiday_adjusted", .bool(s.holidayAdjusted)),
                 ("order_id", .string(s.orderId)), ("kind", .string(s.kind.rawValue)), ("limit_hours", .double(s.limitHours)),
-            ]) })),
+            ]) }),
             ("weeks", .array(aftersales.weeks.map { w in .object([
                 ("week_start", d(w.weekStart)),
                 ("refund_only_count", .int(w.refundOnlyCount)), ("refund_only_avg_hours", .opt(w.refundOnlyAvgHours)),
@@ -66,32 +66,32 @@ public extension Report {
                 ("pending_platform_refresh", .bool(w.pendingPlatformRefresh)),
             ]) })),
         ])
-        let violationsJSON: JSON = .array(violations.map { v in .object([
+        let violationsJSON: JSON = .each(violations) { v in .object([
             ("violation_id", .string(v.violationId)), ("rule", .string(v.rule)), ("status", .string(v.status)),
             ("points", .int(v.points)), ("measures", .array(v.measures.map(JSON.string))),
             ("unknown_measures", .array(v.unknownMeasures.map(JSON.string))),
             ("appeals_used", .int(v.appealsUsed)), ("appeals_left", .int(v.appealsLeft)), ("appealable", .bool(v.appealable)),
             ("not_appealable_reason", .opt(v.notAppealableReason)), ("exemption_applicable", .bool(v.exemptionApplicable)),
             ("notified_at", t(v.notifiedAt)), ("subject", .string(v.subject)), ("locally_filed", .bool(v.locallyFiled)),
-        ]) })
+        ]) }
         let appealsJSON: JSON = .array(appeals.map { a in .object([
             ("violation_id", .string(a.violationId)), ("attempt", .int(a.attempt)), ("filed_at", t(a.filedAt)),
             ("reason", .string(a.reason)), ("statement", .string(a.statement)), ("evidence", .array(a.evidence.map(JSON.string))),
             ("operator", .string(a.operatorName)),
         ]) })
-        let reportsJSON: JSON = .array(reports.map { r in .object([
+        let reportsJSON: JSON = .each(reports) { r in .object([
             ("user_id", .string(r.userId)), ("year", .int(r.year)), ("successes", .int(r.successes)), ("ban", .string(r.ban)),
             ("ban_until", r.banUntil.map(t) ?? .null), ("shops", .int(r.shops)), ("next_step", .opt(r.nextStep)),
-        ]) })
+        ]) }
         let couponsJSON: JSON = .array(coupons.map { c in .object([
             ("activity_id", .string(c.activityId)), ("issue_at", t(c.issueAt)), ("applicable_products", .int(c.applicableProducts)),
             ("warnings", .array(c.warnings.map(JSON.string))),
             ("coupon_type", .string(c.couponType)), ("live_plan", .opt(c.livePlan)),
         ]) })
-        let copyJSON: JSON = .array(copyFindings.map { f in .object([
+        let copyJSON: JSON = .each(copyFindings) { f in .object([
             ("product_id", .string(f.productId)), ("terms", .array(f.terms.map(JSON.string))), ("norm", .int(f.norm)),
             ("source", .string(f.source)),
-        ]) })
+        ]) }
         let loadJSON: JSON = .object([
             ("files", .array(load.files.map { f in .object([
                 ("path", .string(f.path)), ("table", .string(f.table.rawValue)), ("rows", .int(f.rows)),

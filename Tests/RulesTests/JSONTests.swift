@@ -44,4 +44,28 @@ struct JSONTests {
             #expect(pieces.dropLast().allSatisfy { $0 >= 1 << 20 && $0 < (1 << 20) + 4096 })
         }
     }
+    /// Every character the writer escapes, beside its neighbours that it must not escape.
+    @Test func controlsQuotesAndLineSeparatorsAreEscapedAndNothingElse() {
+        let text = "a\u{0}\u{1F}\"\\\u{7F}\u{80}\u{85}\u{9F}\u{A0}é\u{2027}\u{2028}\u{2029}\u{202A}€\t\r\n字"
+        #expect(JSON.string(text).serialized() == #""a\u0000\u001f\"\\\u007f\u0080\u0085\u009f\#u{A0}é\#u{2027}\u2028\u2029\#u{202A}€\t\r\n字""#)
+        for plain in ["", "abc", "中文 ¥59.90", "\u{A0}", "\u{2027}", "\u{202F}", "é"] {
+            #expect(JSON.string(plain).serialized() == "\"" + plain + "\"")
+        }
+    }
+
+    /// Elements made as they are written serialise exactly as the same array held whole, and
+    /// indentation deeper than the writer's block of spaces is still exact.
+    @Test func elementsMadeOnTheFlyAndDeepIndentation() {
+        let items = (0..<50).map { "R\($0)" }
+        let whole = JSON.object([("a", .array(items.map { .object([("id", .string($0))]) }))])
+        let lazy = JSON.object([("a", .each(items) { .object([("id", .string($0))]) })])
+        for pretty in [false, true] { #expect(lazy.serializedBytes(pretty: pretty) == whole.serializedBytes(pretty: pretty)) }
+        #expect(JSON.each([Int]()) { .int($0) }.serialized(pretty: true) == "[]")
+        var deep = JSON.int(1)
+        for _ in 0..<40 { deep = .array([deep]) }
+        let lines = deep.serialized(pretty: true).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 81)
+        #expect(lines[40] == Substring(String(repeating: " ", count: 80) + "1"))
+        #expect(lines[41] == Substring(String(repeating: " ", count: 78) + "]"))
+    }
 }
