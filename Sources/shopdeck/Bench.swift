@@ -20,6 +20,8 @@ struct Bench: ParsableCommand {
     var bigShop = false
     @Flag(name: .long, help: "Measure side by side: the cold load of a 1M-order shop, its reopen from the snapshot cache, and the open of a fleet of 100 shops of 20k orders (cold and from their caches).")
     var reopen = false
+    @Option(name: .long, help: "With --big-shop: the shared bench folder (q_floor.c, q_duckdb.py, q_polars.py, q_pandas.py), timed on the same orders file side by side.")
+    var anchors: String?
 
     func run() throws {
         let asOf = CST.instant(year: 2023, month: 3, day: 5, hour: 23, minute: 59, second: 59)
@@ -87,6 +89,8 @@ struct Bench: ParsableCommand {
         for (k, n) in tables where FileReader.fileSize("\(folder)/\(k.rawValue).csv") == nil {
             try BenchData.writeTable(k, path: "\(folder)/\(k.rawValue).csv", rows: n, asOf: asOf, orders: orders)
         }
+        // First, while this process is small (a spawned child's peak memory starts at ours).
+        try sideBySide(folder: folder, asOf: CST.format(asOf))
         print("table          rows        MB     load s     MB/s")
         for (k, _) in [(TableKind.orders, orders)] + tables {
             let path = "\(folder)/\(k.rawValue).csv"
