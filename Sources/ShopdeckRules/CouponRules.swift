@@ -9,7 +9,7 @@ enum CouponRules {
             if let plan = c.livePlan, !plan.isEmpty { minuteCount["\(plan)\u{1}\(floorMinute(c.issueAt))", default: 0] += 1 }
         }
         // A large catalogue: counts by range queries, not a scan per coupon (issue 18).
-        let index = products.count > CouponIndex.smallCatalogue ? CouponIndex(products, rb) : nil
+        let index = products.count > CouponIndex.smallCatalogue && !coupons.isEmpty ? CouponIndex(products, rb) : nil
         let anchorCoupons = coupons.filter { $0.couponType.trimmingSpaces() == rb.anchorCouponType }
         let anchorCounts = index?.anchorCounts(anchorCoupons) ?? [:]
         var treeSteps = 0
@@ -262,19 +262,23 @@ final class CopyChecker {
         }
         guard !hits.isEmpty else { return }
         normsJudged += norms.count
-        for c in norms {
+        // The norms are read in place (a `for c in norms` copies and retains each one's arrays
+        // per text: 200k products).
+        for k in norms.indices {
             // Most norms find none of their terms in a text: said without building anything.
-            if !c.terms.contains(where: { found[$0.pattern] }) { continue }
-            if !c.requires.isEmpty && !c.requires.contains(where: { found[$0] }) { continue }
-            if c.needsSource && sources.contains(where: { found[$0] }) { continue }
-            if c.unlessAuthorisedBrand && brands.contains(where: { found[$0] }) { continue }
+            if !norms[k].terms.contains(where: { found[$0.pattern] }) { continue }
+            if !norms[k].requires.isEmpty && !norms[k].requires.contains(where: { found[$0] }) { continue }
+            if norms[k].needsSource && sources.contains(where: { found[$0] }) { continue }
+            if norms[k].unlessAuthorisedBrand && brands.contains(where: { found[$0] }) { continue }
             // A term inside a longer matched term of the same norm is not reported twice.
             var terms: [String] = []
-            for (i, t) in c.terms.enumerated() where found[t.pattern] && !c.containedIn[i].contains(where: { found[c.terms[$0].pattern] }) {
-                if !terms.contains(t.text) { terms.append(t.text) }
+            for i in norms[k].terms.indices where found[norms[k].terms[i].pattern]
+                && !norms[k].containedIn[i].contains(where: { found[norms[k].terms[$0].pattern] }) {
+                let t = norms[k].terms[i].text
+                if !terms.contains(t) { terms.append(t) }
             }
             guard !terms.isEmpty else { continue }
-            out.append(CopyFinding(productId: id, productName: name, terms: terms, norm: c.number, normTitle: c.title, source: source))
+            out.append(CopyFinding(productId: id, productName: name, terms: terms, norm: norms[k].number, normTitle: norms[k].title, source: source))
         }
     }
 }

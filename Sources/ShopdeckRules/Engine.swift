@@ -41,7 +41,8 @@ public enum Engine {
         work?.add("copy: bytes scanned", copy.bytesScanned)
         work?.add("copy: norms judged", copy.normsJudged)
         Timings.mark("rules: copy check")
-        report.copyFindings = findings.sorted { $0.productId != $1.productId ? $0.productId < $1.productId : $0.norm < $1.norm }
+        findings.sortInPlace { $0.productId != $1.productId ? $0.productId < $1.productId : $0.norm < $1.norm }
+        report.copyFindings = findings
         Timings.mark("rules: copy findings sorted")
         let trusted = s.products.reduce(0) { $0 + ($1.trustPurchase ? 1 : 0) }
         report.trustPurchase = TrustPurchase(on: trusted, off: s.products.count - trusted, benefits: rb.trustBenefits)

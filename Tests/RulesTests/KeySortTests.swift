@@ -21,8 +21,11 @@ struct KeySortTests {
                     if a.element.name != b.element.name { return a.element.name < b.element.name }
                     return a.offset < b.offset
                 }.map(\.element)
+                var byOrder = rows
                 rows.sortByKey({ $0.key }) { $0.name < $1.name }
                 #expect(rows == expected, "n \(n), keys \(keys)")
+                byOrder.sortInPlace { $0.key != $1.key ? $0.key < $1.key : $0.name < $1.name }
+                #expect(byOrder == expected, "n \(n), keys \(keys)")
             }
         }
     }
