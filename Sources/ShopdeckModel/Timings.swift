@@ -17,6 +17,13 @@ public enum Timings {
         last = now
     }
 
+    /// Prints a phase timed on its own (one of several run side by side), leaving the clock
+    /// of `mark` as it is.
+    public static func note(_ phase: String, _ seconds: Double) {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data(String(format: "%-28@ %8.1f ms  (side by side)\n", phase as NSString, seconds * 1e3).utf8))
+    }
+
     /// Starts the clock for the next mark (a load or an append in a long-running dashboard).
     public static func reset() {
         guard enabled else { return }

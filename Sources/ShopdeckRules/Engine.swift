@@ -18,18 +18,64 @@ public enum Engine {
         report.shipping = ShippingRules.run(orders, ctx, work: work)
         Timings.mark("rules: shipping")
         report.exemption = ExemptionRules.run(weeks: report.shipping.weeks, violations: s.violations, asOf: T, rulebook: rb)
-        report.aftersales = AftersalesRules.run(s.refunds, orders: s.orders, adjustments: s.adjustments, asOf: T, rulebook: rb, work: work)
-        Timings.mark("rules: after-sales")
-        (report.violations, report.points) = ViolationRules.run(s.violations, journal: journal, token: report.exemption.tokenUsedBy, asOf: T, rulebook: rb, work: work)
+        // The sections below read the snapshot and the shipping figures only, and none reads
+        // another's result: they run side by side (a big shop: after-sales, coupons and the
+        // copy check each take a tenth of a second). Each writes only its own box, counts its
+        // work in its own meter, and is timed on its own.
+        final class Box<T>: @unchecked Sendable { var value: T?; var seconds = 0.0; let work: WorkMeter?
+            init(_ counting: Bool) { work = counting ? WorkMeter() : nil } }
+        let aftersales = Box<AftersalesReport>(work != nil)
+        let people = Box<([ViolationRow], [PointsRow], [ReportRow])>(work != nil)
+        let coupons = Box<[CouponRow]>(work != nil)
+        let copy = Box<[CopyFinding]>(work != nil)
+        let token = report.exemption.tokenUsedBy
+        DispatchQueue.concurrentPerform(iterations: 4) { section in
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            func took() -> Double { Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 }
+            switch section {
+            case 0:
+                aftersales.value = AftersalesRules.run(s.refunds, orders: s.orders, adjustments: s.adjustments, asOf: T, rulebook: rb, work: aftersales.work)
+                aftersales.seconds = took()
+            case 1:
+                let (violations, points) = ViolationRules.run(s.violations, journal: journal, token: token, asOf: T, rulebook: rb, work: people.work)
+                people.value = (violations, points, ReportRules.run(s.reports, shopId: config.id, asOf: T, rulebook: rb, work: people.work))
+                people.seconds = took()
+            case 2:
+                coupons.value = CouponRules.run(s.coupons, products: s.products, professionalAnchor: config.professionalAnchor, asOf: T, rulebook: rb, work: coupons.work)
+                coupons.seconds = took()
+            default:
+                copy.value = copyFindings(s, rb.at(T), brands: config.authorisedBrands, scripts: scripts, work: copy.work)
+                copy.seconds = took()
+            }
+        }
+        report.aftersales = aftersales.value!
+        (report.violations, report.points, report.reports) = people.value!
+        report.coupons = coupons.value!
+        report.copyFindings = copy.value!
+        for box in [aftersales.work, people.work, coupons.work, copy.work] {
+            for (section, units) in box?.bySection ?? [:] { work?.add(section, units) }
+        }
+        Timings.note("rules: after-sales", aftersales.seconds)
+        Timings.note("rules: violations, reports", people.seconds)
+        Timings.note("rules: coupons", coupons.seconds)
+        Timings.note("rules: copy check and sort", copy.seconds)
+        Timings.mark("rules: the four side by side")
         report.appeals = journal.sorted { $0.filedAt != $1.filedAt ? $0.filedAt < $1.filedAt : ($0.violationId, $0.attempt) < ($1.violationId, $1.attempt) }
-        report.reports = ReportRules.run(s.reports, shopId: config.id, asOf: T, rulebook: rb, work: work)
         report.couponMinIOS = rb.at(T).minIOS
         report.couponMinAndroid = rb.at(T).minAndroid
-        Timings.mark("rules: violations, reports")
-        report.coupons = CouponRules.run(s.coupons, products: s.products, professionalAnchor: config.professionalAnchor, asOf: T, rulebook: rb, work: work)
-        Timings.mark("rules: coupons")
+        let trusted = s.products.reduce(0) { $0 + ($1.trustPurchase ? 1 : 0) }
+        report.trustPurchase = TrustPurchase(on: trusted, off: s.products.count - trusted, benefits: rb.trustBenefits)
+        report.load = LoadSummary(files: s.files, errors: s.errors, warnings: s.warnings, skippedFiles: s.skippedFiles,
+                                  seconds: s.loadSeconds, bytes: s.totalBytes, orderRows: s.orders.count)
+        report.engineSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        return report
+    }
+
+    /// The copy check over every product name and live script (rules.md §8), sorted by
+    /// product id and norm.
+    static func copyFindings(_ s: Snapshot, _ rb: Rulebook, brands: [String], scripts: [(name: String, text: String)], work: WorkMeter?) -> [CopyFinding] {
         var findings: [CopyFinding] = []
-        let copy = CopyChecker(rulebook: rb.at(T), brands: config.authorisedBrands)
+        let copy = CopyChecker(rulebook: rb, brands: brands)
         s.products.withUnsafeBufferPointer { products in
             for i in products.indices {   // fields read in place: no product copied
                 copy.check(id: products[i].productId, name: products[i].name, text: products[i].name, source: "product", into: &findings)
@@ -40,16 +86,8 @@ public enum Engine {
         }
         work?.add("copy: bytes scanned", copy.bytesScanned)
         work?.add("copy: norms judged", copy.normsJudged)
-        Timings.mark("rules: copy check")
         findings.sortInPlace { $0.productId != $1.productId ? $0.productId < $1.productId : $0.norm < $1.norm }
-        report.copyFindings = findings
-        Timings.mark("rules: copy findings sorted")
-        let trusted = s.products.reduce(0) { $0 + ($1.trustPurchase ? 1 : 0) }
-        report.trustPurchase = TrustPurchase(on: trusted, off: s.products.count - trusted, benefits: rb.trustBenefits)
-        report.load = LoadSummary(files: s.files, errors: s.errors, warnings: s.warnings, skippedFiles: s.skippedFiles,
-                                  seconds: s.loadSeconds, bytes: s.totalBytes, orderRows: s.orders.count)
-        report.engineSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        return report
+        return findings
     }
 
     /// Why a product does not qualify for a coupon (for the drill-down); nil when it does.

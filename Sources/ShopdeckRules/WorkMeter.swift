@@ -3,7 +3,8 @@
 /// examples touch, reports grouped. Issue 18 asks that nothing be quadratic anywhere, checked
 /// by counting work as the rows grow tenfold, never by timing. Passed to `Engine.run` by the
 /// test and the benchmark; nil (nothing counted) otherwise. Used by one thread at a time:
-/// the two-core shipping pass counts per share and adds after joining.
+/// the two-core shipping pass counts per share, and the sections `Engine.run` runs side by
+/// side count in meters of their own, all added after joining.
 public final class WorkMeter {
     public private(set) var bySection: [String: Int] = [:]
 

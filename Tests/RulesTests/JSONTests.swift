@@ -61,6 +61,18 @@ struct JSONTests {
         let lazy = JSON.object([("a", .each(items) { .object([("id", .string($0))]) })])
         for pretty in [false, true] { #expect(lazy.serializedBytes(pretty: pretty) == whole.serializedBytes(pretty: pretty)) }
         #expect(JSON.each([Int]()) { .int($0) }.serialized(pretty: true) == "[]")
+        // A list long enough to be written on two cores while streaming: the same bytes, odd
+        // and even lengths, nested in an object.
+        for n in [JSON.parallelElements, JSON.parallelElements + 1, 3 * JSON.parallelElements + 7] {
+            let ids = (0..<n).map { "订单\($0)" }
+            let streamed = JSON.object([("x", .int(1)), ("list", .each(ids) { .object([("id", .string($0)), ("n", .array([.int($0.count)]))]) }), ("y", .null)])
+            let held = JSON.object([("x", .int(1)), ("list", .array(ids.map { .object([("id", .string($0)), ("n", .array([.int($0.count)]))]) })), ("y", .null)])
+            for pretty in [false, true] {
+                var all: [UInt8] = []
+                streamed.write(pretty: pretty) { all += $0 }
+                #expect(all == held.serializedBytes(pretty: pretty), "n \(n), pretty \(pretty)")
+            }
+        }
         var deep = JSON.int(1)
         for _ in 0..<40 { deep = .array([deep]) }
         let lines = deep.serialized(pretty: true).split(separator: "\n", omittingEmptySubsequences: false)
