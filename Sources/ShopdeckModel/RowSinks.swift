@@ -533,7 +533,7 @@ final class RefundSink: TableSink<Refund> {
             if !Cell.isAbsentMarker(b, lo, hi) { statusText = UnsafeRawBufferPointer(rebasing: b[lo..<hi]) }
         }
         guard let st = RefundStatus.parse(statusText) else {
-            fail(rec, cStatus, "unknown after-sales status \(show(statusText!)); accepted: 处理中/售后处理中, 已完结/退款成功/售后成功, 已关闭/售后关闭/售后失败/退款失败, or open-platform codes"); return
+            fail(rec, cStatus, "unknown after-sales status \(statusText.map(show) ?? "''"); accepted: 处理中/售后处理中, 已完结/退款成功/售后成功, 已关闭/售后关闭/售后失败/退款失败, or open-platform codes"); return
         }
         r.status = st
         r.platformIntervened = optionalBool(rec, buf, cIntervened) || RefundStatus.meansIntervened(statusText)
