@@ -5,24 +5,55 @@ extension Array {
     /// then by position: the same order as a stable `sort` by (key, tie).
     ///
     /// A report's rows are large structs (several strings each): sorting them in place moves
-    /// every row at every merge step, and `sorted` copies and retains every one. Here 16-byte
+    /// every row at every merge step, and `sorted` copies and retains every one. Here the
     /// (key, position) pairs are sorted, and the rows are put in that order by swapping along
     /// the permutation's cycles: each row moves about once, none is copied or retained
     /// (200k after-sales rows: issue 18).
     mutating func sortByKey(_ key: (borrowing Element) -> Int64, tie: (borrowing Element, borrowing Element) -> Bool) {
         guard count > 1 else { return }
-        var pairs = [(key: Int64, at: Int32)]()
-        pairs.reserveCapacity(count)
-        withUnsafeBufferPointer { rows in
-            for i in rows.indices { pairs.append((key(rows[i]), Int32(i))) }
-            pairs.sort { a, b in
-                if a.key != b.key { return a.key < b.key }
-                if tie(rows[Int(a.at)], rows[Int(b.at)]) { return true }
-                if tie(rows[Int(b.at)], rows[Int(a.at)]) { return false }
-                return a.at < b.at
+        var keys = [Int64]()
+        keys.reserveCapacity(count)
+        withUnsafeBufferPointer { rows in for i in rows.indices { keys.append(key(rows[i])) } }
+        let low = keys.min()!, high = keys.max()!
+        let (span, overflow) = high.subtractingReportingOverflow(low)
+        var order: [Int32]
+        if !overflow && span <= Int64(UInt32.max) && count <= Int(Int32.max) {
+            // Keys within 2^32 of each other (times between 1970 and 2099 always are): each
+            // (key, position) packed in one word and sorted as plain numbers, then each run of
+            // equal keys put in `tie` order (most runs are one row long).
+            var packed = [UInt64]()
+            packed.reserveCapacity(count)
+            for (i, k) in keys.enumerated() { packed.append(UInt64(k - low) << 32 | UInt64(i)) }
+            packed.sort()
+            order = packed.map { Int32(truncatingIfNeeded: $0 & 0xFFFF_FFFF) }
+            withUnsafeBufferPointer { rows in
+                var i = 0
+                while i < packed.count {
+                    var j = i + 1
+                    while j < packed.count && packed[j] >> 32 == packed[i] >> 32 { j += 1 }
+                    if j - i > 1 {
+                        order[i..<j].sort { a, b in
+                            if tie(rows[Int(a)], rows[Int(b)]) { return true }
+                            if tie(rows[Int(b)], rows[Int(a)]) { return false }
+                            return a < b
+                        }
+                    }
+                    i = j
+                }
             }
+        } else {
+            var pairs = keys.enumerated().map { (key: $0.element, at: Int32($0.offset)) }
+            withUnsafeBufferPointer { rows in
+                pairs.sort { a, b in
+                    if a.key != b.key { return a.key < b.key }
+                    if tie(rows[Int(a.at)], rows[Int(b.at)]) { return true }
+                    if tie(rows[Int(b.at)], rows[Int(a.at)]) { return false }
+                    return a.at < b.at
+                }
+            }
+            order = pairs.map(\.at)
         }
-        place(pairs.map(\.at))
+        place(order)
     }
 
     /// Sorts by `before` (a strict order), equal rows keeping their positions, as

@@ -10,9 +10,11 @@ struct KeySortTests {
     @Test func sameOrderAsAStableSortByKeyThenTie() {
         var rng = SystemRandomNumberGenerator()
         for n in [0, 1, 2, 3, 7, 100, 5_000] {
-            for keys in [2, 50, 1_000_000] {
+            // Key ranges that pack into one word, and ones that do not (the general path).
+            let ranges: [(keys: Int64, base: Int64)] = [(2, 0), (50, -7), (1_000_000, 1_700_000_000), (Int64(UInt32.max) + 2, 0), (Int64.max / 2, Int64.min / 4)]
+            for (keys, base) in ranges {
                 var rows = (0..<n).map { i in
-                    Row(key: Int64.random(in: 0..<Int64(keys), using: &rng),
+                    Row(key: base + Int64.random(in: 0..<keys, using: &rng),
                         name: "名\(Int.random(in: 0..<3, using: &rng))-" + String(repeating: "x", count: Int.random(in: 0..<20, using: &rng)),
                         at: i)
                 }
