@@ -28,6 +28,17 @@ struct SplitPlan {
     var headers: [String] { rows[headerIndex].1 }
     var chunks: Int { bounds.count - 1 }
 
+    /// About how many records chunk `c` holds, from the line ends in the head's data (a few
+    /// percent over, so a chunk's rows are stored without the array doubling as they come);
+    /// 0 when the head holds no data line.
+    func estimatedRows(_ c: Int) -> Int {
+        guard dataStart < head.count else { return 0 }
+        let lines = head[dataStart...].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        guard lines > 0 else { return 0 }
+        let perLine = Double(head.count - dataStart) / Double(lines)
+        return Int(Double(bounds[c + 1] - bounds[c]) / perLine * 1.03) + 64
+    }
+
     /// Chunks per core: more than one evens out the cores' shares.
     static let chunksPerCore = 4
 

@@ -40,6 +40,9 @@ class RowSink {
     /// Moves the rows' lines by `by` (a chunk of a file read on every core counts from 1).
     func shiftLines(by: Int) {}
 
+    /// Makes room for about `rows` rows at once (a chunk of a large file).
+    func reserve(_ rows: Int) {}
+
     /// A row already split into strings (buffered header-search rows, workbook rows):
     /// re-encoded so the sink sees the same bytes a CSV record would give it.
     final func accept(line: Int, cells: [String]) {
@@ -487,6 +490,8 @@ class TableSink<Row: FileRow>: RowSink {
         guard by != 0 else { return }
         for i in out.indices { out[i].line += by }
     }
+
+    override final func reserve(_ rows: Int) { out.reserveCapacity(rows) }
 }
 
 final class RefundSink: TableSink<Refund> {
