@@ -78,12 +78,19 @@ struct OtherRulesTests {
         G,洗眼液 天天用,10
         H,天天用 卸妆水,10
         I,消炎祛痘膏,10
+        J,顶级 杯子,10
+        K,第一 顶级 杯子,10
+        M,杯子 顶级,10
+        N,第一 杯子,10
         """
+        // J, K, M, N: the same norm with other sets of its terms after A's (the lists are
+        // shared by which terms were found, never one set's list for another's).
         let r = try run(["products.csv": products, "scripts/live.txt": "今天这款是临床验证有效的！"], asOf: "2023-03-06 10:00:00",
                         config: "[shop]\nauthorised_brands = [\"小橙\"]\n")
         let f = r.copyFindings.map { "\($0.productId):\($0.norm):\($0.terms.joined(separator: "+"))" }
         #expect(f == ["A:1:第一+顶级", "B:3:大牌平替", "D:14:官方+旗舰店", "E:7:专利", "E:10:美白", "F:10:美白",
-                      "G:13:天天用", "I:2:消炎", "I:10:祛痘", "scripts/live.txt:6:临床验证"])
+                      "G:13:天天用", "I:2:消炎", "I:10:祛痘", "J:1:顶级", "K:1:第一+顶级", "M:1:顶级", "N:1:第一",
+                      "scripts/live.txt:6:临床验证"])
     }
 }
 
