@@ -32,11 +32,21 @@ struct SplitPlan {
     /// percent over, so a chunk's rows are stored without the array doubling as they come);
     /// 0 when the head holds no data line.
     func estimatedRows(_ c: Int) -> Int {
-        guard dataStart < head.count else { return 0 }
-        let lines = head[dataStart...].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-        guard lines > 0 else { return 0 }
-        let perLine = Double(head.count - dataStart) / Double(lines)
-        return Int(Double(bounds[c + 1] - bounds[c]) / perLine * 1.03) + 64
+        guard bytesPerLine > 0 else { return 0 }
+        return Int(Double(bounds[c + 1] - bounds[c]) / bytesPerLine * 1.03) + 64
+    }
+
+    /// The head's data bytes per line end (0 when the head holds no data line).
+    let bytesPerLine: Double
+
+    static func bytesPerLine(_ head: [UInt8], from start: Int) -> Double {
+        guard start < head.count else { return 0 }
+        let lines = head.withUnsafeBufferPointer { b in
+            var n = 0
+            for i in start..<b.count where b[i] == 0x0A { n += 1 }
+            return n
+        }
+        return lines > 0 ? Double(head.count - start) / Double(lines) : 0
     }
 
     /// Chunks per core: more than one evens out the cores' shares.
@@ -85,6 +95,7 @@ struct SplitPlan {
         self.settled = headScan.invalid == 0 && headScan.multibyte >= 64
         self.separator = separator; self.head = head; self.rows = rows; self.headerIndex = idx
         self.kind = kind; self.map = map; self.dataStart = dataStart; self.dataLine = ends[idx].1; self.bounds = cuts
+        self.bytesPerLine = SplitPlan.bytesPerLine(head, from: dataStart)
     }
 
     /// One chunk's sink and outcome; each worker touches only its own.
