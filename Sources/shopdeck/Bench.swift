@@ -91,7 +91,8 @@ struct Bench: ParsableCommand {
         }
         // First, while this process is small (a spawned child's peak memory starts at ours).
         try sideBySide(folder: folder, asOf: CST.format(asOf))
-        print("table          rows        MB     load s     MB/s")
+        print("table          rows        MB     load s     MB/s   of orders' MB/s (issue 18: at least 0.5)")
+        var ordersRate = 0.0
         for (k, _) in [(TableKind.orders, orders)] + tables {
             let path = "\(folder)/\(k.rawValue).csv"
             warm(path)
@@ -99,8 +100,9 @@ struct Bench: ParsableCommand {
             let s = DataLoader.load(folder: folder, only: [k])
             let secs = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
             let mb = Double(FileReader.fileSize(path) ?? 0) / 1_048_576
+            if k == .orders { ordersRate = mb / secs }
             print(k.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
-                  + String(format: " %8d %8.1f %10.3f %8.1f", s.files.reduce(0) { $0 + $1.rows }, mb, secs, mb / secs))
+                  + String(format: " %8d %8.1f %10.3f %8.1f %8.2f", s.files.reduce(0) { $0 + $1.rows }, mb, secs, mb / secs, mb / secs / ordersRate))
         }
         let (snap, load, rules) = timedLoadAndRules(folder, asOf: asOf)
         let mb = Double(snap.totalBytes) / 1_048_576

@@ -1,4 +1,5 @@
 import Foundation
+import ShopdeckModel
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -102,6 +103,20 @@ extension Bench {
             guard let m = median(times[i]) else { print("  \(c.name): failed"); continue }
             let ratio = alone.map { String(format: "%5.2fx", m / $0) } ?? ""
             print("  " + c.name.padding(toLength: 40, withPad: " ", startingAt: 0) + String(format: "%7.3f s %6.0f MB  ", m, peaks[i]) + ratio + " of the orders file alone")
+        }
+        // Issue 18's targets, from the figures above.
+        func named(_ prefix: String) -> Int? { commands.firstIndex { $0.name.hasPrefix(prefix) } }
+        guard let alone, let folderTime = median(times[1]) else { return }
+        let folderMB = Double(((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+            .reduce(Int64(0)) { $0 + (FileReader.fileSize(folder + "/" + $1) ?? 0) }) / 1_048_576
+        print("issue 18's targets:")
+        print(String(format: "  whole folder / orders file alone      %5.2fx  (at most 1.5x)", folderTime / alone))
+        print(String(format: "  whole folder's peak / its bytes       %5.2f   (under 0.5: %.0f MB for %.0f MB)", peaks[1] / folderMB, peaks[1], folderMB))
+        if let f = named("C floor"), let floor = median(times[f]) {
+            print(String(format: "  orders file alone / C floor           %5.2fx  (at most 1.1x)", alone / floor))
+        }
+        if let d = named("DuckDB"), let duck = median(times[d]) {
+            print(String(format: "  DuckDB / orders file alone            %5.2fx  (at least 2.2x)", duck / alone))
         }
     }
 }
