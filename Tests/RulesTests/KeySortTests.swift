@@ -31,4 +31,20 @@ struct KeySortTests {
             }
         }
     }
+
+    /// The radix sort against the standard sort, on numbers of every width and on runs of
+    /// equal values.
+    @Test func radixSortMatchesTheStandardSort() {
+        var rng = SystemRandomNumberGenerator()
+        for bits in [1, 11, 12, 33, 50, 64] {
+            for n in [0, 1, 2, 1000, 70_000] {
+                let top: UInt64 = bits == 64 ? .max : (1 << UInt64(bits)) - 1
+                var a = (0..<n).map { _ in UInt64.random(in: 0...top, using: &rng) }
+                if n > 10 { for i in stride(from: 0, to: n, by: 7) { a[i] = a[0] } }
+                let expected = a.sorted()
+                Array<UInt64>.radixSort(&a, bits: bits)
+                #expect(a == expected, "bits \(bits), n \(n)")
+            }
+        }
+    }
 }
