@@ -98,25 +98,39 @@ public enum Engine {
 public enum Findings {
     public static func lines(_ r: Report) -> [String] {
         var out: [String] = []
-        for o in r.shipping.lateUnshipped { out.append("late: order \(o.orderId) was due \(CST.format(o.deadline)) and is not shipped") }
-        for o in r.shipping.atRisk { out.append("at risk: order \(o.orderId) is due \(CST.format(o.deadline)) (\(hours(o.hoursLeft)) left)") }
-        for o in r.shipping.delayReportNeeded { out.append("delay report needed: order \(o.orderId) (no ship-from, promise in an adjustment window)") }
+        each(r) { out.append($0) }
+        return out
+    }
+
+    /// The findings one line at a time, in `lines`' order (`check` writes them as they come:
+    /// a big shop has 240k).
+    public static func each(_ r: Report, _ line: (String) -> Void) {
+        for o in r.shipping.lateUnshipped { line("late: order \(o.orderId) was due \(CST.format(o.deadline)) and is not shipped") }
+        for o in r.shipping.atRisk { line("at risk: order \(o.orderId) is due \(CST.format(o.deadline)) (\(hours(o.hoursLeft)) left)") }
+        for o in r.shipping.delayReportNeeded { line("delay report needed: order \(o.orderId) (no ship-from, promise in an adjustment window)") }
         let horizon = r.riskHorizonHours
         for s in r.aftersales.open where s.breached || s.hoursLeft <= horizon {
-            out.append("after-sales \(s.breached ? "breached" : "at risk"): \(s.refundId) \(s.stage) due \(CST.format(s.deadline))")
+            line("after-sales \(s.breached ? "breached" : "at risk"): \(s.refundId) \(s.stage) due \(CST.format(s.deadline))")
         }
         for v in r.violations where v.appealable {
-            out.append("appealable: violation \(v.violationId) \(v.rule) (\(v.appealsLeft) appeal\(v.appealsLeft == 1 ? "" : "s") left)")
+            line("appealable: violation \(v.violationId) \(v.rule) (\(v.appealsLeft) appeal\(v.appealsLeft == 1 ? "" : "s") left)")
         }
-        for c in r.coupons where !c.warnings.isEmpty { out.append("coupon \(c.activityId): \(c.warnings.joined(separator: ", "))") }
-        for f in r.copyFindings { out.append("copy: \(f.productId) norm \(f.norm) (\(f.normTitle)): \(f.terms.joined(separator: "、"))") }
-        return out
+        for c in r.coupons where !c.warnings.isEmpty { line("coupon \(c.activityId): \(c.warnings.joined(separator: ", "))") }
+        for f in r.copyFindings { line("copy: \(f.productId) norm \(f.norm) (\(f.normTitle)): \(f.terms.joined(separator: "、"))") }
     }
 
     /// The findings and, after them, every file that could not be loaded and every bad row
     /// skipped: what `check` prints for one shop.
     public static func linesWithLoad(_ r: Report) -> [String] {
-        lines(r) + r.load.errors.map { (r.load.skippedFiles.contains($0.file) ? "load error: " : "bad row skipped: ") + $0.description }
+        var out: [String] = []
+        eachWithLoad(r) { out.append($0) }
+        return out
+    }
+
+    /// `linesWithLoad` one line at a time.
+    public static func eachWithLoad(_ r: Report, _ line: (String) -> Void) {
+        each(r, line)
+        for e in r.load.errors { line((r.load.skippedFiles.contains(e.file) ? "load error: " : "bad row skipped: ") + e.description) }
     }
 
     static func hours(_ h: Double) -> String {

@@ -27,16 +27,37 @@ enum Output {
 
     /// A JSON value written straight from its bytes (escaped by its writer), then a line end.
     static func json(_ v: JSON) {
-        func put(_ b: UnsafeRawBufferPointer) {
-            var off = 0
-            while off < b.count {
-                let n = write(1, b.baseAddress! + off, b.count - off)
-                if n < 0 { if errno == EINTR { continue }; return }
-                off += n
-            }
-        }
         v.write(pretty: true, drain: put)
         [UInt8(0x0A)].withUnsafeBytes(put)
+    }
+
+    /// Bytes to standard output, whole (a short write continues, an interrupted one retries).
+    static func put(_ b: UnsafeRawBufferPointer) {
+        var off = 0
+        while off < b.count {
+            let n = write(1, b.baseAddress! + off, b.count - off)
+            if n < 0 { if errno == EINTR { continue }; return }
+            off += n
+        }
+    }
+
+    /// Lines made safe as `out` makes them, written a megabyte at a time (`check` on a big
+    /// shop prints 240k lines: a write each was a system call each). `flush` before exiting.
+    struct Lines {
+        private var buffer: [UInt8] = []
+        private(set) var count = 0
+
+        mutating func line(_ s: String) {
+            buffer.append(contentsOf: Output.safe(s).utf8)
+            buffer.append(0x0A)
+            count += 1
+            if buffer.count >= 1 << 20 { flush() }
+        }
+
+        mutating func flush() {
+            buffer.withUnsafeBytes(Output.put)
+            buffer.removeAll(keepingCapacity: true)
+        }
     }
 
     static func err(_ s: String) {

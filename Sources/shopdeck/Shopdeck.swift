@@ -198,9 +198,10 @@ struct Check: ParsableCommand {
             for e in report.load.errors { Output.err("load error: \(e.description)") }
             throw Output.fail("check", "no export of any table was loaded from \(options.data) (an empty folder, or only files that are not exports)")
         }
-        let lines = Findings.linesWithLoad(report)
-        for l in lines { Output.out(l) }
-        if !lines.isEmpty { throw ExitCode(1) }
+        var out = Output.Lines()
+        Findings.eachWithLoad(report) { out.line($0) }
+        out.flush()
+        if out.count > 0 { throw ExitCode(1) }
     }
 }
 
@@ -219,9 +220,10 @@ extension Check {
             }
             if let j = s.journalError { Output.err("\(s.name): the appeal journal cannot be read: \(j)"); worst = 2 }
             if r.load.files.isEmpty { Output.err("\(s.name): no export of any table was loaded"); worst = 2; continue }
-            let lines = Findings.linesWithLoad(r)
-            for l in lines { Output.out("\(s.name): \(l)") }
-            if !lines.isEmpty { worst = max(worst, 1) }
+            var out = Output.Lines()
+            Findings.eachWithLoad(r) { out.line("\(s.name): \($0)") }
+            out.flush()
+            if out.count > 0 { worst = max(worst, 1) }
         }
         if worst != 0 { throw ExitCode(worst) }
     }
