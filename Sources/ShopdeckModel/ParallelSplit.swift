@@ -31,9 +31,12 @@ struct SplitPlan {
     /// About how many records chunk `c` holds, from the line ends in the head's data (a few
     /// percent over, so a chunk's rows are stored without the array doubling as they come);
     /// 0 when the head holds no data line.
+    /// Never more than a row per 24 bytes: a head of short lines before long ones (a hostile
+    /// file) must not reserve many times the file's size.
     func estimatedRows(_ c: Int) -> Int {
         guard bytesPerLine > 0 else { return 0 }
-        return Int(Double(bounds[c + 1] - bounds[c]) / bytesPerLine * 1.03) + 64
+        let bytes = bounds[c + 1] - bounds[c]
+        return min(Int(Double(bytes) / bytesPerLine * 1.03), bytes / 24) + 64
     }
 
     /// The head's data bytes per line end (0 when the head holds no data line).
