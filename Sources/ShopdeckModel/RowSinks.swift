@@ -79,6 +79,15 @@ class RowSink {
         return UnsafeRawBufferPointer(rebasing: buf[rec.starts[col]..<rec.ends[col]])
     }
 
+    /// Column `col`'s bytes with surrounding spaces trimmed, nil when absent (empty or an
+    /// absent marker such as `-`, data-formats.md "Text").
+    @inline(__always)
+    final func present(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ col: Int?) -> UnsafeRawBufferPointer? {
+        let b = cell(rec, buf, col)
+        let (lo, hi) = Cell.trimmed(b)
+        return Cell.isAbsentMarker(b, lo, hi) ? nil : UnsafeRawBufferPointer(rebasing: b[lo..<hi])
+    }
+
     final func fail(_ rec: CSVRecord, _ column: String, _ why: String) {
         bad += 1
         let col = map[column].map { $0 + 1 }
@@ -151,23 +160,18 @@ class RowSink {
 
     /// A required cell that must be one of `accepted`, or nil after reporting the row.
     final func requiredChoice(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: Col, _ accepted: Choices, what: String) -> String? {
-        let b = cell(rec, buf, column.index)
-        let (lo, hi) = Cell.trimmed(b)
-        if Cell.isAbsentMarker(b, lo, hi) { fail(rec, column, "required cell is empty"); return nil }
-        if let a = accepted.match(UnsafeRawBufferPointer(rebasing: b[lo..<hi])) { return a }
-        fail(rec, column, "unknown \(what) \(show(UnsafeRawBufferPointer(rebasing: b[lo..<hi]))); accepted: \(accepted.values.joined(separator: ", "))")
+        guard let b = present(rec, buf, column.index) else { fail(rec, column, "required cell is empty"); return nil }
+        if let a = accepted.match(b) { return a }
+        fail(rec, column, "unknown \(what) \(show(b)); accepted: \(accepted.values.joined(separator: ", "))")
         return nil
     }
 
     /// An optional cell that must be one of `accepted`: nil when absent; any other value is
     /// warned about and read as absent.
     final func optionalChoice(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: Col, _ accepted: Choices, what: String) -> String? {
-        guard let col = column.index else { return nil }
-        let b = cell(rec, buf, col)
-        let (lo, hi) = Cell.trimmed(b)
-        if Cell.isAbsentMarker(b, lo, hi) { return nil }
-        if let a = accepted.match(UnsafeRawBufferPointer(rebasing: b[lo..<hi])) { return a }
-        warn(rec, column, "unknown \(what) \(show(UnsafeRawBufferPointer(rebasing: b[lo..<hi]))); accepted: \(accepted.values.joined(separator: ", "))")
+        guard let b = present(rec, buf, column.index) else { return nil }
+        if let a = accepted.match(b) { return a }
+        warn(rec, column, "unknown \(what) \(show(b)); accepted: \(accepted.values.joined(separator: ", "))")
         return nil
     }
 
@@ -515,10 +519,7 @@ final class RefundSink: TableSink<Refund> {
         }
         guard let givenId = map.syntheticRefundIds ? "" : requiredText(rec, buf, cRefundId, id: true),
               let order = requiredText(rec, buf, cOrderId, id: true) else { return }
-        let kindCell = cell(rec, buf, cKind.index)
-        let (klo, khi) = Cell.trimmed(kindCell)
-        if Cell.isAbsentMarker(kindCell, klo, khi) { fail(rec, cKind, "required cell is empty"); return }
-        let kindText = UnsafeRawBufferPointer(rebasing: kindCell[klo..<khi])
+        guard let kindText = present(rec, buf, cKind.index) else { fail(rec, cKind, "required cell is empty"); return }
         guard let kind = RefundKind.parse(kindText) else {
             fail(rec, cKind, "unknown after-sales kind \(show(kindText)); accepted: 仅退款, 退货退款, 换货 (handlingWay 10, 1, 3)"); return
         }
@@ -531,12 +532,7 @@ final class RefundSink: TableSink<Refund> {
         r.returnShippedAt = optionalTime(rec, buf, cShipped)
         r.returnReceivedAt = optionalTime(rec, buf, cReceived)
         r.completedAt = optionalTime(rec, buf, cCompleted)
-        var statusText: UnsafeRawBufferPointer? = nil
-        if let col = cStatus.index {
-            let b = cell(rec, buf, col)
-            let (lo, hi) = Cell.trimmed(b)
-            if !Cell.isAbsentMarker(b, lo, hi) { statusText = UnsafeRawBufferPointer(rebasing: b[lo..<hi]) }
-        }
+        let statusText = present(rec, buf, cStatus.index)
         guard let st = RefundStatus.parse(statusText) else {
             fail(rec, cStatus, "unknown after-sales status \(statusText.map(show) ?? "''"); accepted: 处理中/售后处理中, 已完结/退款成功/售后成功, 已关闭/售后关闭/售后失败/退款失败, or open-platform codes"); return
         }

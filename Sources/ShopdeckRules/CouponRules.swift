@@ -232,6 +232,8 @@ final class CopyChecker {
     /// A norm's reported terms by which of its terms were found (positions under 64).
     private struct TermsKey: Hashable { let norm: Int; let mask: UInt64 }
     private var termLists: [TermsKey: [String]] = [:]
+    /// Reused for every norm: the positions of the terms it reports for the current text.
+    private var picked: [Int] = []
     /// Work done (`WorkMeter`): bytes the automaton read, norms looked at.
     private(set) var bytesScanned = 0, normsJudged = 0
 
@@ -274,25 +276,21 @@ final class CopyChecker {
             if norms[k].needsSource && sources.contains(where: { found[$0] }) { continue }
             if norms[k].unlessAuthorisedBrand && brands.contains(where: { found[$0] }) { continue }
             // A term inside a longer matched term of the same norm is not reported twice.
-            var mask: UInt64 = 0
-            var wide = false
+            picked.removeAll(keepingCapacity: true)
             for i in norms[k].terms.indices where found[norms[k].terms[i].pattern]
                 && !norms[k].containedIn[i].contains(where: { found[norms[k].terms[$0].pattern] }) {
-                if i < 64 { mask |= 1 << UInt64(i) } else { wide = true }
+                picked.append(i)
             }
-            guard mask != 0 || wide else { continue }
-            // The same terms of a norm recur across a catalogue: their list is made once and
-            // shared (an array a finding was 230k allocations for 200k products).
-            let key = TermsKey(norm: k, mask: mask)
+            guard !picked.isEmpty else { continue }
+            // The same terms of a norm recur across a catalogue: their list is made once per
+            // set of positions and shared (an array a finding was 230k allocations for 200k
+            // products). Sets with a position past 63 are listed afresh.
+            let mask = picked.last! < 64 ? picked.reduce(UInt64(0)) { $0 | 1 << UInt64($1) } : nil
             let terms: [String]
-            if !wide, let known = termLists[key] { terms = known } else {
+            if let mask, let known = termLists[TermsKey(norm: k, mask: mask)] { terms = known } else {
                 var list: [String] = []
-                for i in norms[k].terms.indices where found[norms[k].terms[i].pattern]
-                    && !norms[k].containedIn[i].contains(where: { found[norms[k].terms[$0].pattern] }) {
-                    let t = norms[k].terms[i].text
-                    if !list.contains(t) { list.append(t) }
-                }
-                if !wide { termLists[key] = list }
+                for i in picked where !list.contains(norms[k].terms[i].text) { list.append(norms[k].terms[i].text) }
+                if let mask { termLists[TermsKey(norm: k, mask: mask)] = list }
                 terms = list
             }
             out.append(CopyFinding(productId: id, productName: name, terms: terms, norm: norms[k].number, normTitle: norms[k].title, source: source))
