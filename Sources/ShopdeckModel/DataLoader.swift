@@ -119,8 +119,9 @@ public enum DataLoader {
             loadFile(path: folder + "/" + name, name: name, snap: &snap, parts: &parts, inspection: nil, passwords: passwords)
             LoadProgress.shared.fileDone()
         }
-        parts.finish(into: &snap)
         Timings.mark("load: read and type")
+        parts.finish(into: &snap)
+        Timings.mark("load: merged by id")
         snap.orders.finishLoading()
         Timings.mark("load: index order ids")
         snap.files.sort { $0.path < $1.path }

@@ -22,6 +22,7 @@ extension DataLoader {
         }
         plan.read(chunks, scan: true)
         guard plan.readCleanly(chunks) else { return false }
+        Timings.mark("load: \(name) read")
         var load = plan.finish(chunks, into: &snap)
         let shifts = plan.lineShifts(chunks)
         // The chunks' rows are joined into one array sized for all of them (appended chunk by
@@ -35,6 +36,7 @@ extension DataLoader {
             collect(chunk.sink, into: &snap, parts: &parts, load: &load)
         }
         snap.files.append(load)
+        Timings.mark("load: \(name) joined")
         return true
     }
 }

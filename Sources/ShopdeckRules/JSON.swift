@@ -26,22 +26,20 @@ public enum JSON: Equatable, Sendable {
 
     /// The UTF-8 bytes, for writing out without a copy into a `String` (20 MB of findings).
     public func serializedBytes(pretty: Bool = false) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(4096)
+        var out = JSONBytes()
         write(&out, pretty: pretty, indent: 0)
-        return out
+        return out.array
     }
 
     /// Writes the value in pieces: `drain` is handed the bytes written since the last piece
     /// whenever they pass a megabyte (between array elements), and the rest at the end. A
     /// 100 MB report then never sits whole in memory, nor grows a buffer by copying it.
     public func write(pretty: Bool, drain: (UnsafeRawBufferPointer) -> Void) {
-        var out: [UInt8] = []
-        out.reserveCapacity(JSON.drainSize + 65_536)
+        var out = JSONBytes(capacity: JSON.drainSize + 65_536)
         withoutActuallyEscaping(drain) { d in
-            let flush: (inout [UInt8]) -> Void = { bytes in
-                bytes.withUnsafeBytes(d)
-                bytes.removeAll(keepingCapacity: true)
+            let flush: (inout JSONBytes) -> Void = { bytes in
+                bytes.withBytes(d)
+                bytes.removeAll()
             }
             write(&out, pretty: pretty, indent: 0, drain: flush)
             flush(&out)
@@ -52,11 +50,11 @@ public enum JSON: Equatable, Sendable {
 
     /// Written as UTF-8 bytes: a report of 200k findings serialises in a fraction of the time
     /// a `String` built scalar by scalar takes.
-    func write(_ out: inout [UInt8], pretty: Bool, indent: Int, drain: ((inout [UInt8]) -> Void)? = nil) {
-        @inline(__always) func put(_ s: StaticString) { s.withUTF8Buffer { out.append(contentsOf: $0) } }
+    func write(_ out: inout JSONBytes, pretty: Bool, indent: Int, drain: ((inout JSONBytes) -> Void)? = nil) {
+        @inline(__always) func put(_ s: StaticString) { out.append(s) }
         func newline(_ level: Int) { JSON.newline(level, into: &out) }
         /// An array of `n` elements, each written by `element`; drained between elements.
-        func items(_ n: Int, _ element: (Int, inout [UInt8]) -> Void) {
+        func items(_ n: Int, _ element: (Int, inout JSONBytes) -> Void) {
             if n == 0 { put("[]"); return }
             out.append(0x5B)
             JSON.writeItems(0..<n, into: &out, pretty: pretty, indent: indent, drain: drain, element)
@@ -66,11 +64,11 @@ public enum JSON: Equatable, Sendable {
         switch self {
         case .null: put("null")
         case .bool(let b): b ? put("true") : put("false")
-        case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .int(let i): out.append(String(i))
         case .double(let d):
             if d.isNaN || d.isInfinite { put("null") }
-            else if d == d.rounded() && abs(d) < 1e15 { out.append(contentsOf: String(Int(d)).utf8); put(".0") }
-            else { out.append(contentsOf: "\(d)".utf8) }
+            else if d == d.rounded() && abs(d) < 1e15 { out.append(String(Int(d))); put(".0") }
+            else { out.append(d.description) }
         case .string(let s): JSON.quote(s, into: &out)
         case .array(let a):
             a.withUnsafeBufferPointer { a in   // elements borrowed, not retained one by one
@@ -85,13 +83,12 @@ public enum JSON: Equatable, Sendable {
             let half = n / 2, second = Half()
             let done = DispatchGroup()
             DispatchQueue.global().async(group: done) {
-                var b: [UInt8] = []
+                var b = JSONBytes(capacity: JSON.drainSize + 65_536)
                 JSON.writeItems(half..<n, into: &b, pretty: pretty, indent: indent, drain: { piece in
-                    second.pieces.append(piece)
-                    piece = []
-                    piece.reserveCapacity(JSON.drainSize + 65_536)
+                    second.pieces.append(piece.array)
+                    piece.removeAll()
                 }) { i, out in element(i).write(&out, pretty: pretty, indent: indent + 1) }
-                second.pieces.append(b)
+                second.pieces.append(b.array)
             }
             out.append(0x5B)
             JSON.writeItems(0..<half, into: &out, pretty: pretty, indent: indent, drain: drain) { i, out in
@@ -99,7 +96,7 @@ public enum JSON: Equatable, Sendable {
             }
             done.wait()
             for k in second.pieces.indices {
-                out.append(contentsOf: second.pieces[k])
+                second.pieces[k].withUnsafeBytes { out.append($0) }
                 second.pieces[k] = []
                 if let drain, out.count >= JSON.drainSize { drain(&out) }
             }
@@ -127,10 +124,16 @@ public enum JSON: Equatable, Sendable {
     /// Whether a UTF-8 string needs an escape: a quote, a backslash, a C0 or C1 control, DEL,
     /// or U+2028/U+2029 (escaped so the output is safe in a terminal and in JavaScript).
     static func needsEscape(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        // One table look-up a byte; only the lead bytes of C1 controls (0xC2) and of
-        // U+2028/U+2029 (0xE2) look further.
+        // Printable ASCII other than quote and backslash (keys, ids, numbers' text) is passed
+        // eight bytes at a time; from the first other word on, one table look-up a byte, and
+        // only the lead bytes of C1 controls (0xC2) and of U+2028/U+2029 (0xE2) look further.
+        var start = 0
+        if let p = b.baseAddress {
+            while start + 8 <= b.count, plainASCII(UnsafeRawPointer(p + start).loadUnaligned(as: UInt64.self)) { start += 8 }
+        }
+        if start == b.count { return false }
         return escapeClass.withUnsafeBufferPointer { cls in
-            for i in b.indices {
+            for i in start..<b.count {
                 switch cls[Int(b[i])] {
                 case 0: continue
                 case 1: return true
@@ -142,21 +145,35 @@ public enum JSON: Equatable, Sendable {
         }
     }
 
+    /// Whether the eight bytes of `w` are all printable ASCII other than `"` and `\\`
+    /// (0x20–0x7E): no byte has its top bit, none is 0x7F (adding one would set it), none is
+    /// below 0x20, none equals 0x22 or 0x5C (a zero byte after an exclusive or). Each test is
+    /// exact for "any byte" once no byte is 0x80 or above.
+    @inline(__always)
+    static func plainASCII(_ w: UInt64) -> Bool {
+        let lo: UInt64 = 0x0101_0101_0101_0101, hi: UInt64 = 0x8080_8080_8080_8080
+        if w & hi != 0 || (w &+ lo) & hi != 0 { return false }
+        if (w &- 0x20 &* lo) & ~w & hi != 0 { return false }
+        let q = w ^ (0x22 &* lo), s = w ^ (0x5C &* lo)
+        return (((q &- lo) & ~q) | ((s &- lo) & ~s)) & hi == 0
+    }
+
     /// Per byte: 0 plain, 1 always escaped (C0, quote, backslash, DEL), 2 lead of U+0080–U+009F,
     /// 3 lead of U+2028/U+2029.
     static let escapeClass: [UInt8] = (0..<256).map { c in
         c < 0x20 || c == 0x22 || c == 0x5C || c == 0x7F ? 1 : c == 0xC2 ? 2 : c == 0xE2 ? 3 : 0
     }
 
-    static let spaces = [UInt8](repeating: 0x20, count: 64)
+    /// A line end and the spaces of up to 32 levels of indentation, copied from in one piece.
+    static let newlineAndSpaces = [UInt8(0x0A)] + [UInt8](repeating: 0x20, count: 64)
 
     /// From this many elements a streamed list is written on two cores.
     static let parallelElements = 20_000
 
     /// Elements `range` of a list at `indent`, each after its separator (a comma before all
     /// but element 0, then in pretty output a new line), `drain`ed between elements.
-    static func writeItems(_ range: Range<Int>, into out: inout [UInt8], pretty: Bool, indent: Int,
-                           drain: ((inout [UInt8]) -> Void)?, _ element: (Int, inout [UInt8]) -> Void) {
+    static func writeItems(_ range: Range<Int>, into out: inout JSONBytes, pretty: Bool, indent: Int,
+                           drain: ((inout JSONBytes) -> Void)?, _ element: (Int, inout JSONBytes) -> Void) {
         for i in range {
             if i > 0 { out.append(0x2C) }
             if pretty { newline(indent + 1, into: &out) }
@@ -165,38 +182,42 @@ public enum JSON: Equatable, Sendable {
         }
     }
 
-    static func newline(_ level: Int, into out: inout [UInt8]) {
-        out.append(0x0A)
-        var n = level * 2
-        while n > 0 {   // spaces copied from a block (a `repeatElement` append is byte by byte)
-            let k = min(n, spaces.count)
-            spaces.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[0..<k])) }
+    static func newline(_ level: Int, into out: inout JSONBytes) {
+        newlineAndSpaces.withUnsafeBufferPointer { block in
+            var n = level * 2
+            let k = min(n, block.count - 1)
+            out.append(UnsafeBufferPointer(rebasing: block[0..<(1 + k)]))
             n -= k
+            while n > 0 {   // deeper than the block: more spaces from it
+                let m = min(n, block.count - 1)
+                out.append(UnsafeBufferPointer(rebasing: block[1..<(1 + m)]))
+                n -= m
+            }
         }
     }
 
-    static func quote(_ s: String, into out: inout [UInt8]) {
+    static func quote(_ s: String, into out: inout JSONBytes) {
         out.append(0x22)
         var copy = s
         let plain = copy.withUTF8 { b -> Bool in
             if needsEscape(b) { return false }
-            out.append(contentsOf: b)
+            out.append(b)
             return true
         }
         if !plain {
             for u in s.unicodeScalars {
                 switch u {
-                case "\"": out.append(contentsOf: [0x5C, 0x22])
-                case "\\": out.append(contentsOf: [0x5C, 0x5C])
-                case "\n": out.append(contentsOf: [0x5C, 0x6E])
-                case "\r": out.append(contentsOf: [0x5C, 0x72])
-                case "\t": out.append(contentsOf: [0x5C, 0x74])
+                case "\"": out.append("\\\"")
+                case "\\": out.append("\\\\")
+                case "\n": out.append("\\n")
+                case "\r": out.append("\\r")
+                case "\t": out.append("\\t")
                 default:
                     if u.value < 0x20 || u.value == 0x7F || (u.value >= 0x80 && u.value < 0xA0) || u.value == 0x2028 || u.value == 0x2029 {
                         let hex = String(u.value, radix: 16)
-                        out.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
+                        out.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
                     } else {
-                        out.append(contentsOf: String(u).utf8)
+                        out.append(String(u))
                     }
                 }
             }

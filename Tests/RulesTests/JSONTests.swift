@@ -80,4 +80,76 @@ struct JSONTests {
         #expect(lines[40] == Substring(String(repeating: " ", count: 80) + "1"))
         #expect(lines[41] == Substring(String(repeating: " ", count: 78) + "]"))
     }
+
+    /// The eight-bytes-at-a-time test passes a word exactly when every byte is printable
+    /// ASCII other than a quote and a backslash: every byte value at every position of an
+    /// otherwise plain word.
+    @Test func plainWordsAreExactlyThePrintableASCIIOnes() {
+        let plain = Array("abcdefgh".utf8)
+        for position in 0..<8 {
+            for value in 0...255 {
+                var bytes = plain
+                bytes[position] = UInt8(value)
+                let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+                let expected = (0x20...0x7E).contains(value) && value != 0x22 && value != 0x5C
+                #expect(JSON.plainASCII(word) == expected, "byte \(value) at \(position)")
+            }
+        }
+    }
+
+    /// Escaping agrees with a scalar-by-scalar reference on mixed texts of every length up to
+    /// 40 bytes: a character to escape anywhere, after or inside a run of plain words.
+    @Test func escapingAgreesWithAReferenceOnMixedTexts() {
+        func reference(_ s: String) -> String {
+            var out = "\""
+            for u in s.unicodeScalars {
+                switch u {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                default:
+                    let v = u.value
+                    if v < 0x20 || v == 0x7F || (v >= 0x80 && v < 0xA0) || v == 0x2028 || v == 0x2029 {
+                        let hex = String(v, radix: 16)
+                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    } else { out.unicodeScalars.append(u) }
+                }
+            }
+            return out + "\""
+        }
+        let pieces = ["a", "Z", " ", "~", "0", "\"", "\\", "\n", "\t", "\u{1}", "\u{7F}", "\u{85}", "\u{A0}", "é", "字", "\u{2028}", "\u{2027}", "€"]
+        var seed: UInt64 = 18
+        func next(_ n: Int) -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int((seed >> 33) % UInt64(n))
+        }
+        for _ in 0..<4000 {
+            var s = ""
+            let target = next(41)
+            while s.utf8.count < target {
+                // Mostly plain letters, so whole plain words come before the odd character.
+                s += next(4) == 0 ? pieces[next(pieces.count)] : "x"
+            }
+            #expect(JSON.string(s).serialized() == reference(s), "\(s.debugDescription)")
+        }
+    }
+
+    /// The writer's byte buffer: appends of every size, across its growth, keep every byte.
+    @Test func theByteBufferKeepsEveryByteAcrossGrowth() {
+        var buffer = JSONBytes(capacity: 64)
+        var expected: [UInt8] = []
+        for n in 0..<300 {
+            let piece = (0..<(n % 97)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ n) }
+            piece.withUnsafeBytes { buffer.append($0) }
+            buffer.append(UInt8(n & 0xFF))
+            expected += piece + [UInt8(n & 0xFF)]
+        }
+        #expect(buffer.count == expected.count)
+        #expect(buffer.array == expected)
+        buffer.removeAll()
+        buffer.append("键")
+        #expect(buffer.array == Array("键".utf8))
+    }
 }
