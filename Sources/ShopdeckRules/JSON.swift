@@ -145,7 +145,7 @@ public enum JSON: Equatable, Sendable {
         }
     }
 
-    /// Whether the eight bytes of `w` are all printable ASCII other than `"` and `\\`
+    /// Whether the eight bytes of `w` are all printable ASCII other than `"` and `\`
     /// (0x20–0x7E): no byte has its top bit, none is 0x7F (adding one would set it), none is
     /// below 0x20, none equals 0x22 or 0x5C (a zero byte after an exclusive or). Each test is
     /// exact for "any byte" once no byte is 0x80 or above.
