@@ -20,15 +20,18 @@ public enum JSON: Equatable, Sendable {
     public static func opt(_ d: Double?) -> JSON { d.map { .double($0) } ?? .null }
     public static func opt(_ s: String?) -> JSON { s.map { .string($0) } ?? .null }
 
+    /// The text, decoded straight from the writer's buffer (no byte array between).
     public func serialized(pretty: Bool = false) -> String {
-        String(decoding: serializedBytes(pretty: pretty), as: UTF8.self)
+        written(pretty: pretty).withBytes { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The UTF-8 bytes, for writing out without a copy into a `String` (20 MB of findings).
-    public func serializedBytes(pretty: Bool = false) -> [UInt8] {
+    public func serializedBytes(pretty: Bool = false) -> [UInt8] { written(pretty: pretty).array }
+
+    private func written(pretty: Bool) -> JSONBytes {
         var out = JSONBytes()
         write(&out, pretty: pretty, indent: 0)
-        return out.array
+        return out
     }
 
     /// Writes the value in pieces: `drain` is handed the bytes written since the last piece
