@@ -62,7 +62,8 @@ let package = Package(
         .testTarget(name: "ScreenTests", dependencies: ["ShopdeckScreen", "ShopdeckApp", "ShopdeckRules", "ShopdeckModel",
                                                     .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
                     exclude: ["__Snapshots__"]),
-        .testTarget(name: "AppTests", dependencies: ["ShopdeckApp", "ShopdeckRules", "ShopdeckModel", "ShopdeckTerminal", "ShopdeckScreen"]),
+        .testTarget(name: "AppTests", dependencies: ["ShopdeckApp", "ShopdeckRules", "ShopdeckModel", "ShopdeckTerminal", "ShopdeckScreen",
+                                                 .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "EndToEndTests", dependencies: ["shopdeck", "ShopdeckScreen", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ServeTests", dependencies: ["ShopdeckServe", "ShopdeckApp", .product(name: "NIOSSH", package: "swift-nio-ssh"), .product(name: "Crypto", package: "swift-crypto")]),
     ]

@@ -13,8 +13,9 @@ import Glibc
 /// The journal uses SQLite's rollback journal (`journal_mode=DELETE`), not WAL: a reader
 /// opened read-only then creates no file at all (WAL needs a `-shm` file even to read), so
 /// review mode, `report` and `check` never touch the data folder. A journal left in WAL mode
-/// by an earlier version is switched back by its next writer; until then a read-only reader
-/// reads a private copy of it.
+/// by an earlier version is switched back by its next writer, and a hot rollback journal left by
+/// a writer killed mid-transaction is rolled back by the next writer; until then a read-only
+/// reader reads a private copy (`JournalSnapshot`).
 public final class AppealJournal {
     public let path: String
     let db: any DatabaseWriter & DatabaseReader
@@ -90,8 +91,9 @@ public final class AppealJournal {
     /// Opens (creating when needed) the journal at `path`. The WAL switch and the migration
     /// run under an exclusive `flock` on `path.lock`: SQLite's busy timeout covers neither,
     /// so two processes creating the same journal at once would otherwise race.
-    /// A private copy of a WAL-mode journal for a read-only reader (removed on deinit).
-    private var privateCopy: String?
+    /// A private copy for a read-only reader of a journal in WAL mode or with a hot rollback
+    /// journal (removed on deinit).
+    private var privateCopy: JournalSnapshot?
 
     public init(path: String, readOnly: Bool = false) throws {
         self.path = path
@@ -106,17 +108,24 @@ public final class AppealJournal {
             guard access(path, R_OK) == 0 else { throw Failure.unreadable("\(path): permission denied") }
             // A journal still in WAL mode (byte 18 of the header is 2) cannot be read without a
             // -shm file: read a private copy (and its -wal) instead of creating one beside it.
-            var openPath = path
-            if let head = try? FileReader.readHead(path, bytes: 20), head.count == 20, head[18] == 2 {
-                let dir = NSTemporaryDirectory() + "shopdeck-journal-" + UUID().uuidString
-                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-                openPath = dir + "/appeals.sqlite"
-                try FileManager.default.copyItem(atPath: path, toPath: openPath)
-                if FileManager.default.fileExists(atPath: path + "-wal") { try? FileManager.default.copyItem(atPath: path + "-wal", toPath: openPath + "-wal") }
-                privateCopy = dir
-                config.readonly = false // the copy is ours
+            let wal = (try? FileReader.readHead(path, bytes: 20)).map { $0.count == 20 && $0[18] == 2 } ?? false
+            if !wal {
+                do {
+                    let queue = try DatabaseQueue(path: path, configuration: config)
+                    // Opening is lazy: the first read meets a hot rollback journal, if any.
+                    try queue.read { db in _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+                    db = queue
+                    return
+                } catch let e as DatabaseError where e.extendedResultCode == .SQLITE_READONLY_ROLLBACK {
+                    // A writer was killed mid-transaction: read the last committed state from a
+                    // private copy rolled back there (the next writer rolls the journal back here).
+                } catch { throw Failure.unreadable("\(error)") }
             }
-            do { db = try DatabaseQueue(path: openPath, configuration: config) }
+            let copy: JournalSnapshot
+            do { copy = try JournalSnapshot.take(of: path) } catch { throw Failure.unreadable("\(error)") }
+            privateCopy = copy
+            config.readonly = false // the copy is ours
+            do { db = try DatabaseQueue(path: copy.path, configuration: config) }
             catch { throw Failure.unreadable("\(error)") }
             return
         }
@@ -143,7 +152,7 @@ public final class AppealJournal {
         db = queue
     }
 
-    deinit { if let privateCopy { try? FileManager.default.removeItem(atPath: privateCopy) } }
+    deinit { privateCopy?.remove() }
 
     /// Refuses a journal this build must not read or write: a newer schema (a higher
     /// `user_version`, or migrations it does not know), or a database that is not a journal.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GRDB
 import ShopdeckModel
 import ShopdeckRules
 @testable import ShopdeckApp
@@ -90,6 +91,83 @@ struct JournalTests {
         // Its next writer switches it back to a rollback journal.
         try AppealJournal(path: path).file(entry("V2", 1))
         #expect(try runSQLite(path, "PRAGMA journal_mode;") == "delete")
+    }
+
+    /// What a writer killed mid-transaction leaves: the database with some of the new
+    /// transaction's pages already written (its cache spilled) and the hot rollback journal
+    /// beside it, no process holding a lock. Made by copying both files while a transaction
+    /// that spilled is open, then rolling the original back.
+    func crashedWriterState(committed: [AppealEntry], pending: Int, into path: String) throws {
+        let live = tempJournal()
+        let j = try AppealJournal(path: live)
+        for e in committed { try j.file(e) }
+        let queue = try DatabaseQueue(path: live)
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA cache_size = 1")
+            try db.execute(sql: "BEGIN IMMEDIATE")
+            for i in 0..<pending {
+                try db.execute(sql: "INSERT INTO appeal (violation_id, attempt, filed_at, filed_epoch, reason, statement, evidence, operator) VALUES (?, 1, '2023-03-06 10:00:00', 0, '其他', ?, '[]', 'K')",
+                               arguments: ["P\(i)", String(repeating: "半", count: 300)])
+            }
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: live, toPath: path)
+            try FileManager.default.copyItem(atPath: live + "-journal", toPath: path + "-journal")
+            try db.execute(sql: "ROLLBACK")
+        }
+    }
+
+    @Test func aWriterKilledMidTransactionIsReadAsItsLastCommitWithoutWriting() throws {
+        let path = tempJournal()
+        let folder = ((path as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+        let committed = [entry("V1", 1), entry("V2", 1)]
+        try crashedWriterState(committed: committed, pending: 400, into: path)
+        // The state is the one SQLite refuses a read-only reader: a hot journal beside a
+        // database that already holds some of the uncommitted pages.
+        var readOnly = Configuration()
+        readOnly.readonly = true
+        let refused = #expect(throws: DatabaseError.self) {
+            try DatabaseQueue(path: path, configuration: readOnly).read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM appeal") }
+        }
+        #expect(refused?.extendedResultCode == .SQLITE_READONLY_ROLLBACK)
+        let before = snapshot(folder)
+        #expect(try Journals.entries(folder: folder, journal: nil) == committed)
+        #expect(try AppealJournal(path: path, readOnly: true).entries() == committed)
+        #expect(snapshot(folder) == before) // the hot journal is still there, untouched
+        // The next writer rolls it back in place and files on the committed state.
+        try Journals.file(entry("V3", 1), folder: folder, journal: nil)
+        #expect(!FileManager.default.fileExists(atPath: path + "-journal"))
+        #expect(try Journals.entries(folder: folder, journal: nil) == committed + [entry("V3", 1)])
+        #expect(try AppealJournal(path: path).integrity() == "ok")
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3"), "sqlite3 is not installed (apt-get install sqlite3)"))
+    func theCopyWaitsForAWriterWritingPages() throws {
+        let path = tempJournal()
+        try AppealJournal(path: path).file(entry("V1", 1))
+        // Another process spills a transaction's pages into the database (EXCLUSIVE) and
+        // holds it for a while: no consistent copy can be taken meanwhile.
+        let flag = path + ".held"
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        writer.arguments = [path]
+        let script = Pipe()
+        writer.standardInput = script
+        try writer.run()
+        script.fileHandleForWriting.write(Data("""
+            PRAGMA cache_size = 1;
+            BEGIN;
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400) INSERT INTO appeal (violation_id, attempt, filed_at, filed_epoch, reason, statement, evidence, operator) SELECT 'P' || i, 1, 'x', 0, 'r', hex(zeroblob(450)), '[]', 'K' FROM n;
+            .shell touch \(flag); sleep 2
+            COMMIT;
+
+            """.utf8))
+        try script.fileHandleForWriting.close()
+        while !FileManager.default.fileExists(atPath: flag) { usleep(10_000) } // the pages are written, the lock held
+        #expect(throws: JournalSnapshot.Failure.self) { try JournalSnapshot.take(of: path, timeout: 0.3) }
+        writer.waitUntilExit()
+        let copy = try JournalSnapshot.take(of: path, timeout: 1)
+        defer { copy.remove() }
+        #expect(try runSQLite(copy.path, "SELECT count(*) FROM appeal;") == "401")
     }
 
     func runSQLite(_ path: String, _ sql: String) throws -> String {
