@@ -63,7 +63,7 @@ extension DataLoader {
             var buffer = bytes
             let count = buffer.count
             buffer.withUnsafeMutableBytes { b in
-                _ = parser.parse(b, count: count, final: true) { rec, rb in sink.accept(rec, UnsafeRawBufferPointer(rb)) }
+                _ = parser.parse(b, count: count, final: true) { rec, rb in sink.take(rec, UnsafeRawBufferPointer(rb)) }
             }
             Timings.mark("append: typed")
             snap.orders = sink.table

@@ -49,7 +49,17 @@ public struct CSVRecord {
     public var end: Int = 0
     /// The line number of the next record.
     public var endLine: Int = 1
+    /// The field whose opening quote is never closed (-1: none). Only the last record of a
+    /// file can have one: everything after the quote, to the end of the file, is that field.
+    public var unclosedQuote: Int = -1
     public var count: Int { starts.count }
+
+    /// The last physical line the record covers (its line end, if any, not counted).
+    public func lastLine(in buf: UnsafeRawBufferPointer) -> Int {
+        guard end > 0, end <= buf.count else { return line }
+        let last = buf[end - 1]
+        return Swift.max(line, last == 0x0A || last == 0x0D ? endLine - 1 : endLine)
+    }
 
     public init() {}
 }
@@ -107,6 +117,7 @@ public struct CSVParser {
             record.starts.removeAll()
             record.ends.removeAll()
             record.line = lineAtStart
+            record.unclosedQuote = -1
             var needsCompaction = false
             /// Unescapes `""` and drops the closing quote of flagged fields, in place.
             func compact() {
@@ -151,6 +162,7 @@ public struct CSVParser {
                         p += 1
                     }
                     if !closed && !final { p = recordStart; line = lineAtStart; break recordLoop }
+                    if !closed { record.unclosedQuote = record.starts.count }
                     let contentEnd = closed ? p - 1 : p
                     // Text after the closing quote up to the separator stays in the field.
                     var trailing = false

@@ -390,8 +390,11 @@ public enum DataLoader {
             pending.removeAll()
         }
 
+        /// A record met while the header was still being looked for whose quote never closes.
+        var unclosed: (line: Int, column: Int, lastLine: Int)?
         func feedStrings(_ line: Int, _ cells: [String]) {
             ins?.addRow(cells, line: line)
+            if let u = unclosed, u.line == line { sink!.refuseUnclosedQuote(line: u.line, column: u.column, lastLine: u.lastLine); return }
             sink!.accept(line: line, cells: cells)
         }
 
@@ -405,12 +408,13 @@ public enum DataLoader {
                     if ins != nil { ins!.addRow(strings(rec, buf), line: rec.line) }
                     if decoding.invalidSequences > 0 {
                         var r = rec
-                        if s.screen(&r, UnsafeRawBufferPointer(buf)) { s.accept(r, UnsafeRawBufferPointer(buf)) }
+                        if s.screen(&r, UnsafeRawBufferPointer(buf)) { s.take(r, UnsafeRawBufferPointer(buf)) }
                         return
                     }
-                    s.accept(rec, UnsafeRawBufferPointer(buf))
+                    s.take(rec, UnsafeRawBufferPointer(buf))
                     return
                 }
+                if rec.unclosedQuote >= 0 { unclosed = (rec.line, rec.unclosedQuote + 1, rec.lastLine(in: UnsafeRawBufferPointer(buf))) }
                 pending.append((rec.line, strings(rec, buf)))
                 findHeader(final: false)
             }

@@ -119,7 +119,7 @@ struct SplitPlan {
             let h = parts[c]
             var p = CSVParser(separator: separator, line: 1)
             do {
-                let emit = { (rec: CSVRecord, b: UnsafeMutableRawBufferPointer) in h.sink.accept(rec, UnsafeRawBufferPointer(b)) }
+                let emit = { (rec: CSVRecord, b: UnsafeMutableRawBufferPointer) in h.sink.take(rec, UnsafeRawBufferPointer(b)) }
                 h.left = try withUnsafeMutablePointer(to: &h.scan) { s in
                     try FileReader.streamRange(path, from: bounds[c], to: bounds[c + 1], parser: &p, final: c == chunks - 1,
                                                chunkSize: 1 << 18, scan: scan ? s : nil, emit: emit)

@@ -37,6 +37,28 @@ class RowSink {
 
     func accept(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer) {}
 
+    /// Takes a parsed record: `accept`, unless a quoted cell in it never closes. Then the
+    /// parser read everything from that quote to the end of the file as one cell, so the rows
+    /// on those lines cannot be told apart: the record is a bad row, and the error names the
+    /// lines lost (RFC 4180 leaves it undefined; loading them half-read would be worse).
+    final func take(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer) {
+        guard rec.unclosedQuote >= 0 else { accept(rec, buf); return }
+        refuseUnclosedQuote(line: rec.line, column: rec.unclosedQuote + 1, lastLine: rec.lastLine(in: buf))
+    }
+
+    final func refuseUnclosedQuote(line: Int, column: Int, lastLine: Int) {
+        bad += 1
+        errors.append(LoadError(file: file, line: line, column: column, reason: RowSink.unclosedQuoteReason(line: line, lastLine: lastLine)))
+    }
+
+    /// Counts lines, never names them: a chunk read on another core knows only its own lines
+    /// (the error's line is moved to the file's; its text is not).
+    static func unclosedQuoteReason(line: Int, lastLine: Int) -> String {
+        let lost = lastLine > line ? "its \(lastLine - line + 1) lines from here to the end of the file were read as one cell and not loaded"
+                                   : "the rest of the line was read as one cell and the row was not loaded"
+        return "a quote opens this cell and is never closed: \(lost); close the quote (or remove it) and save the file again, or export it again"
+    }
+
     /// Moves the rows' lines by `by` (a chunk of a file read on every core counts from 1).
     func shiftLines(by: Int) {}
 

@@ -34,6 +34,39 @@ struct CSVReaderTests {
         #expect(recs[3].fields == ["3", "w"])
     }
 
+    /// Each record's field with a never-closed quote (-1: none) and the last line it covers.
+    func unclosed(_ text: String, chunk: Int? = nil) -> [(line: Int, field: Int, last: Int)] {
+        var out: [(Int, Int, Int)] = []
+        var parser = CSVParser()
+        let bytes = Array(text.utf8)
+        var carry: [UInt8] = [], pos = 0
+        repeat {
+            let end = min(bytes.count, pos + (chunk ?? bytes.count))
+            carry += bytes[pos..<end]; pos = end
+            let n = carry.count, final = pos == bytes.count
+            let used = carry.withUnsafeMutableBytes { b in
+                parser.parse(b, count: n, final: final) { rec, rb in out.append((rec.line, rec.unclosedQuote, rec.lastLine(in: UnsafeRawBufferPointer(rb)))) }
+            }
+            carry.removeFirst(used)
+        } while pos < bytes.count
+        return out
+    }
+
+    @Test func aQuoteNeverClosedIsFlaggedWithTheLinesItSwallowed() {
+        let text = "a,b\n1,ok\n2,\"never closed\n3,x\n4,y\n"
+        for chunk in [nil, 1, 3, 7] {
+            let recs = unclosed(text, chunk: chunk)
+            #expect(recs.map(\.line) == [1, 2, 3], "chunk \(String(describing: chunk))")
+            #expect(recs.map(\.field) == [-1, -1, 1])
+            #expect(recs.last!.last == 5) // lines 3–5: the final line end is not a line of its own
+        }
+        // Without a final line end, on the record's own line, and closed quotes flag nothing.
+        #expect(unclosed("a\n\"x\ny").map(\.last) == [1, 3])
+        #expect(unclosed("a,b\n1,\"x").map(\.field) == [-1, 1])
+        #expect(unclosed("a,b\n1,\"x\"").map(\.field) == [-1, -1])
+        #expect(unclosed("a,\"b\"\"\"\r\n1,\"x\r\ny\"\r\n").map(\.field) == [-1, -1])
+    }
+
     @Test func bareQuoteInsideUnquotedFieldIsLiteral() {
         #expect(csvRecords(Array("a,37.8\"N,b".utf8))[0].fields == ["a", "37.8\"N", "b"])
     }

@@ -103,6 +103,36 @@ struct ParallelLoadTests {
         #expect(load(dir, parallel: true).orders.count == 2)
     }
 
+    /// A stray quote near the end of a large file swallows the rest of it into one cell: in
+    /// one pass and on both cores alike, the record is a bad row whose error names the lines
+    /// lost, and the rows before it load.
+    @Test func aQuoteNeverClosedIsOneBadRowNamingTheLinesLost() {
+        for (name, header, row) in [
+            ("orders.csv", "order_id,paid_at,promised_ship_at,status", { (i: Int) in "O\(i),2023-03-01 10:00:00,2023-03-02 10:00:00,待发货" }),
+            ("products.csv", "product_id,product_name,price", { (i: Int) in "P\(i),商品\(i % 50),59.90" }),
+        ] {
+            var rows = (0..<40_000).map(row)
+            rows[30_000] = rows[30_000].replacingOccurrences(of: ",2023-03-02", with: ",\"2023-03-02").replacingOccurrences(of: ",59.90", with: ",\"59.90")
+            let dir = makeFolder([name: header + "\n" + rows.joined(separator: "\n") + "\n"])
+            let one = load(dir, parallel: false), both = load(dir, parallel: true)
+            same(one, both)
+            for s in [one, both] {
+                #expect(s.files.map(\.rows) == [30_000] && s.files.map(\.badRows) == [1])
+                #expect(s.errors == [LoadError(file: name, line: 30_002, column: 3,
+                                               reason: "a quote opens this cell and is never closed: its 10000 lines from here to the end of the file were read as one cell and not loaded; close the quote (or remove it) and save the file again, or export it again")])
+            }
+            #expect(one.orders.count + one.products.count == 30_000)
+        }
+    }
+
+    @Test func aQuoteNeverClosedWhileTheHeaderIsLookedForToo() {
+        let dir = makeFolder(["orders.csv": "订单导出\norder_id,paid_at,promised_ship_at,status\n1,2023-03-01 10:00:00,2023-03-02 10:00:00,待发货\n2,\"2023-03-01 10:00:00,2023-03-02 10:00:00,待发货\n3,2023-03-01 10:00:00,2023-03-02 10:00:00,待发货"])
+        let s = load(dir, parallel: false)
+        #expect(s.orders.count == 1 && s.files.map(\.badRows) == [1])
+        #expect(s.errors == [LoadError(file: "orders.csv", line: 4, column: 2,
+                                       reason: "a quote opens this cell and is never closed: its 2 lines from here to the end of the file were read as one cell and not loaded; close the quote (or remove it) and save the file again, or export it again")])
+    }
+
     @Test func rowsMuchShorterThanTheHeadsFallBackToOnePass() {
         // The first megabyte holds long rows; the rest are short, so later chunks hold far
         // more rows than their bytes suggest: the load must still give the one-pass table.
