@@ -15,7 +15,7 @@ import Glibc
 /// review mode, `report` and `check` never touch the data folder. A journal left in WAL mode
 /// by an earlier version is switched back by its next writer, and a hot rollback journal left by
 /// a writer killed mid-transaction is rolled back by the next writer; until then a read-only
-/// reader reads a private copy (`JournalSnapshot`).
+/// reader reads a private copy (`ReadOnlyDatabase`).
 public final class AppealJournal {
     public let path: String
     let db: any DatabaseWriter & DatabaseReader
@@ -91,9 +91,8 @@ public final class AppealJournal {
     /// Opens (creating when needed) the journal at `path`. The WAL switch and the migration
     /// run under an exclusive `flock` on `path.lock`: SQLite's busy timeout covers neither,
     /// so two processes creating the same journal at once would otherwise race.
-    /// A private copy for a read-only reader of a journal in WAL mode or with a hot rollback
-    /// journal (removed on deinit).
-    private var privateCopy: JournalSnapshot?
+    /// A read-only reader's database (in place, or a private copy: `ReadOnlyDatabase`).
+    private var readOnlyStore: ReadOnlyDatabase?
 
     public init(path: String, readOnly: Bool = false) throws {
         self.path = path
@@ -106,26 +105,8 @@ public final class AppealJournal {
                 throw Failure.unreadable("\(path) is not a regular file")
             }
             guard access(path, R_OK) == 0 else { throw Failure.unreadable("\(path): permission denied") }
-            // A journal still in WAL mode (byte 18 of the header is 2) cannot be read without a
-            // -shm file: read a private copy (and its -wal) instead of creating one beside it.
-            let wal = (try? FileReader.readHead(path, bytes: 20)).map { $0.count == 20 && $0[18] == 2 } ?? false
-            if !wal {
-                do {
-                    let queue = try DatabaseQueue(path: path, configuration: config)
-                    // Opening is lazy: the first read meets a hot rollback journal, if any.
-                    try queue.read { db in _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
-                    db = queue
-                    return
-                } catch let e as DatabaseError where e.extendedResultCode == .SQLITE_READONLY_ROLLBACK {
-                    // A writer was killed mid-transaction: read the last committed state from a
-                    // private copy rolled back there (the next writer rolls the journal back here).
-                } catch { throw Failure.unreadable("\(error)") }
-            }
-            let copy: JournalSnapshot
-            do { copy = try JournalSnapshot.take(of: path) } catch { throw Failure.unreadable("\(error)") }
-            privateCopy = copy
-            config.readonly = false // the copy is ours
-            do { db = try DatabaseQueue(path: copy.path, configuration: config) }
+            // A journal in WAL mode or beside a hot rollback journal is read from a private copy.
+            do { let store = try ReadOnlyDatabase(path: path, configuration: config); readOnlyStore = store; db = store.queue }
             catch { throw Failure.unreadable("\(error)") }
             return
         }
@@ -151,8 +132,6 @@ public final class AppealJournal {
         catch { throw Failure.unreadable("\(error)") }
         db = queue
     }
-
-    deinit { privateCopy?.remove() }
 
     /// Refuses a journal this build must not read or write: a newer schema (a higher
     /// `user_version`, or migrations it does not know), or a database that is not a journal.
@@ -196,7 +175,7 @@ public final class AppealJournal {
     /// Writes one entry in one transaction. A taken attempt throws `.attemptTaken`.
     public func file(_ e: AppealEntry) throws {
         let evidence = String(decoding: try JSONEncoder().encode(e.evidence), as: UTF8.self)
-        var row = Row(id: nil, violationId: e.violationId, attempt: e.attempt, filedAt: CST.format(e.filedAt), filedEpoch: e.filedAt,
+        let row = Row(id: nil, violationId: e.violationId, attempt: e.attempt, filedAt: CST.format(e.filedAt), filedEpoch: e.filedAt,
                       reason: e.reason, statement: e.statement, evidence: evidence, operatorName: e.operatorName)
         do {
             try db.write { db in try row.insert(db) }

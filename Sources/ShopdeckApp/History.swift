@@ -119,9 +119,9 @@ public enum History {
         let p = path(folder: folder)
         guard case .regular = FileReader.entryKind(p) else { return [] }
         var config = Configuration()
-        config.readonly = true
-        let q = try DatabaseQueue(path: p, configuration: config)
-        return try q.read { db in
+        config.busyMode = .timeout(10) // a writer storing weeks holds the file for milliseconds
+        // A history left beside a hot journal (a writer killed mid-write) is read as its last commit.
+        return try ReadOnlyDatabase(path: p, configuration: config).queue.read { db in
             guard try db.tableExists("week") else { return [] }
             return try Week.order(Column("week_start")).fetchAll(db)
         }

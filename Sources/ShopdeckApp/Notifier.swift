@@ -128,15 +128,11 @@ public enum AlertLog {
         SHA256.hash(data: Data((t.kind.rawValue + " " + t.url).utf8)).map { String(format: "%02x", $0) }.joined().prefix(24).description
     }
 
-    static func open(folder: String, readOnly: Bool) throws -> DatabaseQueue? {
+    /// The log to write (created when missing).
+    static func open(folder: String) throws -> DatabaseQueue {
         let p = path(folder: folder)
         var config = Configuration()
         config.busyMode = .timeout(10)
-        if readOnly {
-            guard case .regular = FileReader.entryKind(p) else { return nil }
-            config.readonly = true
-            return try DatabaseQueue(path: p, configuration: config)
-        }
         if let why = History.unwritable(folder: folder) { throw AppealJournal.Failure.readOnly(why) }
         try FileManager.default.createDirectory(atPath: folder + "/.shopdeck", withIntermediateDirectories: true)
         let q = try DatabaseQueue(path: p, configuration: config)
@@ -149,15 +145,19 @@ public enum AlertLog {
 
     /// The keys already sent to `destination` from `folder`'s shop.
     public static func sent(folder: String, destination: String) throws -> Set<String> {
-        guard let q = try open(folder: folder, readOnly: true) else { return [] }
-        return try q.read { db in
+        let p = path(folder: folder)
+        guard case .regular = FileReader.entryKind(p) else { return [] }
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        // A log beside a hot journal (a sender killed mid-write) is read as its last commit.
+        return try ReadOnlyDatabase(path: p, configuration: config).queue.read { db in
             guard try db.tableExists("sent") else { return [] }
             return Set(try String.fetchAll(db, sql: "SELECT key FROM sent WHERE destination = ?", arguments: [destination]))
         }
     }
 
     public static func record(folder: String, destination: String, keys: [String], at: Instant) throws {
-        guard let q = try open(folder: folder, readOnly: false) else { return }
+        let q = try open(folder: folder)
         try q.write { db in
             for k in keys {
                 try db.execute(sql: "INSERT OR IGNORE INTO sent (destination, key, sent_at) VALUES (?, ?, ?)", arguments: [destination, k, CST.format(at)])

@@ -25,6 +25,19 @@ struct AlertTests {
         #expect(moved.key != events[0].key)
     }
 
+    @Test func anAlertLogLeftByAKilledSenderIsReadAsItsLastCommit() throws {
+        let live = NSTemporaryDirectory() + "shopdeck-alertlog-" + UUID().uuidString
+        let d = live + "-crashed"
+        try FileManager.default.createDirectory(atPath: live, withIntermediateDirectories: true)
+        try AlertLog.record(folder: live, destination: "dest", keys: ["a", "b"], at: CST.instant(year: 2023, month: 3, day: 6, hour: 10))
+        try leaveACrashedWriter(of: AlertLog.path(folder: live), at: AlertLog.path(folder: d))
+        #expect(sqliteRefusesAReadOnlyReader(AlertLog.path(folder: d)))
+        // Never "nothing sent" (every alert again) nor an error that stops the watch.
+        #expect(try AlertLog.sent(folder: d, destination: "dest") == ["a", "b"])
+        try AlertLog.record(folder: d, destination: "dest", keys: ["c"], at: CST.instant(year: 2023, month: 3, day: 6, hour: 11))
+        #expect(try AlertLog.sent(folder: d, destination: "dest") == ["a", "b", "c"])
+    }
+
     @Test func destinationsAreValidated() throws {
         let ok = try ShopConfig.parse("[[notify]]\nkind = \"dingtalk\"\nurl = \"https://oapi.dingtalk.com/robot/send?access_token=x\"\nsecret = \"SEC1\"\nevents = [\"order_late\"]\nmin_interval = 60\n", file: "f")
         #expect(ok.notify == [{ var t = NotifyTarget(kind: .dingtalk, url: "https://oapi.dingtalk.com/robot/send?access_token=x", secret: "SEC1"); t.events = ["order_late"]; t.minInterval = 60; return t }()])

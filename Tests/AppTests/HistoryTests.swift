@@ -48,6 +48,23 @@ struct HistoryTests {
         #expect(try History.stored(folder: d).map(\.weekStart) == ["2023-02-27"])
     }
 
+    @Test func aHistoryLeftByAKilledWriterIsReadAsItsLastCommitWithoutWriting() throws {
+        let live = try folder(orders(10))
+        History.record(try Workspace.open(folder: live).report(asOf: asOf), folder: live)
+        let stored = try History.stored(folder: live)
+        #expect(stored.map(\.paidOrders) == [10])
+        let d = try folder(orders(10))
+        try leaveACrashedWriter(of: History.path(folder: live), at: History.path(folder: d))
+        #expect(sqliteRefusesAReadOnlyReader(History.path(folder: d)))
+        let journal = try Data(contentsOf: URL(fileURLWithPath: History.path(folder: d) + "-journal"))
+        #expect(try History.stored(folder: d) == stored)
+        // Untouched: the hot journal is still there for the next writer to roll back.
+        #expect(try Data(contentsOf: URL(fileURLWithPath: History.path(folder: d) + "-journal")) == journal)
+        #expect(History.record(try Workspace.open(folder: d).report(asOf: asOf), folder: d) == nil)
+        #expect(!FileManager.default.fileExists(atPath: History.path(folder: d) + "-journal"))
+        #expect(try History.stored(folder: d) == stored)
+    }
+
     @Test func jsonHasTheContractKeys() throws {
         let d = try folder(orders(3))
         History.record(try Workspace.open(folder: d).report(asOf: asOf), folder: d)

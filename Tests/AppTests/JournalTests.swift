@@ -93,42 +93,16 @@ struct JournalTests {
         #expect(try runSQLite(path, "PRAGMA journal_mode;") == "delete")
     }
 
-    /// What a writer killed mid-transaction leaves: the database with some of the new
-    /// transaction's pages already written (its cache spilled) and the hot rollback journal
-    /// beside it, no process holding a lock. Made by copying both files while a transaction
-    /// that spilled is open, then rolling the original back.
-    func crashedWriterState(committed: [AppealEntry], pending: Int, into path: String) throws {
-        let live = tempJournal()
-        let j = try AppealJournal(path: live)
-        for e in committed { try j.file(e) }
-        let queue = try DatabaseQueue(path: live)
-        try queue.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA cache_size = 1")
-            try db.execute(sql: "BEGIN IMMEDIATE")
-            for i in 0..<pending {
-                try db.execute(sql: "INSERT INTO appeal (violation_id, attempt, filed_at, filed_epoch, reason, statement, evidence, operator) VALUES (?, 1, '2023-03-06 10:00:00', 0, '其他', ?, '[]', 'K')",
-                               arguments: ["P\(i)", String(repeating: "半", count: 300)])
-            }
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try FileManager.default.copyItem(atPath: live, toPath: path)
-            try FileManager.default.copyItem(atPath: live + "-journal", toPath: path + "-journal")
-            try db.execute(sql: "ROLLBACK")
-        }
-    }
-
     @Test func aWriterKilledMidTransactionIsReadAsItsLastCommitWithoutWriting() throws {
         let path = tempJournal()
         let folder = ((path as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
         let committed = [entry("V1", 1), entry("V2", 1)]
-        try crashedWriterState(committed: committed, pending: 400, into: path)
-        // The state is the one SQLite refuses a read-only reader: a hot journal beside a
-        // database that already holds some of the uncommitted pages.
-        var readOnly = Configuration()
-        readOnly.readonly = true
-        let refused = #expect(throws: DatabaseError.self) {
-            try DatabaseQueue(path: path, configuration: readOnly).read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM appeal") }
-        }
-        #expect(refused?.extendedResultCode == .SQLITE_READONLY_ROLLBACK)
+        let live = tempJournal()
+        let j = try AppealJournal(path: live)
+        for e in committed { try j.file(e) }
+        try leaveACrashedWriter(of: live, at: path)
+        // The state SQLite refuses a read-only reader.
+        #expect(sqliteRefusesAReadOnlyReader(path))
         let before = snapshot(folder)
         #expect(try Journals.entries(folder: folder, journal: nil) == committed)
         #expect(try AppealJournal(path: path, readOnly: true).entries() == committed)
