@@ -155,7 +155,7 @@ public enum Fleet {
             lines.append(cell(s.name, 30) + cell("\(m.late)", 6) + cell("\(m.atRisk)", 9) + cell(next, 10) + cell(ex, 14)
                          + cell("\(m.stagesBreached) late, \(m.stagesAtRisk) soon", 14) + cell("\(m.appealable)", 8) + cell("\(m.couponWarnings)", 9) + "\(m.loadErrors)")
         }
-        return lines.joined(separator: "\n") + "\n"
+        return Sanitize.lines(lines)
     }
 
     /// `s` padded with spaces to `width` display columns (CJK counts two), at least one space.

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import ShopdeckModel
 import ShopdeckRules
+import ShopdeckScreen
 
 /// The finished weeks' figures of one shop, kept in `.shopdeck/history.sqlite` beside the
 /// appeal journal (terminal-ui.md, History and forecast), so the trend outlives the exports:
@@ -165,6 +166,6 @@ public enum History {
             lines.append([w.weekStart, "\(w.paidOrders)", p(w.spotShare), "\(w.dueOrders)", p(w.onTimeRate), p(w.pickupAnomalyRate),
                           h(w.refundOnlyAvgHours), h(w.returnRefundAvgHours)].map { $0.padding(toLength: max(8, $0.count + 1), withPad: " ", startingAt: 0) }.joined())
         }
-        return lines.joined(separator: "\n") + "\n"
+        return Sanitize.lines(lines)
     }
 }

@@ -1,5 +1,6 @@
 import ShopdeckModel
 import ShopdeckRules
+import ShopdeckScreen
 
 /// `shopdeck inspect` output (data-formats.md "Inspecting a file").
 public enum InspectView {
@@ -73,7 +74,7 @@ public enum InspectView {
 
     public static func text(_ i: Inspection) -> String {
         if !i.sheets.isEmpty {
-            return "workbook: \(i.file), \(i.sheets.count) sheet\(i.sheets.count == 1 ? "" : "s")\n\n" + i.sheets.map { text($0) }.joined(separator: "\n")
+            return "workbook: \(Sanitize.visible(i.file)), \(i.sheets.count) sheet\(i.sheets.count == 1 ? "" : "s")\n\n" + i.sheets.map { text($0) }.joined(separator: "\n")
         }
         var o: [String] = []
         o.append("file:      \(i.file)")
@@ -88,6 +89,6 @@ public enum InspectView {
         if max(i.rowsSeen, i.rows.count) > 5 { o.append("  …") }
         o.append("errors:    \(i.errors.count)")
         for e in i.errors { o.append("  " + e.description) }
-        return o.joined(separator: "\n") + "\n"
+        return Sanitize.lines(o)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import ShopdeckModel
 import ShopdeckRules
+import ShopdeckScreen
 
 /// `shopdeck report --format text`: a readable summary of the same report.
 public enum TextReport {
@@ -49,6 +50,6 @@ public enum TextReport {
             o.append("Load errors (\(l.errors.count)):")
             for err in l.errors.prefix(20) { o.append("  " + err.description) }
         }
-        return o.joined(separator: "\n") + "\n"
+        return Sanitize.lines(o)
     }
 }

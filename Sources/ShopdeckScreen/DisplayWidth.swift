@@ -95,6 +95,12 @@ public enum Sanitize {
         return v < 0x20 || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
     }
 
+    /// Lines of a text output, each made visible whole (a line break inside a line came from
+    /// the data: a quoted cell, a file name) and joined by line ends, with a final one.
+    public static func lines(_ lines: [String]) -> String {
+        lines.map(visible).joined(separator: "\n") + "\n"
+    }
+
     public static func visible(_ s: String) -> String {
         if !s.unicodeScalars.contains(where: replaces) { return s }
         var out = String.UnicodeScalarView()

@@ -70,9 +70,9 @@ struct ListAppeals: ParsableCommand {
         case .text:
             if entries.isEmpty { Output.out("no appeals in \(Journals.path(folder: data, journal: journal))") }
             for e in entries {
-                Output.out("\(CST.format(e.filedAt))  \(e.violationId)  attempt \(e.attempt)  \(e.reason)  \(e.operatorName)")
+                Output.line("\(CST.format(e.filedAt))  \(e.violationId)  attempt \(e.attempt)  \(e.reason)  \(e.operatorName)")
                 Output.out("    " + e.statement.replacingOccurrences(of: "\n", with: "\n    "))
-                if !e.evidence.isEmpty { Output.out("    evidence: " + e.evidence.joined(separator: ", ")) }
+                if !e.evidence.isEmpty { Output.line("    evidence: " + e.evidence.joined(separator: ", ")) }
             }
         }
     }

@@ -16,6 +16,12 @@ enum Output {
         return s.split(separator: "\n", omittingEmptySubsequences: false).map { Sanitize.visible(String($0)) }.joined(separator: "\n")
     }
 
+    /// One line of output whose line breaks, if any, came from the data: shown, not written.
+    static func line(_ s: String) { out(oneLine(s)) }
+
+    /// `s` as one line: every control character, line breaks included, shown as a placeholder.
+    static func oneLine(_ s: String) -> String { Sanitize.visible(s) }
+
     static func out(_ s: String, terminator: String = "\n") {
         FileHandle.standardOutput.write(Data((safe(s) + terminator).utf8))
     }
@@ -47,8 +53,9 @@ enum Output {
         private var buffer: [UInt8] = []
         private(set) var count = 0
 
+        /// One line: a line break inside it came from the data and is shown, not written.
         mutating func line(_ s: String) {
-            buffer.append(contentsOf: Output.safe(s).utf8)
+            buffer.append(contentsOf: Sanitize.visible(s).utf8)
             buffer.append(0x0A)
             count += 1
             if buffer.count >= 1 << 20 { flush() }

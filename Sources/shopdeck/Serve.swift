@@ -95,12 +95,12 @@ struct Audit: ParsableCommand {
         for r in records {
             switch r.event {
             case "connect":
-                Output.out("\(r.at)  connect     \(r.user ?? "?") (\(r.detail ?? "")) \(r.fingerprint ?? "") from \(r.address ?? "?") · ended \(r.session.flatMap { ends[$0] } ?? "still open")")
+                Output.line("\(r.at)  connect     \(r.user ?? "?") (\(r.detail ?? "")) \(r.fingerprint ?? "") from \(r.address ?? "?") · ended \(r.session.flatMap { ends[$0] } ?? "still open")")
             case "disconnect": continue
             case "appeal":
-                Output.out("\(r.at)  appeal      \(r.user ?? "?") filed \(r.violationId ?? "?") attempt \(r.attempt ?? 0) in \(r.shop ?? "?")")
+                Output.line("\(r.at)  appeal      \(r.user ?? "?") filed \(r.violationId ?? "?") attempt \(r.attempt ?? 0) in \(r.shop ?? "?")")
             default:
-                Output.out("\(r.at)  \(r.event.padding(toLength: 11, withPad: " ", startingAt: 0)) \(r.user ?? "-") \(r.fingerprint ?? "") \(r.address ?? "") \(r.detail ?? "")")
+                Output.line("\(r.at)  \(r.event.padding(toLength: 11, withPad: " ", startingAt: 0)) \(r.user ?? "-") \(r.fingerprint ?? "") \(r.address ?? "") \(r.detail ?? "")")
             }
         }
         if bad > 0 { Output.err("shopdeck audit: \(bad) line(s) of \(path) are not audit records and were skipped") }

@@ -195,7 +195,7 @@ struct Check: ParsableCommand {
         let report = ws.report(asOf: try options.instant(), journal: journal)
         if try options.recordsHistory() { History.record(report, folder: options.data) }
         if report.load.files.isEmpty {
-            for e in report.load.errors { Output.err("load error: \(e.description)") }
+            for e in report.load.errors { Output.err("load error: " + Output.oneLine(e.description)) }
             throw Output.fail("check", "no export of any table was loaded from \(options.data) (an empty folder, or only files that are not exports)")
         }
         var out = Output.Lines()

@@ -60,7 +60,7 @@ struct Watch: ParsableCommand {
             let events = Alerts.events(report, shop: name)
             let targets = ws.config.notify + fleetTargets
             if targets.isEmpty {
-                for e in events { Output.out(e.message) }
+                for e in events { Output.line(e.message) }
                 continue
             }
             for t in targets {
@@ -76,7 +76,7 @@ struct Watch: ParsableCommand {
         }
         if options.readOnly {
             // Review mode: nothing is sent (nothing could be recorded); say what would be.
-            for d in order { for i in pending[d]!.items { Output.out("would send to \(pending[d]!.target.label): \(i.event.message)") } }
+            for d in order { for i in pending[d]!.items { Output.line("would send to \(pending[d]!.target.label): \(i.event.message)") } }
             return worst
         }
         // Batching: a destination with min_interval waits that long after its last message.

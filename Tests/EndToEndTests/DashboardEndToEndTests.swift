@@ -91,14 +91,15 @@ struct CommandEndToEndTests {
     /// `check` and `appeals list`, on standard output and standard error.
     @Test func textOutputsNeverPassControlCharacters() throws {
         let d = Harness.tempDir("hostile-text")
-        let hostile = "\u{1B}]0;pwned\u{07}名\u{1B}]52;c;aGk=\u{07}\u{1B}[2J\u{9B}31m\u{202E}gpj.exe\t尾"
+        // A line break inside a quoted cell (and a carriage return) would forge a line of its own.
+        let hostile = "\u{1B}]0;pwned\u{07}名\u{1B}]52;c;aGk=\u{07}\u{1B}[2J\u{9B}31m\u{202E}gpj.exe\t尾\n伪造行\r"
         try """
         订单号,订单支付时间,预售/承诺发货时间,订单状态,商品名称,发货时间
-        A1,2023-03-01 10:00:00,2023-03-02 10:00:00,待发货,\(hostile),
-        A2,2023-03-01 10:00:00,2023-03-02 10:00:00,\(hostile),x,
+        A1,2023-03-01 10:00:00,2023-03-02 10:00:00,待发货,"\(hostile)",
+        A2,2023-03-01 10:00:00,2023-03-02 10:00:00,"\(hostile)",x,
 
         """.write(toFile: d + "/orders.csv", atomically: true, encoding: .utf8)
-        try "product_id,product_name,price\nP1,全网第一\(hostile),10\n".write(toFile: d + "/products.csv", atomically: true, encoding: .utf8)
+        try "product_id,product_name,price\nP1,\"全网第一\(hostile)\",10\n".write(toFile: d + "/products.csv", atomically: true, encoding: .utf8)
         let runs = [
             try Harness.shopdeck(["inspect", d + "/orders.csv"]),
             try Harness.shopdeck(["report", "--data", d, "--format", "text", "--as-of", "2023-03-06 10:00:00", "--read-only"]),
@@ -111,10 +112,11 @@ struct CommandEndToEndTests {
                     (u.value < 0x20 && u.value != 0x0A) || (0x7F...0x9F).contains(u.value) || (0x202A...0x202E).contains(u.value) || (0x2066...0x2069).contains(u.value)
                 }
                 #expect(bad.isEmpty, "control characters passed: \(bad.map { String($0.value, radix: 16) })")
+                #expect(!text.split(separator: "\n").contains { $0.hasPrefix("伪造行") }, "a line break from the data was written")
             }
         }
-        // The data is still shown, as placeholders: ␛ for ESC, ␇ for BEL, ␉ for the tab.
-        #expect(runs[0].stdout.contains("␛]0;pwned␇名␛]52;c;aGk=␇␛[2J�31m�gpj.exe␉尾"))
+        // The data is still shown, as placeholders: ␛ for ESC, ␇ for BEL, ␉ for the tab, ␊ ␍.
+        #expect(runs[0].stdout.contains("␛]0;pwned␇名␛]52;c;aGk=␇␛[2J�31m�gpj.exe␉尾␊伪造行␍"))
         #expect(runs[2].stdout.contains("␛]0;pwned␇"))   // the unknown status, quoted in check's finding
     }
 
