@@ -67,8 +67,10 @@ enum Output {
         }
     }
 
+    /// One message on standard error, as one line (a line break in it came from the data:
+    /// a folder's or a shop's name, a file's).
     static func err(_ s: String) {
-        FileHandle.standardError.write(Data((safe(s) + "\n").utf8))
+        FileHandle.standardError.write(Data((oneLine(s) + "\n").utf8))
     }
 
     /// Prints `message` on standard error as `shopdeck COMMAND: message` and gives the exit
