@@ -93,11 +93,23 @@ final class ZipPackage {
         return out
     }
 
+    /// A deflated entry may inflate to at most this many times its compressed size once it is
+    /// larger than `bombFloor`. Deflate reaches about 1,000:1 on one repeated pattern (a zip
+    /// bomb: a 1.2 MB workbook whose string table inflates to 510 MB took 30 s and 560 MB to
+    /// read); a real sheet or string table stays well under 100:1, since its cell references and
+    /// values vary from row to row. The spec is silent: refusing with the reason beats a load
+    /// that holds the dashboard for minutes.
+    static let maxRatio = 250
+    static let bombFloor = 16 << 20
+
     /// Hands `name`'s bytes to `body` in pieces (nothing when there is no such entry).
     func extract(_ name: String, chunk: Int = 1 << 18, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         guard let e = entries[name] else { return }
         guard e.flags & 1 == 0 else { throw Failure.broken("\(name) is encrypted inside the zip") }
         guard e.compressedSize != 0xFFFF_FFFF, e.uncompressedSize != 0xFFFF_FFFF else { throw Failure.broken("\(name) is a ZIP64 entry (over 4 GB), not read") }
+        if e.method == 8, e.uncompressedSize > Self.bombFloor, e.uncompressedSize / max(1, e.compressedSize) > Self.maxRatio {
+            throw Failure.broken("\(name) would inflate \(e.uncompressedSize / max(1, e.compressedSize))-fold, from \(e.compressedSize) bytes to \(e.uncompressedSize >> 20) MB: far more than any real sheet (a zip bomb, or a damaged workbook); not read — export the table again, or as CSV")
+        }
         let local = try read(e.localHeaderOffset, 30)
         guard Self.u32(local, 0) == 0x0403_4B50 else { throw Failure.broken("\(name): its zip header is damaged") }
         let start = e.localHeaderOffset + 30 + Self.u16(local, 26) + Self.u16(local, 28)

@@ -109,6 +109,41 @@ struct WorkbookTests {
         #expect(throws: ZipPackage.Failure.self) { try z.extract("a.txt") { _ in } }
     }
 
+    /// A zip bomb: a string table of one repeated pattern that deflates a few hundred-fold
+    /// is refused before anything is inflated (it took 30 s and 560 MB for 510 MB); an entry
+    /// as large but only as compressible as real sheets is read.
+    @Test func aZipBombIsRefusedBeforeItIsInflated() throws {
+        let dir = makeFolder([:])
+        let path = dir + "/bomb.zip"
+        let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
+        let bomb = Data(String(repeating: "<si><t>x</t></si>", count: 1_200_000).utf8) // 20 MB
+        // Digits from a xorshift generator: about as compressible as a sheet's values.
+        let varied = Data([UInt8](unsafeUninitializedCapacity: 17 << 20) { b, n in
+            var x: UInt64 = 0x9E37_79B9_7F4A_7C15
+            for i in 0..<b.count { x ^= x << 13; x ^= x >> 7; x ^= x << 17; b[i] = 0x30 &+ UInt8(truncatingIfNeeded: x % 10) }
+            n = b.count
+        })
+        for (name, data) in [("xl/sharedStrings.xml", bomb), ("varied.xml", varied)] {
+            try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { pos, n in
+                data.subdata(in: Int(pos)..<(Int(pos) + n))
+            }
+        }
+        let zip = try ZipPackage(bytes: try FileReader.readAll(path))
+        let e = try #require(zip.entries["xl/sharedStrings.xml"])
+        #expect(e.uncompressedSize / e.compressedSize > ZipPackage.maxRatio)
+        var inflated = 0
+        do {
+            try zip.extract("xl/sharedStrings.xml") { inflated += $0.count }
+            Issue.record("the bomb was read")
+        } catch {
+            #expect("\(error)" == "xl/sharedStrings.xml would inflate \(e.uncompressedSize / e.compressedSize)-fold, from \(e.compressedSize) bytes to 19 MB: far more than any real sheet (a zip bomb, or a damaged workbook); not read — export the table again, or as CSV")
+        }
+        #expect(inflated == 0)
+        var read = 0
+        try zip.extract("varied.xml") { read += $0.count }
+        #expect(read == varied.count)
+    }
+
     /// The fixture: three orders, password 482913 (Fixtures/encrypted/SOURCE.md).
     static let encrypted = fixtures + "/encrypted/orders_482913.xlsx"
 
