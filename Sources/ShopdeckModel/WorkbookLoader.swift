@@ -30,9 +30,16 @@ extension DataLoader {
                 // Before the header: a sheet's full width; after it, the header's; after a
                 // failure, nothing (the rows are only skipped).
                 let width = { sink != nil ? headerWidth : (failure != nil ? 0 : XLSXReader.maxColumns) }
-                try book.rows(of: sheet, width: width) { n, cells in
+                try book.records(of: sheet, width: width) { rec, buf in
                     if failure != nil { return }
-                    if let s = sink { if !cells.allSatisfy(\.isEmpty) { feed(s, n, cells) }; return }
+                    // After the header, a row's bytes go to the sink as they are (no text made).
+                    if let s = sink {
+                        guard (0..<rec.count).contains(where: { rec.ends[$0] > rec.starts[$0] }) else { return }
+                        if ins != nil { sheetIns.rows.append(XLSXReader.strings(rec, buf)); sheetIns.rowLines.append(rec.line) }
+                        s.accept(rec, buf)
+                        return
+                    }
+                    let n = rec.line, cells = XLSXReader.strings(rec, buf)
                     if cells.allSatisfy({ $0.trimmingSpaces().isEmpty }) { return }
                     pending.append((n, cells))
                     if let (idx, k, map) = locateHeader(pending, kind: kind) {

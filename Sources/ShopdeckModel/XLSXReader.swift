@@ -24,7 +24,10 @@ public struct XLSXReader {
 
     let zip: ZipPackage
     public let sheets: [Sheet]
-    let sharedStrings: [String]
+    /// The shared strings, decoded, one after another: string i is
+    /// `sharedBytes[sharedEnds[i - 1]..<sharedEnds[i]]` (from 0 for the first).
+    let sharedBytes: [UInt8]
+    let sharedEnds: [Int]
     /// Style index -> the cell holds a date.
     let dateStyles: [Bool]
 
@@ -57,7 +60,7 @@ public struct XLSXReader {
         }
         guard zip.entries["xl/workbook.xml"] != nil else { throw Failure.notAWorkbook("no xl/workbook.xml") }
         do {
-            sharedStrings = try XLSXReader.readSharedStrings(zip)
+            (sharedBytes, sharedEnds) = try XLSXReader.readSharedStrings(zip)
             dateStyles = try XLSXReader.readDateStyles(zip)
             sheets = try XLSXReader.readSheets(zip)
         } catch let f as ZipPackage.Failure { throw Failure.broken(f.description) }
@@ -74,8 +77,8 @@ public struct XLSXReader {
         var sx = XMLScanner()
         try entryBytes(a, "xl/_rels/workbook.xml.rels") { b, final in
             sx.feed(b, final: final, onTag: { kind, name, attrs in
-                guard kind != .end, name.elementsEqual(Array("Relationship".utf8)),
-                      let id = XMLScanner.attribute(attrs, Array("Id".utf8)), let target = XMLScanner.attribute(attrs, Array("Target".utf8)) else { return }
+                guard kind != .end, XMLScanner.equal(name, "Relationship"),
+                      let id = XMLScanner.attribute(attrs, "Id"), let target = XMLScanner.attribute(attrs, "Target") else { return }
                 var t = XMLScanner.decode(target)
                 if t.hasPrefix("/") { t.removeFirst() } else { t = "xl/" + t }
                 rels[XMLScanner.decode(id)] = t
@@ -85,9 +88,9 @@ public struct XLSXReader {
         var wx = XMLScanner()
         try entryBytes(a, "xl/workbook.xml") { b, final in
             wx.feed(b, final: final, onTag: { kind, name, attrs in
-                guard kind != .end, name.elementsEqual(Array("sheet".utf8)) else { return }
-                let n = XMLScanner.attribute(attrs, Array("name".utf8)).map(XMLScanner.decode) ?? "Sheet\(sheets.count + 1)"
-                if let rid = XMLScanner.attribute(attrs, Array("id".utf8)).map(XMLScanner.decode), let path = rels[rid] {
+                guard kind != .end, XMLScanner.equal(name, "sheet") else { return }
+                let n = XMLScanner.attribute(attrs, "name").map(XMLScanner.decode) ?? "Sheet\(sheets.count + 1)"
+                if let rid = XMLScanner.attribute(attrs, "id").map(XMLScanner.decode), let path = rels[rid] {
                     sheets.append(Sheet(name: n, path: path))
                 }
             }, onText: { _ in })
@@ -96,26 +99,28 @@ public struct XLSXReader {
         return sheets
     }
 
-    static func readSharedStrings(_ a: ZipPackage) throws -> [String] {
-        var out: [String] = []
+    /// The shared strings, decoded, as one byte run and each string's end in it.
+    static func readSharedStrings(_ a: ZipPackage) throws -> ([UInt8], [Int]) {
+        var bytes: [UInt8] = [], ends: [Int] = []
         var cur: [UInt8] = []
         var inT = false, inPhonetic = false
         var x = XMLScanner()
         try entryBytes(a, "xl/sharedStrings.xml") { b, final in
             x.feed(b, final: final, onTag: { kind, name, _ in
-                switch (kind, Array(name)) {
-                case (.start, Array("si".utf8)): cur.removeAll(keepingCapacity: true)
-                case (.end, Array("si".utf8)): out.append(XMLScanner.decode(cur[...]))
-                case (.empty, Array("si".utf8)): out.append("")
-                case (.start, Array("t".utf8)): inT = true
-                case (.end, Array("t".utf8)): inT = false
-                case (.start, Array("rPh".utf8)): inPhonetic = true
-                case (.end, Array("rPh".utf8)): inPhonetic = false
-                default: break
+                if XMLScanner.equal(name, "si") {
+                    switch kind {
+                    case .start: cur.removeAll(keepingCapacity: true)
+                    case .end: cur.withUnsafeBytes { XMLScanner.decode($0, into: &bytes) }; ends.append(bytes.count)
+                    case .empty: ends.append(bytes.count)
+                    }
+                } else if XMLScanner.equal(name, "t") {
+                    if kind == .start { inT = true } else if kind == .end { inT = false }
+                } else if XMLScanner.equal(name, "rPh") {
+                    if kind == .start { inPhonetic = true } else if kind == .end { inPhonetic = false }
                 }
             }, onText: { t in if inT && !inPhonetic { cur.append(contentsOf: t) } })
         }
-        return out
+        return (bytes, ends)
     }
 
     /// Built-in date formats (14-22, 45-47) and custom formats holding date or time codes.
@@ -126,15 +131,14 @@ public struct XLSXReader {
         var x = XMLScanner()
         try entryBytes(a, "xl/styles.xml") { b, final in
             x.feed(b, final: final, onTag: { kind, name, attrs in
-                let n = Array(name)
-                if n == Array("numFmt".utf8), kind != .end,
-                   let id = XMLScanner.attribute(attrs, Array("numFmtId".utf8)).flatMap({ Int(String(decoding: $0, as: UTF8.self)) }),
-                   let code = XMLScanner.attribute(attrs, Array("formatCode".utf8)).map(XMLScanner.decode) {
+                if XMLScanner.equal(name, "numFmt"), kind != .end,
+                   let id = XMLScanner.attribute(attrs, "numFmtId").flatMap({ Int(String(decoding: $0, as: UTF8.self)) }),
+                   let code = XMLScanner.attribute(attrs, "formatCode").map(XMLScanner.decode) {
                     custom[id] = isDateFormat(code)
-                } else if n == Array("cellXfs".utf8) {
+                } else if XMLScanner.equal(name, "cellXfs") {
                     inCellXfs = kind == .start
-                } else if n == Array("xf".utf8), inCellXfs, kind != .end {
-                    let id = XMLScanner.attribute(attrs, Array("numFmtId".utf8)).flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? 0
+                } else if XMLScanner.equal(name, "xf"), inCellXfs, kind != .end {
+                    let id = XMLScanner.attribute(attrs, "numFmtId").flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? 0
                     styles.append(custom[id] ?? ((14...22).contains(id) || (45...47).contains(id)))
                 }
             }, onText: { _ in })
@@ -165,57 +169,92 @@ public struct XLSXReader {
     /// the cells present, never the references; a reference past XFD1048576 is an error.
     public func rows(of sheet: Sheet, width: @escaping () -> Int = { XLSXReader.maxColumns },
                      _ rowBody: (Int, [String]) throws -> Void) throws {
-        try withoutActuallyEscaping(rowBody) { row in try streamRows(sheet, width, row) }
+        try records(of: sheet, width: width) { rec, buf in try rowBody(rec.line, XLSXReader.strings(rec, buf)) }
     }
 
-    private func streamRows(_ sheet: Sheet, _ width: @escaping () -> Int, _ row: @escaping (Int, [String]) throws -> Void) throws {
+    /// A row's cells as texts.
+    static func strings(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer) -> [String] {
+        (0..<rec.count).map { String(decoding: UnsafeRawBufferPointer(rebasing: buf[rec.starts[$0]..<rec.ends[$0]]), as: UTF8.self) }
+    }
+
+    /// The rows of a sheet as records over their cells' bytes, as `rows(of:)` gives them as
+    /// texts (the record's `line` is the row number): what the typed sinks read, with no
+    /// `String` made per cell. A cell whose bytes are not valid UTF-8 is repaired as a `String`
+    /// would repair it, so both ways give the same texts.
+    func records(of sheet: Sheet, width: @escaping () -> Int = { XLSXReader.maxColumns },
+                 _ body: (CSVRecord, UnsafeRawBufferPointer) throws -> Void) throws {
+        try withoutActuallyEscaping(body) { row in try streamRows(sheet, width, row) }
+    }
+
+    private func streamRows(_ sheet: Sheet, _ width: @escaping () -> Int, _ row: @escaping (CSVRecord, UnsafeRawBufferPointer) throws -> Void) throws {
         var x = XMLScanner()
-        /// The row's cells as (column, text), in document order.
-        var sparse: [(Int, String)] = []
+        /// The row's cells as (column, bytes in `text`), in document order.
+        var sparse: [(col: Int, start: Int, end: Int)] = []
+        var text: [UInt8] = []
         var rowNumber = 0
-        var col = 0, type: [UInt8] = [], style = -1
+        var col = 0, type = CellType.number, style = -1
         var value: [UInt8] = []
         var inValue = false, inInline = false, inT = false
         var hasValue = false
+        var record = CSVRecord()
+        var repaired: [UInt8] = []
+        let sharedBytes = self.sharedBytes, sharedEnds = self.sharedEnds, dateStyles = self.dateStyles
         func finishCell() {
             defer { col += 1 }
             guard hasValue else { return }
-            var text: String
-            if type == XLSXReader.typeShared {
-                let i = XLSXReader.int(value[...]) ?? -1
-                text = i >= 0 && i < sharedStrings.count ? sharedStrings[i] : ""
-            } else if type == XLSXReader.typeInline || type == XLSXReader.typeStr {
-                text = XMLScanner.decode(value[...])
-            } else if type == XLSXReader.typeBool {
-                text = value == Array("1".utf8) ? "true" : "false"
-            } else if type == XLSXReader.typeError {
-                text = ""
-            } else {
-                text = String(decoding: value, as: UTF8.self)
-                if style >= 0 && style < dateStyles.count && dateStyles[style], let serial = Double(text),
-                   let date = XLSXReader.serialToCST(serial) {
-                    text = date
+            let start = text.count
+            switch type {
+            case .shared:
+                let i = value.withUnsafeBytes { XLSXReader.int($0) } ?? -1
+                if i >= 0 && i < sharedEnds.count { text.append(contentsOf: sharedBytes[(i == 0 ? 0 : sharedEnds[i - 1])..<sharedEnds[i]]) }
+            case .inline:
+                value.withUnsafeBytes { XMLScanner.decode($0, into: &text) }
+            case .bool:
+                text.append(contentsOf: value.count == 1 && value[0] == 0x31 ? XLSXReader.trueBytes : XLSXReader.falseBytes)
+            case .error:
+                break
+            case .number:
+                let isDate = style >= 0 && style < dateStyles.count && dateStyles[style]
+                if !isDate && !value.contains(0x45) && !value.contains(0x65) {
+                    text.append(contentsOf: value) // a plain number is its own text
                 } else {
-                    text = XLSXReader.plainNumber(text)
+                    let t = String(decoding: value, as: UTF8.self)
+                    if isDate, let serial = Double(t), let date = XLSXReader.serialToCST(serial) { text.append(contentsOf: date.utf8) }
+                    else { text.append(contentsOf: XLSXReader.plainNumber(t).utf8) }
                 }
             }
-            if !text.isEmpty { sparse.append((col, text)) }
+            if text.count > start { sparse.append((col, start, text.count)) }
         }
         func emitRow() throws {
             let w = min(width(), XLSXReader.maxColumns)
             var last = -1
-            for (c, _) in sparse where c < w { last = max(last, c) }
-            var cells = [String](repeating: "", count: last + 1)
-            for (c, t) in sparse where c < w { cells[c] = t }
-            try row(rowNumber, cells)
+            for c in sparse where c.col < w { last = max(last, c.col) }
+            record.starts.removeAll(); record.ends.removeAll()
+            if last >= 0 { for _ in 0...last { record.starts.append(0); record.ends.append(0) } }
+            for c in sparse where c.col < w { record.starts[c.col] = c.start; record.ends[c.col] = c.end }
+            record.line = rowNumber
+            try text.withUnsafeBytes { buf in
+                if TextEncoding.isValidUTF8(buf, allowTruncatedEnd: false) { try row(record, buf); return }
+                // Some cell is not valid UTF-8: each is repaired on its own, as a String is.
+                repaired.removeAll(keepingCapacity: true)
+                for f in 0..<record.count {
+                    let cell = String(decoding: UnsafeRawBufferPointer(rebasing: buf[record.starts[f]..<record.ends[f]]), as: UTF8.self)
+                    record.starts[f] = repaired.count; repaired.append(contentsOf: cell.utf8); record.ends[f] = repaired.count
+                }
+                try repaired.withUnsafeBytes { try row(record, $0) }
+            }
+        }
+        func emitEmptyRow() throws {
+            record.starts.removeAll(); record.ends.removeAll(); record.line = rowNumber
+            try row(record, UnsafeRawBufferPointer(start: nil, count: 0))
         }
         guard zip.entries[sheet.path] != nil else { throw Failure.broken("sheet \(sheet.name) is missing (\(sheet.path))") }
         let feed: (UnsafeRawBufferPointer, Bool) throws -> Void = { b, final in
             try x.feed(b, final: final, onTag: { kind, name, attrs in
                 let T = XLSXReader.self
-                if name.elementsEqual(T.tagC) {
+                if XMLScanner.equal(name, "c") {
                     if kind == .end { finishCell(); return }
-                    if let ref = XMLScanner.attribute(attrs, T.attrR) {
+                    if let ref = XMLScanner.attribute(attrs, "r") {
                         guard let c = XLSXReader.column(ref) else {
                             throw Failure.broken("sheet \(sheet.name), row \(rowNumber): the cell reference '\(String(decoding: ref.prefix(40), as: UTF8.self))' lies beyond XFD\(T.maxRows), the largest a worksheet can have")
                         }
@@ -224,15 +263,15 @@ public struct XLSXReader {
                     guard col < T.maxColumns else {
                         throw Failure.broken("sheet \(sheet.name), row \(rowNumber): more than \(T.maxColumns) columns, more than a worksheet can have")
                     }
-                    type = XMLScanner.attribute(attrs, T.attrT).map(Array.init) ?? []
-                    style = XMLScanner.attribute(attrs, T.attrS).flatMap { T.int($0) } ?? -1
+                    type = CellType(XMLScanner.attribute(attrs, "t"))
+                    style = XMLScanner.attribute(attrs, "s").flatMap { T.int($0) } ?? -1
                     value.removeAll(keepingCapacity: true); hasValue = false
                     if kind == .empty { finishCell() }
-                } else if name.elementsEqual(T.tagV) {
+                } else if XMLScanner.equal(name, "v") {
                     inValue = kind == .start; if kind == .start { hasValue = true }
-                } else if name.elementsEqual(T.tagRow) {
+                } else if XMLScanner.equal(name, "row") {
                     if kind == .end { try emitRow(); return }
-                    if let r = XMLScanner.attribute(attrs, T.attrR) {
+                    if let r = XMLScanner.attribute(attrs, "r") {
                         guard let n = T.int(r), n >= 1, n <= T.maxRows else {
                             throw Failure.broken("sheet \(sheet.name): the row number '\(String(decoding: r.prefix(40), as: UTF8.self))' is not between 1 and \(T.maxRows)")
                         }
@@ -241,11 +280,11 @@ public struct XLSXReader {
                         rowNumber += 1
                         guard rowNumber <= T.maxRows else { throw Failure.broken("sheet \(sheet.name): more than \(T.maxRows) rows") }
                     }
-                    sparse.removeAll(keepingCapacity: true); col = 0
-                    if kind == .empty { try row(rowNumber, []) }
-                } else if name.elementsEqual(T.tagIs) {
+                    sparse.removeAll(keepingCapacity: true); text.removeAll(keepingCapacity: true); col = 0
+                    if kind == .empty { try emitEmptyRow() }
+                } else if XMLScanner.equal(name, "is") {
                     inInline = kind == .start; if kind == .start { hasValue = true }
-                } else if name.elementsEqual(T.tagT) {
+                } else if XMLScanner.equal(name, "t") {
                     inT = kind == .start
                 }
             }, onText: { t in if inValue || (inInline && inT) { value.append(contentsOf: t) } })
@@ -255,13 +294,23 @@ public struct XLSXReader {
         try feed(UnsafeRawBufferPointer(start: nil, count: 0), true)
     }
 
-    static let tagC = Array("c".utf8), tagV = Array("v".utf8), tagRow = Array("row".utf8), tagIs = Array("is".utf8), tagT = Array("t".utf8)
-    static let attrR = Array("r".utf8), attrT = Array("t".utf8), attrS = Array("s".utf8)
-    static let typeShared = Array("s".utf8), typeInline = Array("inlineStr".utf8), typeStr = Array("str".utf8)
-    static let typeBool = Array("b".utf8), typeError = Array("e".utf8)
+    /// A cell's `t` attribute: how its value is held.
+    enum CellType {
+        case shared, inline, bool, error, number
+        init(_ t: UnsafeRawBufferPointer?) {
+            guard let t else { self = .number; return }
+            if XMLScanner.equal(t, "s") { self = .shared }
+            else if XMLScanner.equal(t, "inlineStr") || XMLScanner.equal(t, "str") { self = .inline }
+            else if XMLScanner.equal(t, "b") { self = .bool }
+            else if XMLScanner.equal(t, "e") { self = .error }
+            else { self = .number }
+        }
+    }
+
+    static let trueBytes = Array("true".utf8), falseBytes = Array("false".utf8)
 
     /// A decimal number of at most 18 digits, nil otherwise (never overflows).
-    static func int(_ b: ArraySlice<UInt8>) -> Int? {
+    static func int(_ b: UnsafeRawBufferPointer) -> Int? {
         guard !b.isEmpty, b.count <= 18 else { return nil }
         var v = 0
         for c in b { guard c >= 0x30 && c <= 0x39 else { return nil }; v = v * 10 + Int(c - 0x30) }
@@ -269,16 +318,16 @@ public struct XLSXReader {
     }
 
     /// "AB12" -> 27 (0-based column); nil past XFD (16,384 columns) or a row past 1,048,576.
-    static func column(_ ref: ArraySlice<UInt8>) -> Int? {
+    static func column(_ ref: UnsafeRawBufferPointer) -> Int? {
         var n = 0
-        var i = ref.startIndex
-        while i < ref.endIndex {
+        var i = 0
+        while i < ref.count {
             let c = ref[i]
             if c >= 0x41 && c <= 0x5A { n = n * 26 + Int(c - 0x40) } else if c >= 0x61 && c <= 0x7A { n = n * 26 + Int(c - 0x60) } else { break }
             if n > maxColumns { return nil }
             i += 1
         }
-        if i < ref.endIndex, let r = int(ref[i...]), r > maxRows { return nil }
+        if i < ref.count, let r = int(UnsafeRawBufferPointer(rebasing: ref[i...])), r > maxRows { return nil }
         return max(0, n - 1)
     }
 
