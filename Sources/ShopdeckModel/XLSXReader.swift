@@ -254,7 +254,8 @@ public struct XLSXReader {
                 let T = XLSXReader.self
                 if XMLScanner.equal(name, "c") {
                     if kind == .end { finishCell(); return }
-                    if let ref = XMLScanner.attribute(attrs, "r") {
+                    let a = XMLScanner.cellAttributes(attrs)
+                    if let ref = a.r {
                         guard let c = XLSXReader.column(ref) else {
                             throw Failure.broken("sheet \(sheet.name), row \(rowNumber): the cell reference '\(String(decoding: ref.prefix(40), as: UTF8.self))' lies beyond XFD\(T.maxRows), the largest a worksheet can have")
                         }
@@ -263,8 +264,8 @@ public struct XLSXReader {
                     guard col < T.maxColumns else {
                         throw Failure.broken("sheet \(sheet.name), row \(rowNumber): more than \(T.maxColumns) columns, more than a worksheet can have")
                     }
-                    type = CellType(XMLScanner.attribute(attrs, "t"))
-                    style = XMLScanner.attribute(attrs, "s").flatMap { T.int($0) } ?? -1
+                    type = CellType(a.t)
+                    style = a.s.flatMap { T.int($0) } ?? -1
                     value.removeAll(keepingCapacity: true); hasValue = false
                     if kind == .empty { finishCell() }
                 } else if XMLScanner.equal(name, "v") {

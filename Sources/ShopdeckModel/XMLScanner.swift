@@ -96,6 +96,39 @@ struct XMLScanner {
         return nil
     }
 
+    /// The values of the one-letter attributes `r`, `t` and `s` (a cell's reference, type and
+    /// style; prefixed names such as `x:r` too), found in one pass over the attributes.
+    static func cellAttributes(_ attrs: UnsafeRawBufferPointer) -> (r: UnsafeRawBufferPointer?, t: UnsafeRawBufferPointer?, s: UnsafeRawBufferPointer?) {
+        var r: UnsafeRawBufferPointer? = nil, t: UnsafeRawBufferPointer? = nil, s: UnsafeRawBufferPointer? = nil
+        var i = 0
+        let end = attrs.count
+        while i < end {
+            while i < end && isSpace(attrs[i]) { i += 1 }
+            let nameStart = i
+            while i < end && attrs[i] != 0x3D && attrs[i] != 0x20 { i += 1 }
+            let nameEnd = i
+            while i < end && attrs[i] != 0x22 && attrs[i] != 0x27 { i += 1 }
+            guard i < end else { break }
+            let q = attrs[i]; i += 1
+            let vStart = i
+            while i < end && attrs[i] != q { i += 1 }
+            let value = UnsafeRawBufferPointer(rebasing: attrs[vStart..<min(i, end)])
+            i += 1
+            // A one-letter name, or a prefix and one letter after the name's only colon (as
+            // `attribute` matches the part after the first colon).
+            guard nameEnd > nameStart,
+                  nameEnd - nameStart == 1 || (attrs[nameEnd - 2] == 0x3A && !attrs[nameStart..<(nameEnd - 2)].contains(0x3A)) else { continue }
+            // The first match wins, as `attribute` finds it.
+            switch attrs[nameEnd - 1] {
+            case 0x72: if r == nil { r = value }
+            case 0x74: if t == nil { t = value }
+            case 0x73: if s == nil { s = value }
+            default: break
+            }
+        }
+        return (r, t, s)
+    }
+
     /// Text with the five XML entities and numeric references decoded.
     static func decode(_ s: UnsafeRawBufferPointer) -> String {
         guard s.contains(0x26) else { return String(decoding: s, as: UTF8.self) }
