@@ -30,14 +30,23 @@ struct XMLScanner {
                     i = j; consumed = i
                     continue
                 }
-                // A tag: find its '>' (outside quotes).
+                // A tag: find its '>' outside quotes, eight bytes at a time to the next '>' or
+                // quote, a quoted value skipped to its closing quote.
                 var j = i + 1
-                var quote: UInt8 = 0
                 while j < n {
+                    while j + 8 <= n {
+                        let m = swarMatch(base.loadUnaligned(fromByteOffset: j, as: UInt64.self), XMLScanner.gts, XMLScanner.quotes, XMLScanner.apostrophes)
+                        if m != 0 { j += m.trailingZeroBitCount >> 3; break }
+                        j += 8
+                    }
+                    guard j < n else { break }
                     let c = buf[j]
-                    if quote != 0 { if c == quote { quote = 0 } }
-                    else if c == 0x22 || c == 0x27 { quote = c }
-                    else if c == 0x3E { break }
+                    if c == 0x3E { break }
+                    if c == 0x22 || c == 0x27 {
+                        guard let close = memchr(base + j + 1, Int32(c), n - j - 1) else { j = n; break }
+                        j = base.distance(to: UnsafeRawPointer(close)) + 1
+                        continue
+                    }
                     j += 1
                 }
                 if j >= n { break } // unfinished tag: keep for the next chunk
@@ -64,13 +73,22 @@ struct XMLScanner {
         if consumed == carry.count { carry.removeAll(keepingCapacity: true) } else { carry.removeFirst(consumed) }
     }
 
+    static let gts: UInt64 = 0x3E * 0x0101_0101_0101_0101
+    static let quotes: UInt64 = 0x22 * 0x0101_0101_0101_0101
+    static let apostrophes: UInt64 = 0x27 * 0x0101_0101_0101_0101
+
     @inline(__always)
     static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 }
 
-    /// Whether `b` holds exactly the bytes of `name`.
+    /// Whether `b` holds exactly the bytes of `name` (tag and attribute names are a few bytes:
+    /// compared in place, no call).
     @inline(__always)
     static func equal(_ b: UnsafeRawBufferPointer, _ name: StaticString) -> Bool {
-        b.count == name.utf8CodeUnitCount && (b.count == 0 || memcmp(b.baseAddress!, name.utf8Start, b.count) == 0)
+        let n = name.utf8CodeUnitCount
+        guard b.count == n else { return false }
+        let p = name.utf8Start
+        for k in 0..<n where b[k] != p[k] { return false }
+        return true
     }
 
     /// The value of attribute `name` (e.g. "r", "t", "s") in raw attribute bytes.
