@@ -91,8 +91,10 @@ struct XMLScanner {
         return true
     }
 
-    /// The value of attribute `name` (e.g. "r", "t", "s") in raw attribute bytes.
-    static func attribute(_ attrs: UnsafeRawBufferPointer, _ name: StaticString) -> UnsafeRawBufferPointer? {
+    /// Each attribute's name and value in raw attribute bytes, in order, until `body` says
+    /// stop (true) or an attribute has no quoted value.
+    @inline(__always)
+    static func eachAttribute(_ attrs: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Bool) {
         var i = 0
         let end = attrs.count
         while i < end {
@@ -101,48 +103,49 @@ struct XMLScanner {
             while i < end && attrs[i] != 0x3D && attrs[i] != 0x20 { i += 1 }
             let key = UnsafeRawBufferPointer(rebasing: attrs[nameStart..<i])
             while i < end && attrs[i] != 0x22 && attrs[i] != 0x27 { i += 1 }
-            guard i < end else { return nil }
+            guard i < end else { return }
             let q = attrs[i]; i += 1
             let vStart = i
             while i < end && attrs[i] != q { i += 1 }
             let value = UnsafeRawBufferPointer(rebasing: attrs[vStart..<min(i, end)])
             i += 1
-            if equal(key, name) { return value }
-            // also match a prefixed name such as r:id
-            if let colon = key.firstIndex(of: 0x3A), equal(UnsafeRawBufferPointer(rebasing: key[(colon + 1)...]), name) { return value }
+            if body(key, value) { return }
         }
-        return nil
+    }
+
+    /// A name without its prefix (`r:id` -> `id`: the part after the first colon), nil when
+    /// it has none.
+    @inline(__always)
+    static func local(_ key: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+        key.firstIndex(of: 0x3A).map { UnsafeRawBufferPointer(rebasing: key[($0 + 1)...]) }
+    }
+
+    /// The value of attribute `name` (e.g. "r", "t", "s"; a prefixed `x:name` too) in raw
+    /// attribute bytes: the first that matches.
+    static func attribute(_ attrs: UnsafeRawBufferPointer, _ name: StaticString) -> UnsafeRawBufferPointer? {
+        var found: UnsafeRawBufferPointer? = nil
+        eachAttribute(attrs) { key, value in
+            guard equal(key, name) || local(key).map({ equal($0, name) }) == true else { return false }
+            found = value
+            return true
+        }
+        return found
     }
 
     /// The values of the one-letter attributes `r`, `t` and `s` (a cell's reference, type and
-    /// style; prefixed names such as `x:r` too), found in one pass over the attributes.
+    /// style), found in one pass, each as `attribute` finds it.
     static func cellAttributes(_ attrs: UnsafeRawBufferPointer) -> (r: UnsafeRawBufferPointer?, t: UnsafeRawBufferPointer?, s: UnsafeRawBufferPointer?) {
         var r: UnsafeRawBufferPointer? = nil, t: UnsafeRawBufferPointer? = nil, s: UnsafeRawBufferPointer? = nil
-        var i = 0
-        let end = attrs.count
-        while i < end {
-            while i < end && isSpace(attrs[i]) { i += 1 }
-            let nameStart = i
-            while i < end && attrs[i] != 0x3D && attrs[i] != 0x20 { i += 1 }
-            let nameEnd = i
-            while i < end && attrs[i] != 0x22 && attrs[i] != 0x27 { i += 1 }
-            guard i < end else { break }
-            let q = attrs[i]; i += 1
-            let vStart = i
-            while i < end && attrs[i] != q { i += 1 }
-            let value = UnsafeRawBufferPointer(rebasing: attrs[vStart..<min(i, end)])
-            i += 1
-            // A one-letter name, or a prefix and one letter after the name's only colon (as
-            // `attribute` matches the part after the first colon).
-            guard nameEnd > nameStart,
-                  nameEnd - nameStart == 1 || (attrs[nameEnd - 2] == 0x3A && !attrs[nameStart..<(nameEnd - 2)].contains(0x3A)) else { continue }
-            // The first match wins, as `attribute` finds it.
-            switch attrs[nameEnd - 1] {
+        eachAttribute(attrs) { key, value in
+            // The name itself when one letter long, else its part after the first colon.
+            guard let name = key.count == 1 ? key : local(key), name.count == 1 else { return false }
+            switch name[0] {
             case 0x72: if r == nil { r = value }
             case 0x74: if t == nil { t = value }
             case 0x73: if s == nil { s = value }
             default: break
             }
+            return false
         }
         return (r, t, s)
     }

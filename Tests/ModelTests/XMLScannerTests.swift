@@ -45,7 +45,7 @@ struct XMLScannerTests {
     }
 
     @Test func cellAttributesInOnePassAsOneAtATime() {
-        var rng = SplitMix(seed: 18)
+        var rng = ColumnarStorageTests.Rand(s: 18)
         let names = ["r", "t", "s", "x:r", "x:t", "a:b:s", "rr", "sr", "ht", "customHeight", "xml:space", ":s", "s:"]
         let values = ["A1", "s", "inlineStr", "3", "", "a'b", "x\"y", "XFD1048576"]
         for _ in 0..<5000 {
@@ -65,18 +65,5 @@ struct XMLScannerTests {
                         "\(attrs)")
             }
         }
-    }
-}
-
-/// A small deterministic generator for the tests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next(_ bound: Int) -> Int {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Int((z ^ (z >> 31)) % UInt64(bound))
     }
 }
