@@ -122,12 +122,11 @@ public enum FileReader {
         }
         let (scan, lastLineEnd, lastByte) = try scanUTF8(fd, size: size)
         if !scan.looksLikeUTF8 {
-            guard let d = Decoder.gb18030(try readAll(fd)) else {
+            guard let decoder = GB18030Decoder() else {
                 throw Failure(description: "the text is neither UTF-8 nor GB18030/GBK: save it as UTF-8 CSV")
             }
-            decoding.encoding = .gb18030; decoding.invalidSequences = d.invalid; decoding.droppedLastLine = d.droppedLastLine
-            var text = d.text
-            try parseWhole(&text)
+            decoding.encoding = .gb18030
+            try streamGB18030(fd, size: size, decoder: decoder, parser: &parser, chunkSize: chunkSize, decoding: &decoding, onDecoding: onDecoding, emit: emit)
             return size
         }
         let bom = headCount >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF
@@ -140,6 +139,48 @@ public enum FileReader {
         onDecoding(decoding)
         _ = try streamUTF8(fd, size: limit, skip: bom ? 3 : 0, parser: &parser, chunkSize: chunkSize, emit: emit)
         return size
+    }
+
+    /// Streams a GB18030 file through `parser`, decoded a block at a time: memory stays at a
+    /// few blocks, not the file and its decoded copy. A block is decoded up to its last line
+    /// end, which never falls inside a GB18030 character (every byte of a multi-byte one is
+    /// 0x30 or above), so no character is cut; the rest waits for the next block. Gives what
+    /// decoding the whole file and parsing it gives: the same records, invalid sequences
+    /// counted as met (each block's count is reported before its records, so a record holding
+    /// a marker is screened), the last incomplete line dropped when the file ends inside a
+    /// character.
+    static func streamGB18030(_ fd: Int32, size: Int, decoder: borrowing GB18030Decoder, parser: inout CSVParser, chunkSize: Int,
+                              decoding: inout Decoding, onDecoding: (Decoding) -> Void,
+                              emit: (CSVRecord, UnsafeMutableRawBufferPointer) throws -> Void) throws {
+        var raw: [UInt8] = [], text: [UInt8] = []
+        var block = [UInt8](repeating: 0, count: max(4096, chunkSize))
+        var offset = 0
+        var lastConsumed: UInt8? = nil
+        while true {
+            let n = block.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(offset)) }
+            if n < 0 { if errno == EINTR { continue }; throw Failure(description: "read failed: \(String(cString: strerror(errno)))") }
+            offset += n
+            let eof = n == 0 || offset >= size
+            raw.append(contentsOf: block[0..<n])
+            let cut = eof ? raw.count : (raw.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0)
+            if cut == 0 && !eof { continue } // a line longer than a block: read on
+            let r = raw.withUnsafeBytes { decoder.decode(UnsafeRawBufferPointer(rebasing: $0[0..<cut]), into: &text) }
+            raw.removeFirst(cut)
+            decoding.invalidSequences += r.invalid
+            if r.truncated {
+                decoding.droppedLastLine = true
+                Decoder.dropLastLine(&text)
+            }
+            if eof { decoding.endsWithLineEnd = (text.last ?? lastConsumed).map { $0 == 0x0A } ?? true }
+            onDecoding(decoding)
+            let count = text.count
+            var records = 0
+            let used = try text.withUnsafeMutableBytes { try parser.parse($0, count: count, final: eof) { rec, b in records += 1; try emit(rec, b) } }
+            LoadProgress.shared.add(bytes: n, rows: records)
+            if used > 0 { lastConsumed = text[used - 1] }
+            text.removeFirst(used)
+            if eof { return }
+        }
     }
 
     /// Streams the first `size` bytes of an open UTF-8 file through `parser`, from `skip`.

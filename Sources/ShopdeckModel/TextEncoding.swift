@@ -117,7 +117,11 @@ public enum Decoder {
     public static let invalidMarker: UInt8 = 0xFF
 
     public static func gb18030(_ bytes: [UInt8]) -> Result? {
-        iconvConvert(bytes, from: "GB18030", to: "UTF-8")
+        guard let decoder = GB18030Decoder() else { return nil }
+        var out: [UInt8] = []
+        let (invalid, truncated) = bytes.withUnsafeBytes { decoder.decode($0, into: &out) }
+        if truncated { dropLastLine(&out) }
+        return Result(text: out, invalid: invalid, droppedLastLine: truncated)
     }
 
     static func iconvConvert(_ bytes: [UInt8], from: String, to: String) -> Result? {
