@@ -32,11 +32,11 @@ struct JournalSnapshot {
     static let sharedSize: Int = 510
 
     enum Failure: Error, CustomStringConvertible {
-        case busy(String)
+        case busy(String, seconds: Double)
         case io(String)
         var description: String {
             switch self {
-            case .busy(let p): return "\(p) stayed locked by a writer for 10 s; try again"
+            case let .busy(p, seconds): return "\(p) stayed locked by a writer for \(Int(seconds.rounded())) s; try again"
             case .io(let why): return why
             }
         }
@@ -83,7 +83,7 @@ struct JournalSnapshot {
             guard errno == EAGAIN || errno == EACCES || errno == EINTR else {
                 throw Failure.io("cannot lock \(path) to read it: \(String(cString: strerror(errno)))")
             }
-            if Date() >= deadline { throw Failure.busy(path) }
+            if Date() >= deadline { throw Failure.busy(path, seconds: timeout) }
             usleep(5_000)
         }
     }
