@@ -7,7 +7,8 @@ import Darwin
 /// GB18030 (and GBK, its two-byte part) to UTF-8, as iconv converts it but at memory speed:
 /// what Excel on a Chinese Windows writes when an operator re-saves an export.
 ///
-/// iconv over a whole file ran at about 100 MB/s here (2 s of a 1M-order file's 3.6 s). The
+/// With iconv over the whole text, a 1M-order GB18030 file (201 MB) loaded in 3.6 s; with this
+/// decoder in 3.1 s (both before the file was streamed, `FileReader.streamGB18030`). The
 /// text is mostly ASCII (ids, times, amounts), passed eight bytes at a time; a two-byte
 /// character (lead 0x81–0xFE, trail 0x40–0xFE but 0x7F: every Chinese character of GBK) is
 /// looked up in a table built once from iconv itself, so the two always agree. Everything else
