@@ -122,7 +122,7 @@ public enum History {
         var config = Configuration()
         config.busyMode = .timeout(10) // a writer storing weeks holds the file for milliseconds
         // A history left beside a hot journal (a writer killed mid-write) is read as its last commit.
-        return try ReadOnlyDatabase(path: p, configuration: config).queue.read { db in
+        return try ReadOnlyDatabase(path: p, configuration: config).read { db in
             guard try db.tableExists("week") else { return [] }
             return try Week.order(Column("week_start")).fetchAll(db)
         }

@@ -150,7 +150,7 @@ public enum AlertLog {
         var config = Configuration()
         config.busyMode = .timeout(10)
         // A log beside a hot journal (a sender killed mid-write) is read as its last commit.
-        return try ReadOnlyDatabase(path: p, configuration: config).queue.read { db in
+        return try ReadOnlyDatabase(path: p, configuration: config).read { db in
             guard try db.tableExists("sent") else { return [] }
             return Set(try String.fetchAll(db, sql: "SELECT key FROM sent WHERE destination = ?", arguments: [destination]))
         }

@@ -11,6 +11,7 @@ import ShopdeckModel
 /// mid-transaction (`SQLITE_READONLY_ROLLBACK` until some writer rolls it back). The copy is
 /// removed when this value goes.
 final class ReadOnlyDatabase {
+    /// The connection; a holder of it must hold this value too (`AppealJournal` does).
     let queue: DatabaseQueue
     private let copy: JournalSnapshot?
 
@@ -41,4 +42,9 @@ final class ReadOnlyDatabase {
     }
 
     deinit { copy?.remove() }
+
+    /// Reads through the queue. A method of this value keeps it, and so its private copy,
+    /// alive until the read ends; a temporary's `.queue.read` may let it go (and remove the
+    /// copy) as soon as `queue` is fetched.
+    func read<T>(_ body: (Database) throws -> T) throws -> T { try queue.read(body) }
 }
