@@ -19,47 +19,58 @@ public enum Engine {
         Timings.mark("rules: shipping")
         report.exemption = ExemptionRules.run(weeks: report.shipping.weeks, violations: s.violations, asOf: T, rulebook: rb)
         // The sections below read the snapshot and the shipping figures only, and none reads
-        // another's result: they run side by side (a big shop: after-sales, coupons and the
-        // copy check each take a tenth of a second). Each writes only its own box, counts its
+        // another's result: they run side by side (a big shop: after-sales, coupons and each half
+        // of the copy check take a tenth of a second). Each writes only its own box, counts its
         // work in its own meter, and is timed on its own.
         final class Box<T>: @unchecked Sendable { var value: T?; var seconds = 0.0; let work: WorkMeter?
             init(_ counting: Bool) { work = counting ? WorkMeter() : nil } }
         let aftersales = Box<AftersalesReport>(work != nil)
         let people = Box<([ViolationRow], [PointsRow], [ReportRow])>(work != nil)
         let coupons = Box<[CouponRow]>(work != nil)
-        let copy = Box<[CopyFinding]>(work != nil)
+        // The copy check is the longest section on a big catalogue: its products are checked
+        // in two halves, split by id, so the two cores finish together and the sorted halves
+        // follow one another.
+        let copyHalves = [Box<[CopyFinding]>(work != nil), Box<[CopyFinding]>(work != nil)]
+        let pivot = copyPivot(s.products)
         let token = report.exemption.tokenUsedBy
-        DispatchQueue.concurrentPerform(iterations: 4) { section in
+        // Longest first: libdispatch hands the sections out in this order, to whichever core is free.
+        DispatchQueue.concurrentPerform(iterations: 5) { section in
             let t0 = DispatchTime.now().uptimeNanoseconds
             func took() -> Double { Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 }
             switch section {
             case 0:
                 aftersales.value = AftersalesRules.run(s.refunds, orders: s.orders, adjustments: s.adjustments, asOf: T, rulebook: rb, work: aftersales.work)
                 aftersales.seconds = took()
-            case 1:
-                let (violations, points) = ViolationRules.run(s.violations, journal: journal, token: token, asOf: T, rulebook: rb, work: people.work)
-                people.value = (violations, points, ReportRules.run(s.reports, shopId: config.id, asOf: T, rulebook: rb, work: people.work))
-                people.seconds = took()
-            case 2:
+            case 1, 2:
+                let half = copyHalves[section - 1]
+                half.value = copyFindings(s, rb.at(T), brands: config.authorisedBrands, scripts: scripts, work: half.work) { id in
+                    guard let pivot else { return section == 1 }
+                    return (id < pivot) == (section == 1)
+                }
+                half.seconds = took()
+            case 3:
                 coupons.value = CouponRules.run(s.coupons, products: s.products, professionalAnchor: config.professionalAnchor, asOf: T, rulebook: rb, work: coupons.work)
                 coupons.seconds = took()
             default:
-                copy.value = copyFindings(s, rb.at(T), brands: config.authorisedBrands, scripts: scripts, work: copy.work)
-                copy.seconds = took()
+                let (violations, points) = ViolationRules.run(s.violations, journal: journal, token: token, asOf: T, rulebook: rb, work: people.work)
+                people.value = (violations, points, ReportRules.run(s.reports, shopId: config.id, asOf: T, rulebook: rb, work: people.work))
+                people.seconds = took()
             }
         }
         report.aftersales = aftersales.value!
         (report.violations, report.points, report.reports) = people.value!
         report.coupons = coupons.value!
-        report.copyFindings = copy.value!
-        for box in [aftersales.work, people.work, coupons.work, copy.work] {
+        report.copyFindings = copyHalves[0].value.take()!
+        report.copyFindings.append(contentsOf: copyHalves[1].value.take()!)
+        for box in [aftersales.work, people.work, coupons.work, copyHalves[0].work, copyHalves[1].work] {
             for (section, units) in box?.bySection ?? [:] { work?.add(section, units) }
         }
         Timings.note("rules: after-sales", aftersales.seconds)
         Timings.note("rules: violations, reports", people.seconds)
         Timings.note("rules: coupons", coupons.seconds)
-        Timings.note("rules: copy check and sort", copy.seconds)
-        Timings.mark("rules: the four side by side")
+        Timings.note("rules: copy check and sort, first half", copyHalves[0].seconds)
+        Timings.note("rules: copy check and sort, second half", copyHalves[1].seconds)
+        Timings.mark("rules: the sections side by side")
         report.appeals = journal.sorted { $0.filedAt != $1.filedAt ? $0.filedAt < $1.filedAt : ($0.violationId, $0.attempt) < ($1.violationId, $1.attempt) }
         report.couponMinIOS = rb.at(T).minIOS
         report.couponMinAndroid = rb.at(T).minAndroid
@@ -71,18 +82,35 @@ public enum Engine {
         return report
     }
 
-    /// The copy check over every product name and live script (rules.md §8), sorted by
-    /// product id and norm.
-    static func copyFindings(_ s: Snapshot, _ rb: Rulebook, brands: [String], scripts: [(name: String, text: String)], work: WorkMeter?) -> [CopyFinding] {
+    /// Catalogues at least this large are copy-checked in two halves side by side (below it
+    /// the second checker's set-up is not worth it).
+    static let copySplitAt = 4_096
+
+    /// The product id that splits a large catalogue in two for the copy check: the median of
+    /// about a thousand ids taken evenly through it (nil below `copySplitAt`). Ids below it
+    /// are one half, the others the second.
+    static func copyPivot(_ products: [Product]) -> String? {
+        guard products.count >= copySplitAt else { return nil }
+        let sample = stride(from: 0, to: products.count, by: products.count / 1_024).map { products[$0].productId }.sorted()
+        return sample[sample.count / 2]
+    }
+
+    /// The copy check (rules.md §8) over the product names and the live scripts whose id
+    /// `mine` takes (a script's id is `scripts/` and its name), in that order, sorted by id
+    /// and norm (equal ones in check order). Two halves split by id, each sorted, put one
+    /// after the other are what one pass over every product and script, sorted, gives.
+    static func copyFindings(_ s: Snapshot, _ rb: Rulebook, brands: [String], scripts: [(name: String, text: String)], work: WorkMeter?,
+                             mine: (String) -> Bool = { _ in true }) -> [CopyFinding] {
         var findings: [CopyFinding] = []
         let copy = CopyChecker(rulebook: rb, brands: brands)
         s.products.withUnsafeBufferPointer { products in
-            for i in products.indices {   // fields read in place: no product copied
+            for i in products.indices where mine(products[i].productId) {   // fields read in place: no product copied
                 copy.check(id: products[i].productId, name: products[i].name, text: products[i].name, source: "product", into: &findings)
             }
         }
         for sc in scripts {
-            copy.check(id: "scripts/" + sc.name, name: sc.text, text: sc.text, source: "script", into: &findings)
+            let id = "scripts/" + sc.name
+            if mine(id) { copy.check(id: id, name: sc.text, text: sc.text, source: "script", into: &findings) }
         }
         work?.add("copy: bytes scanned", copy.bytesScanned)
         work?.add("copy: norms judged", copy.normsJudged)

@@ -134,3 +134,40 @@ struct CatalogueScaleTests {
         #expect(r.copyFindings.count == 3000 && r.copyFindings.allSatisfy { $0.norm == 1 && $0.terms == ["第一", "顶级"] })
     }
 }
+
+/// Issue 18: a big catalogue is copy-checked in two halves (split by id) side by side; the
+/// findings are exactly those of one pass over every product then the scripts, stably sorted.
+@Suite("The copy check in two halves")
+struct CopyHalvesTests {
+    @Test func splitCheckEqualsOnePass() throws {
+        let words = ["第一", "顶级", "治疗", "平替", "临床验证", "专利", "国家级", "最好", "纯棉", "清爽", "第一名", "万人好评"]
+        var seed: UInt64 = 7
+        func next(_ n: UInt64) -> Int { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return Int((seed >> 33) % n) }
+        for count in [Engine.copySplitAt - 1, Engine.copySplitAt, 9_001] {
+            var csv = "product_id,product_name,price\n"
+            for i in 0..<count {
+                // Ids out of file order, some repeated across the halves' boundary in sort
+                // order, some non-ASCII; names of 0 to 3 lexicon words.
+                let id = next(4) == 0 ? "商品\(next(500))-\(i)" : "P\(next(100_000))-\(i)"
+                let name = (0..<next(4)).map { _ in words[next(UInt64(words.count))] }.joined(separator: " ") + " \(i)"
+                csv += "\(id),\(name),1.00\n"
+            }
+            // A product whose id is a script's: its finding comes before the script's.
+            csv += "scripts/a.txt,第一 顶级,1.00\n"
+            let snap = DataLoader.load(folder: makeFolder(["products.csv": csv]))
+            #expect(snap.products.count == count + 1 && snap.errors.isEmpty)
+            let scripts = [(name: "a.txt", text: "第一 顶级 治疗"), (name: "b.txt", text: "平替")]
+            let rb = try Rulebook.with(overrides: [])
+            let report = Engine.run(snapshot: snap, rulebook: rb, asOf: t("2026-12-01 00:00:00"), scripts: scripts)
+            let onePass = Engine.copyFindings(snap, rb.at(t("2026-12-01 00:00:00")), brands: [], scripts: scripts, work: nil)
+            #expect(onePass.count > count / 2 && Set(onePass.map(\.norm)).count >= 4)
+            #expect(report.copyFindings == onePass, "\(count) products")
+            #expect(report.copyFindings.filter { $0.productId == "scripts/a.txt" }.map(\.source) == ["product", "script", "script"])
+            if let pivot = Engine.copyPivot(snap.products) {
+                #expect(onePass.contains { $0.productId < pivot } && onePass.contains { $0.productId >= pivot })
+            } else {
+                #expect(count < Engine.copySplitAt)
+            }
+        }
+    }
+}
