@@ -356,7 +356,7 @@ extension OrdersTable {
 }
 
 /// A row of a table other than orders, which keeps the line it came from (for messages).
-public protocol FileRow {
+public protocol FileRow: Sendable {
     var line: Int { get set }
 }
 

@@ -1,4 +1,5 @@
 import Testing
+import ShopdeckModel
 @testable import ShopdeckRules
 
 @Suite("Sorting rows by a whole-number key")
