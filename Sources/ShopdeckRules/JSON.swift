@@ -135,17 +135,15 @@ public enum JSON: Equatable, Sendable {
             while start + 8 <= b.count, plainASCII(UnsafeRawPointer(p + start).loadUnaligned(as: UInt64.self)) { start += 8 }
         }
         if start == b.count { return false }
-        return escapeClass.withUnsafeBufferPointer { cls in
-            for i in start..<b.count {
-                switch cls[Int(b[i])] {
-                case 0: continue
-                case 1: return true
-                case 2: if i + 1 < b.count, b[i + 1] >= 0x80, b[i + 1] < 0xA0 { return true }
-                default: if i + 2 < b.count, b[i + 1] == 0x80, b[i + 2] == 0xA8 || b[i + 2] == 0xA9 { return true }
-                }
+        for i in start..<b.count {
+            switch escapeClass(b[i]) {
+            case 0: continue
+            case 1: return true
+            case 2: if i + 1 < b.count, b[i + 1] >= 0x80, b[i + 1] < 0xA0 { return true }
+            default: if i + 2 < b.count, b[i + 1] == 0x80, b[i + 2] == 0xA8 || b[i + 2] == 0xA9 { return true }
             }
-            return false
         }
+        return false
     }
 
     /// Whether the eight bytes of `w` are all printable ASCII other than `"` and `\`
@@ -162,13 +160,16 @@ public enum JSON: Equatable, Sendable {
     }
 
     /// Per byte: 0 plain, 1 always escaped (C0, quote, backslash, DEL), 2 lead of U+0080–U+009F,
-    /// 3 lead of U+2028/U+2029.
-    static let escapeClass: [UInt8] = (0..<256).map { c in
+    /// 3 lead of U+2028/U+2029. Computed, not a table: a `static let` array is a lazy global,
+    /// and its once-check on every string was 5% of writing a big shop's report.
+    @inline(__always)
+    static func escapeClass(_ c: UInt8) -> UInt8 {
         c < 0x20 || c == 0x22 || c == 0x5C || c == 0x7F ? 1 : c == 0xC2 ? 2 : c == 0xE2 ? 3 : 0
     }
 
-    /// A line end and the spaces of up to 32 levels of indentation, copied from in one piece.
-    static let newlineAndSpaces = [UInt8(0x0A)] + [UInt8](repeating: 0x20, count: 64)
+    /// A line end and the spaces of up to 32 levels of indentation, copied from in one piece
+    /// (a literal: no lazy global to check on every line).
+    static var newlineAndSpaces: StaticString { "\n                                                                " }
 
     /// From this many elements a streamed list is written on two cores.
     static let parallelElements = 20_000
@@ -186,7 +187,7 @@ public enum JSON: Equatable, Sendable {
     }
 
     static func newline(_ level: Int, into out: inout JSONBytes) {
-        newlineAndSpaces.withUnsafeBufferPointer { block in
+        newlineAndSpaces.withUTF8Buffer { block in
             var n = level * 2
             let k = min(n, block.count - 1)
             out.append(UnsafeBufferPointer(rebasing: block[0..<(1 + k)]))
