@@ -183,6 +183,44 @@ public enum FileReader {
         }
     }
 
+    /// Streams bytes `from` ..< `to` of a GB18030 file through `parser` (a chunk of a file read
+    /// on every core, `SplitPlan`), decoded a block at a time cut at line ends as
+    /// `streamGB18030` does. Returns the decoded bytes the parser left (0 when the range ended
+    /// on a record end) and whether every byte decoded: an invalid sequence or a character cut
+    /// by the range's end answers false, and the caller reads the file in one pass, which
+    /// reports them where they are.
+    /// Every raw byte is fed to `scan` too (the file's encoding is decided on all its bytes).
+    static func streamRangeGB18030(_ path: String, from: Int, to: Int, parser: inout CSVParser, final: Bool, chunkSize: Int,
+                                   scan: inout UTF8Scan,
+                                   emit: (CSVRecord, UnsafeMutableRawBufferPointer) throws -> Void) throws -> (left: Int, clean: Bool) {
+        guard let decoder = GB18030Decoder() else { return (0, false) }
+        let fd = try openRegular(path)
+        defer { close(fd) }
+        var raw: [UInt8] = [], text: [UInt8] = []
+        var block = [UInt8](repeating: 0, count: max(4096, chunkSize))
+        var offset = from, clean = true
+        while true {
+            let want = min(block.count, to - offset)
+            let n = want > 0 ? block.withUnsafeMutableBytes { pread(fd, $0.baseAddress, want, off_t(offset)) } : 0
+            if n < 0 { if errno == EINTR { continue }; throw Failure(description: "read failed: \(String(cString: strerror(errno)))") }
+            offset += n
+            let end = n == 0 || offset >= to
+            raw.append(contentsOf: block[0..<n])
+            block.withUnsafeBytes { scan.feed(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            let cut = end ? raw.count : (raw.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0)
+            if cut == 0 && !end { continue } // a line longer than a block: read on
+            let r = raw.withUnsafeBytes { decoder.decode(UnsafeRawBufferPointer(rebasing: $0[0..<cut]), into: &text) }
+            raw.removeFirst(cut)
+            if r.invalid > 0 || r.truncated { clean = false }
+            let count = text.count
+            var records = 0
+            let used = try text.withUnsafeMutableBytes { try parser.parse($0, count: count, final: end && final) { rec, b in records += 1; try emit(rec, b) } }
+            LoadProgress.shared.add(bytes: n, rows: records)
+            text.removeFirst(used)
+            if end { return (text.count, clean) }
+        }
+    }
+
     /// Streams the first `size` bytes of an open UTF-8 file through `parser`, from `skip`.
     static func streamUTF8(_ fd: Int32, size: Int, skip: Int, parser: inout CSVParser, chunkSize: Int,
                            emit: (CSVRecord, UnsafeMutableRawBufferPointer) throws -> Void) throws -> Int {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A large UTF-8 export cut at line ends into chunks that are read on every core at once
+/// A large UTF-8 or GB18030 export cut at line ends into chunks that are read on every core at once
 /// (the orders path and the other tables share it). The split is speculative: every chunk but
 /// the last must end exactly on a record end, otherwise (a quoted field spanning a split) the
 /// caller reads the file in one pass.
@@ -24,6 +24,8 @@ struct SplitPlan {
     let dataLine: Int
     /// Chunk c is bytes bounds[c] ..< bounds[c + 1].
     let bounds: [Int]
+    /// The strict UTF-8 scan of the bytes before the data (the header and the lines above it).
+    let headerScan: UTF8Scan
 
     var headers: [String] { rows[headerIndex].1 }
     var chunks: Int { bounds.count - 1 }
@@ -56,21 +58,31 @@ struct SplitPlan {
     static let chunksPerCore = 4
 
     /// The plan for `path`, or nil when it is read in one pass: one core, smaller than
-    /// `threshold`, not UTF-8, no header of `kind` in its head, or too small to cut.
+    /// `threshold`, neither UTF-8 nor a head of valid GB18030, no header of `kind` in its
+    /// head, or too small to cut.
     init?(path: String, name: String, kind expected: TableKind, threshold: Int, minChunk: Int = 1 << 20) {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         guard cores > 1, DataLoader.recognise(name: name) == expected,
               let size = FileReader.fileSize(path).map(Int.init), size >= threshold,
               let head = try? FileReader.readHead(path, bytes: 1 << 20) else { return nil }
         let encoding = head.withUnsafeBytes { TextEncoding.sniff($0, isWhole: false) }
-        guard encoding == .utf8 || encoding == .utf8BOM else { return nil }
+        guard encoding == .utf8 || encoding == .utf8BOM || encoding == .gb18030 else { return nil }
         var headScan = UTF8Scan()
         head.withUnsafeBytes { headScan.feed($0) }
         let bom = encoding == .utf8BOM ? 3 : 0
         let lower = name.lowercased()
         let separator: UInt8 = lower.hasSuffix(".tsv") || lower.hasSuffix(".txt") ? 0x09 : 0x2C
-        // The header among the first records of the head.
-        var copy = Array(head[bom...])
+        // The header among the first records of the head; a GB18030 head is decoded first, up
+        // to its last line end (a head that is not all valid GB18030 is read in one pass).
+        var copy: [UInt8]
+        if encoding == .gb18030 {
+            guard let lastLF = head.lastIndex(of: 0x0A), let decoder = GB18030Decoder() else { return nil }
+            copy = []
+            let r = head.withUnsafeBytes { decoder.decode(UnsafeRawBufferPointer(rebasing: $0[0...lastLF]), into: &copy) }
+            guard r.invalid == 0 && !r.truncated else { return nil }
+        } else {
+            copy = Array(head[bom...])
+        }
         var rows: [(Int, [String])] = [], ends: [(Int, Int)] = []
         var parser = CSVParser(separator: separator)
         let n = copy.count
@@ -82,7 +94,16 @@ struct SplitPlan {
             }
         }
         guard let (idx, kind, map) = DataLoader.locateHeader(rows, kind: expected), kind == expected else { return nil }
-        let dataStart = bom + ends[idx].0
+        var dataStart = bom + ends[idx].0
+        if encoding == .gb18030 {
+            // Decoding keeps every line end (no GB18030 character holds a 0x0A): the data
+            // starts after as many line ends of the file as the decoded header record ends with.
+            guard ends[idx].0 > 0, copy[ends[idx].0 - 1] == 0x0A else { return nil }
+            let lineEnds = copy[..<ends[idx].0].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            var seen = 0
+            guard let after = head.firstIndex(where: { b in if b == 0x0A { seen += 1 }; return seen == lineEnds }) else { return nil }
+            dataStart = after + 1
+        }
         // Split points: the first line end after each nominal boundary.
         let k = max(2, min(cores * SplitPlan.chunksPerCore, (size - dataStart) / minChunk))
         var cuts = [dataStart]
@@ -95,9 +116,14 @@ struct SplitPlan {
         cuts.append(size)
         guard cuts.count >= 3 else { return nil }
         self.path = path; self.name = name; self.size = size; self.encoding = encoding
-        self.settled = headScan.invalid == 0 && headScan.multibyte >= 64
+        // Decoded GB18030 is valid UTF-8 by construction (a chunk meeting a bad sequence is
+        // read again in one pass): nothing to scan.
+        self.settled = encoding == .gb18030 || headScan.invalid == 0 && headScan.multibyte >= 64
         self.separator = separator; self.head = head; self.rows = rows; self.headerIndex = idx
         self.kind = kind; self.map = map; self.dataStart = dataStart; self.dataLine = ends[idx].1; self.bounds = cuts
+        var headerScan = UTF8Scan()
+        head.withUnsafeBytes { headerScan.feed(UnsafeRawBufferPointer(rebasing: $0[0..<dataStart])) }
+        self.headerScan = headerScan
         self.bytesPerLine = SplitPlan.bytesPerLine(head, from: dataStart)
     }
 
@@ -108,18 +134,26 @@ struct SplitPlan {
         var lines = 0
         var failed = false
         var scan = UTF8Scan()
+        /// A GB18030 chunk met an invalid sequence or a cut character.
+        var undecodable = false
         init(_ s: RowSink) { sink = s }
     }
 
     /// Reads every chunk into its sink, on every core. With `scan`, every byte is checked as
     /// strict UTF-8 too (`Chunk.scan`).
     func read(_ parts: [Chunk], scan: Bool) {
-        let bounds = self.bounds, path = self.path, separator = self.separator, chunks = self.chunks
+        let bounds = self.bounds, path = self.path, separator = self.separator, chunks = self.chunks, gb = encoding == .gb18030
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             let h = parts[c]
             var p = CSVParser(separator: separator, line: 1)
             do {
                 let emit = { (rec: CSVRecord, b: UnsafeMutableRawBufferPointer) in h.sink.take(rec, UnsafeRawBufferPointer(b)) }
+                if gb {
+                    let (left, clean) = try FileReader.streamRangeGB18030(path, from: bounds[c], to: bounds[c + 1], parser: &p, final: c == chunks - 1,
+                                                                          chunkSize: 1 << 18, scan: &h.scan, emit: emit)
+                    h.left = left; h.undecodable = !clean; h.lines = p.line - 1
+                    return
+                }
                 h.left = try withUnsafeMutablePointer(to: &h.scan) { s in
                     try FileReader.streamRange(path, from: bounds[c], to: bounds[c + 1], parser: &p, final: c == chunks - 1,
                                                chunkSize: 1 << 18, scan: scan ? s : nil, emit: emit)
@@ -130,9 +164,17 @@ struct SplitPlan {
     }
 
     /// Whether the chunks were read as one pass would read them: no read failed, every split
-    /// fell on a record end, and no byte was invalid or cut UTF-8.
+    /// fell on a record end, and no byte was invalid or cut UTF-8 (or GB18030).
     func readCleanly(_ parts: [Chunk]) -> Bool {
-        !parts.contains { $0.failed || $0.scan.invalid > 0 || $0.scan.pending > 0 } && !parts.dropLast().contains { $0.left != 0 }
+        if parts.contains(where: { $0.failed || $0.undecodable }) || parts.dropLast().contains(where: { $0.left != 0 }) { return false }
+        if encoding == .gb18030 {
+            // The one pass decides on every byte of the file: GB18030 only when the whole does
+            // not look like damaged UTF-8 (`UTF8Scan.looksLikeUTF8`). Any other answer: one pass.
+            var whole = headerScan
+            for p in parts { whole.add(p.scan) }
+            return !whole.looksLikeUTF8
+        }
+        return !parts.contains { $0.scan.invalid > 0 || $0.scan.pending > 0 }
     }
 
     /// Moves the chunks' errors and warnings into `snap` with their lines in the whole file,
@@ -160,7 +202,9 @@ struct SplitPlan {
             load.endsWithLineEnd = false
             snap.warnings.append(LoadError(file: name, line: shift, reason: "the last line has no line end: the file may still be being written; its last row was read as it is"))
         }
-        load.headers = headers; load.nextLine = shift + 1; load.tailHash = DataLoader.tailHash(path, size)
+        // Live appends are read as UTF-8 (`Append`): a GB18030 file is read again whole when it
+        // changes, as after a one-pass read.
+        if encoding != .gb18030 { load.headers = headers; load.nextLine = shift + 1; load.tailHash = DataLoader.tailHash(path, size) }
         snap.totalBytes += size
         return load
     }

@@ -102,6 +102,65 @@ struct ParallelLoadTests {
         #expect(one.files == two.files)
     }
 
+    /// GB18030 exports (the backend's Excel-friendly download) are read on both cores too: the
+    /// same rows, errors, lines and file description as the one pass, for orders and another
+    /// table, with 4-byte characters and quoted line breaks. A file the one pass would read
+    /// differently is read in one pass: an invalid sequence in a chunk, a character cut by the
+    /// end of the file, and a mostly UTF-8 file whose head only is damaged (the one pass
+    /// decides the encoding on every byte and takes it for damaged UTF-8).
+    @Test func gb18030FilesAsOnePass() throws {
+        // Long names: both files pass the megabyte the plan reads as its head, so the damage
+        // below lies in the chunks.
+        let pad = String(repeating: "长", count: 40)
+        var orders = "订单号,支付时间,承诺发货时间,订单状态,收货地址,商品名称\n"
+        for i in 0..<8_000 {
+            let id = i % 9 == 0 ? "DUP\(i % 90)" : "O\(i)"
+            let name = i % 13 == 0 ? "\"多行\n名称 𠀀\(i), \"\"引号\"\"\"" : "加绒卫衣€\(i % 50)\(pad)"
+            let paid = i % 777 == 5 ? "不是时间" : "2023-03-01 \(String(format: "%02d", i % 24)):00:00"
+            orders += "\(id),\(paid),2023-03-02 10:00:00,\(i % 3 == 0 ? "已发货" : "待发货"),\(["浙江省/杭州市/余杭区", "北京", "上海市/上海市/浦东新区"][i % 3]),\(name)\n"
+        }
+        var products = "商品ID,商品名称,价格\n"
+        for i in 0..<8_000 { products += "P\(i % 7_000),商品 顶级\(i)😀\(pad),\(i % 701 == 3 ? "免费" : "\(i % 300).50")\n" }
+        let gbOrders = try #require(TextEncoding.encodeGB18030(orders)), gbProducts = try #require(TextEncoding.encodeGB18030(products))
+        func folder(_ o: [UInt8], _ p: [UInt8]) -> String {
+            let dir = makeFolder([:])
+            FileManager.default.createFile(atPath: dir + "/orders.csv", contents: Data(o))
+            FileManager.default.createFile(atPath: dir + "/products.csv", contents: Data(p))
+            return dir
+        }
+        func expectSame(_ dir: String, splits: Bool?) throws {
+            let one = load(dir, parallel: false), two = load(dir, parallel: true)
+            same(one, two)
+            #expect(one.products.map { "\($0)" } == two.products.map { "\($0)" })
+            #expect(one.warnings == two.warnings)
+            let plan = SplitPlan(path: dir + "/orders.csv", name: "orders.csv", kind: .orders, threshold: 1, minChunk: 1 << 12)
+            if let splits { #expect((plan != nil) == splits) }
+            if let plan { #expect(plan.encoding == .gb18030 && plan.chunks >= 2) }
+        }
+        let clean = folder(gbOrders, gbProducts)
+        let one = load(clean, parallel: false)
+        #expect(one.files.map(\.encoding) == [.gb18030, .gb18030] && one.orders.count > 7_000 && one.products.count == 6992)
+        #expect(one.errors.count == 11 + 12 && one.files.allSatisfy { $0.headers.isEmpty })
+        #expect(one.products.first { $0.productId == "P7" }?.name == "商品 顶级7007😀" + pad)
+        try expectSame(clean, splits: true)
+        // An invalid sequence late in each file, a character cut by the end.
+        var bad = gbOrders, badP = gbProducts
+        bad.insert(contentsOf: [0x81, 0x20], at: bad[(bad.count - 20_000)...].firstIndex(of: 0x2C)!)
+        badP.append(contentsOf: TextEncoding.encodeGB18030("P9999,末尾")! + [0xB6])
+        try expectSame(folder(bad, badP), splits: true)
+        #expect(load(folder(bad, badP), parallel: true).errors.count > one.errors.count)
+        // A file whose head is GB18030 (its header) but whose whole reads as UTF-8: ASCII rows
+        // for more than the head, then names in UTF-8 that also decode as GB18030 without a
+        // bad sequence (订单: E8 AE | A2 E5 | 8D 95). The one pass decides on every byte and
+        // takes it for UTF-8 with a damaged header; both cores must not read it as GB18030.
+        var mixed = try #require(TextEncoding.encodeGB18030("订单号,支付时间,承诺发货时间,订单状态,商品名称\n"))
+        for i in 0..<20_000 { mixed += Array("M\(i),2023-03-01 10:00:00,2023-03-02 10:00:00,30,\(i < 16_000 ? "plain-name" : "订单订单")\n".utf8) }
+        let mixedDir = folder(mixed, gbProducts)
+        #expect(SplitPlan(path: mixedDir + "/orders.csv", name: "orders.csv", kind: .orders, threshold: 1, minChunk: 1 << 12)?.encoding == .gb18030)
+        try expectSame(mixedDir, splits: true)
+        #expect(load(mixedDir, parallel: true).skippedFiles == ["orders.csv"])
+    }
+
     @Test func tabSeparatedFilesToo() {
         var text = "order_id\tpaid_at\tpromised_ship_at\tstatus\tproduct_name\n"
         for i in 0..<3000 { text += "T\(i)\t2023-03-01 10:00:00\t2023-03-02 10:00:00\t待发货\t商品, 名称 \(i % 7)\n" }
