@@ -189,11 +189,18 @@ public enum FileReader {
     /// on a record end) and whether every byte decoded: an invalid sequence or a character cut
     /// by the range's end answers false, and the caller reads the file in one pass, which
     /// reports them where they are.
-    /// Every raw byte is fed to `scan` too (the file's encoding is decided on all its bytes).
+    ///
+    /// The raw bytes are also scanned as strict UTF-8 (the one pass decides the encoding on
+    /// every byte: GB18030 when `2 × invalid − multibyte > 0`, `UTF8Scan.looksLikeUTF8`).
+    /// Returns a lower bound of this range's `2 × invalid − multibyte`: exact when every byte
+    /// was scanned; the scan stops once the bound reaches `enough` counting the bytes not yet
+    /// scanned as the most multi-byte characters they could hold (half their count, and one
+    /// character still open) — in a GBK text about half-way, as invalid bytes outrun them.
     static func streamRangeGB18030(_ path: String, from: Int, to: Int, parser: inout CSVParser, final: Bool, chunkSize: Int,
-                                   scan: inout UTF8Scan,
-                                   emit: (CSVRecord, UnsafeMutableRawBufferPointer) throws -> Void) throws -> (left: Int, clean: Bool) {
-        guard let decoder = GB18030Decoder() else { return (0, false) }
+                                   enough: Int,
+                                   emit: (CSVRecord, UnsafeMutableRawBufferPointer) throws -> Void) throws -> (left: Int, clean: Bool, slackAtLeast: Int) {
+        var scan = UTF8Scan(), scanning = true, slack = 0
+        guard let decoder = GB18030Decoder() else { return (0, false, 0) }
         let fd = try openRegular(path)
         defer { close(fd) }
         var raw: [UInt8] = [], text: [UInt8] = []
@@ -206,7 +213,12 @@ public enum FileReader {
             offset += n
             let end = n == 0 || offset >= to
             raw.append(contentsOf: block[0..<n])
-            block.withUnsafeBytes { scan.feed(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            if scanning {
+                block.withUnsafeBytes { scan.feed(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+                slack = 2 * scan.invalid - scan.multibyte
+                let bound = slack - ((to - offset) / 2 + 2)
+                if bound >= enough { scanning = false; slack = bound }
+            }
             let cut = end ? raw.count : (raw.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0)
             if cut == 0 && !end { continue } // a line longer than a block: read on
             let r = raw.withUnsafeBytes { decoder.decode(UnsafeRawBufferPointer(rebasing: $0[0..<cut]), into: &text) }
@@ -217,7 +229,7 @@ public enum FileReader {
             let used = try text.withUnsafeMutableBytes { try parser.parse($0, count: count, final: end && final) { rec, b in records += 1; try emit(rec, b) } }
             LoadProgress.shared.add(bytes: n, rows: records)
             text.removeFirst(used)
-            if end { return (text.count, clean) }
+            if end { return (text.count, clean, slack) }
         }
     }
 

@@ -136,6 +136,8 @@ struct SplitPlan {
         var scan = UTF8Scan()
         /// A GB18030 chunk met an invalid sequence or a cut character.
         var undecodable = false
+        /// A GB18030 chunk: a lower bound of its bytes' 2 × invalid − multibyte read as UTF-8.
+        var slackAtLeast = 0
         init(_ s: RowSink) { sink = s }
     }
 
@@ -143,15 +145,18 @@ struct SplitPlan {
     /// strict UTF-8 too (`Chunk.scan`).
     func read(_ parts: [Chunk], scan: Bool) {
         let bounds = self.bounds, path = self.path, separator = self.separator, chunks = self.chunks, gb = encoding == .gb18030
+        // A GB18030 chunk stops scanning as UTF-8 once its share of the decision is certain
+        // whatever the header holds (`readCleanly`).
+        let enough = headerScan.multibyte + 1
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             let h = parts[c]
             var p = CSVParser(separator: separator, line: 1)
             do {
                 let emit = { (rec: CSVRecord, b: UnsafeMutableRawBufferPointer) in h.sink.take(rec, UnsafeRawBufferPointer(b)) }
                 if gb {
-                    let (left, clean) = try FileReader.streamRangeGB18030(path, from: bounds[c], to: bounds[c + 1], parser: &p, final: c == chunks - 1,
-                                                                          chunkSize: 1 << 18, scan: &h.scan, emit: emit)
-                    h.left = left; h.undecodable = !clean; h.lines = p.line - 1
+                    let (left, clean, slack) = try FileReader.streamRangeGB18030(path, from: bounds[c], to: bounds[c + 1], parser: &p, final: c == chunks - 1,
+                                                                                 chunkSize: 1 << 18, enough: enough, emit: emit)
+                    h.left = left; h.undecodable = !clean; h.slackAtLeast = slack; h.lines = p.line - 1
                     return
                 }
                 h.left = try withUnsafeMutablePointer(to: &h.scan) { s in
@@ -169,10 +174,12 @@ struct SplitPlan {
         if parts.contains(where: { $0.failed || $0.undecodable }) || parts.dropLast().contains(where: { $0.left != 0 }) { return false }
         if encoding == .gb18030 {
             // The one pass decides on every byte of the file: GB18030 only when the whole does
-            // not look like damaged UTF-8 (`UTF8Scan.looksLikeUTF8`). Any other answer: one pass.
-            var whole = headerScan
-            for p in parts { whole.add(p.scan) }
-            return !whole.looksLikeUTF8
+            // not look like damaged UTF-8 (`UTF8Scan.looksLikeUTF8`: 2 × invalid − multibyte
+            // above 0). Any other answer: one pass.
+            // Each chunk gives a lower bound of its 2 × invalid − multibyte (exact when it
+            // scanned every byte): a sum above 0 is certain; else the one pass decides.
+            let slack = 2 * headerScan.invalid - headerScan.multibyte + parts.reduce(0) { $0 + $1.slackAtLeast }
+            return slack > 0
         }
         return !parts.contains { $0.scan.invalid > 0 || $0.scan.pending > 0 }
     }

@@ -50,12 +50,6 @@ public struct UTF8Scan {
 
     public init() {}
 
-    /// Adds the counts of a scan of the bytes that follow these (pieces of a file cut after
-    /// line ends, where no character is open): the sum is the scan of the whole.
-    public mutating func add(_ next: UTF8Scan) {
-        invalid += next.invalid; multibyte += next.multibyte; pending = next.pending
-    }
-
     public mutating func feed(_ b: UnsafeRawBufferPointer) {
         let n = b.count
         var i = 0

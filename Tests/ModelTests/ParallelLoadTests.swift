@@ -159,6 +159,19 @@ struct ParallelLoadTests {
         #expect(SplitPlan(path: mixedDir + "/orders.csv", name: "orders.csv", kind: .orders, threshold: 1, minChunk: 1 << 12)?.encoding == .gb18030)
         try expectSame(mixedDir, splits: true)
         #expect(load(mixedDir, parallel: true).skippedFiles == ["orders.csv"])
+        // A first chunk of GB18030 rows (a block and more) then such UTF-8 rows, and a second
+        // of ASCII: the first chunk's scan may not stop on the invalid bytes it met first (the
+        // rows after them outweigh them, and the one pass takes the file for UTF-8). The
+        // second chunk's rows are as long as the head's, so nothing else sends it to one pass.
+        var late = try #require(TextEncoding.encodeGB18030("订单号,支付时间,承诺发货时间,订单状态,商品名称\n"))
+        for i in 0..<4_600 { late += try #require(TextEncoding.encodeGB18030("G\(i),2023-03-01 10:00:00,2023-03-02 10:00:00,30,加绒卫衣\n")) }
+        for i in 0..<6_000 { late += Array("U\(i),2023-03-01 10:00:00,2023-03-02 10:00:00,30,\(String(repeating: "订单", count: 12))\n".utf8) }
+        for i in 0..<8_500 { late += Array("A\(i),2023-03-01 10:00:00,2023-03-02 10:00:00,30,plain-name-\(String(repeating: "x", count: 60))\n".utf8) }
+        let lateDir = folder(late, gbProducts)
+        let latePlan = try #require(SplitPlan(path: lateDir + "/orders.csv", name: "orders.csv", kind: .orders, threshold: 1))
+        #expect(latePlan.chunks == 2 && latePlan.bounds[1] > 998_000 && latePlan.encoding == .gb18030)
+        try expectSame(lateDir, splits: true)
+        #expect(load(lateDir, parallel: true).skippedFiles == ["orders.csv"])
     }
 
     @Test func tabSeparatedFilesToo() {
