@@ -9,10 +9,24 @@ public enum JSON: Equatable, Sendable {
     /// An array whose elements are made as they are written (`each`): a report's long lists
     /// (200k findings) never sit in memory as a tree beside the report they come from.
     case elements(Int, @Sendable (Int) -> JSON)
+    /// An array whose elements write their own bytes (`written`): the longest lists (230k
+    /// copy findings) skip the per-element tree of `elements`.
+    case written(WrittenList)
 
     /// `items` as an array written element by element.
     public static func each<T: Sendable>(_ items: [T], _ element: @escaping @Sendable (T) -> JSON) -> JSON {
         .elements(items.count) { element(items[$0]) }
+    }
+
+    /// `items` as an array whose elements write their bytes themselves through `write`, laid
+    /// out exactly as `.object` lays them out (`FieldWriter`).
+    static func written<T: Sendable>(_ items: [T], _ write: @escaping @Sendable (T, inout FieldWriter, inout JSONBytes) -> Void) -> JSON {
+        .written(WrittenList(count: items.count) { i, out, pretty, indent in
+            var fields = FieldWriter(pretty: pretty, indent: indent)
+            out.append(0x7B)
+            write(items[i], &fields, &out)
+            fields.close(&out)
+        })
     }
 
     public static func == (a: JSON, b: JSON) -> Bool { a.serialized() == b.serialized() }
@@ -64,6 +78,38 @@ public enum JSON: Equatable, Sendable {
             if pretty { newline(indent) }
             out.append(0x5D)
         }
+        /// A list of `n` elements, each written by `element` at an indentation. While streaming,
+        /// a long one (`parallelElements`) has its second half written on another core, in
+        /// pieces of about a megabyte (no buffer doubles and copies), while the first half
+        /// streams; then the pieces follow it (the big shop's 230k copy findings: the output's
+        /// largest part).
+        func list(_ n: Int, _ element: @escaping @Sendable (Int, inout JSONBytes, Int) -> Void) {
+            guard drain != nil && n >= JSON.parallelElements else {
+                items(n) { i, out in element(i, &out, indent + 1) }
+                return
+            }
+            final class Half: @unchecked Sendable { var pieces: [[UInt8]] = [] }
+            let half = n / 2, second = Half()
+            let done = DispatchGroup()
+            DispatchQueue.global().async(group: done) {
+                var b = JSONBytes(capacity: JSON.drainSize + 65_536)
+                JSON.writeItems(half..<n, into: &b, pretty: pretty, indent: indent, drain: { piece in
+                    second.pieces.append(piece.array)
+                    piece.removeAll()
+                }) { i, out in element(i, &out, indent + 1) }
+                second.pieces.append(b.array)
+            }
+            out.append(0x5B)
+            JSON.writeItems(0..<half, into: &out, pretty: pretty, indent: indent, drain: drain) { i, out in element(i, &out, indent + 1) }
+            done.wait()
+            for k in second.pieces.indices {
+                second.pieces[k].withUnsafeBytes { out.append($0) }
+                second.pieces[k] = []
+                if let drain, out.count >= JSON.drainSize { drain(&out) }
+            }
+            if pretty { newline(indent) }
+            out.append(0x5D)
+        }
         switch self {
         case .null: put("null")
         case .bool(let b): b ? put("true") : put("false")
@@ -77,36 +123,10 @@ public enum JSON: Equatable, Sendable {
             a.withUnsafeBufferPointer { a in   // elements borrowed, not retained one by one
                 items(a.count) { i, out in a[i].write(&out, pretty: pretty, indent: indent + 1, drain: drain) }
             }
-        case .elements(let n, let element) where drain != nil && n >= JSON.parallelElements:
-            // A long list while streaming: its second half is written on another core, in
-            // pieces of about a megabyte (no buffer doubles and copies), while the first half
-            // streams; then the pieces follow it (the big shop's 230k copy findings: the
-            // output's largest part).
-            final class Half: @unchecked Sendable { var pieces: [[UInt8]] = [] }
-            let half = n / 2, second = Half()
-            let done = DispatchGroup()
-            DispatchQueue.global().async(group: done) {
-                var b = JSONBytes(capacity: JSON.drainSize + 65_536)
-                JSON.writeItems(half..<n, into: &b, pretty: pretty, indent: indent, drain: { piece in
-                    second.pieces.append(piece.array)
-                    piece.removeAll()
-                }) { i, out in element(i).write(&out, pretty: pretty, indent: indent + 1) }
-                second.pieces.append(b.array)
-            }
-            out.append(0x5B)
-            JSON.writeItems(0..<half, into: &out, pretty: pretty, indent: indent, drain: drain) { i, out in
-                element(i).write(&out, pretty: pretty, indent: indent + 1, drain: drain)
-            }
-            done.wait()
-            for k in second.pieces.indices {
-                second.pieces[k].withUnsafeBytes { out.append($0) }
-                second.pieces[k] = []
-                if let drain, out.count >= JSON.drainSize { drain(&out) }
-            }
-            if pretty { newline(indent) }
-            out.append(0x5D)
         case .elements(let n, let element):
-            items(n) { i, out in element(i).write(&out, pretty: pretty, indent: indent + 1, drain: drain) }
+            list(n) { i, out, indent in element(i).write(&out, pretty: pretty, indent: indent) }
+        case .written(let w):
+            list(w.count) { i, out, indent in w.write(i, &out, pretty, indent) }
         case .object(let o):
             if o.isEmpty { put("{}"); return }
             out.append(0x7B)
@@ -227,5 +247,55 @@ public enum JSON: Equatable, Sendable {
             }
         }
         out.append(0x22)
+    }
+}
+
+/// A list whose elements write their own bytes (`JSON.written`).
+public struct WrittenList: Sendable {
+    let count: Int
+    /// Element i at an indentation level, in pretty or compact layout.
+    let write: @Sendable (Int, inout JSONBytes, Bool, Int) -> Void
+}
+
+/// Writes one object's fields straight to bytes, laid out exactly as `JSON.object` lays out
+/// the same fields (keys are the contract's, plain ASCII: written without an escape check).
+struct FieldWriter {
+    let pretty: Bool
+    /// The object's own indentation level.
+    let indent: Int
+    private var fields = 0
+
+    init(pretty: Bool, indent: Int) { self.pretty = pretty; self.indent = indent }
+
+    /// The separator, the key and its colon of the next field.
+    mutating func key(_ k: StaticString, _ out: inout JSONBytes) {
+        if fields > 0 { out.append(0x2C) }
+        fields += 1
+        if pretty { JSON.newline(indent + 1, into: &out) }
+        out.append(0x22); out.append(k); out.append(0x22)
+        pretty ? out.append(": ") : out.append(":")
+    }
+
+    mutating func string(_ k: StaticString, _ v: String, _ out: inout JSONBytes) { key(k, &out); JSON.quote(v, into: &out) }
+    mutating func int(_ k: StaticString, _ v: Int, _ out: inout JSONBytes) { key(k, &out); out.append(String(v)) }
+
+    /// A list of strings, laid out as `.array` of `.string`s.
+    mutating func strings(_ k: StaticString, _ v: [String], _ out: inout JSONBytes) {
+        key(k, &out)
+        if v.isEmpty { out.append("[]"); return }
+        out.append(0x5B)
+        for i in v.indices {
+            if i > 0 { out.append(0x2C) }
+            if pretty { JSON.newline(indent + 2, into: &out) }
+            JSON.quote(v[i], into: &out)
+        }
+        if pretty { JSON.newline(indent + 1, into: &out) }
+        out.append(0x5D)
+    }
+
+    /// The closing brace (an object without fields is `{}`, as `.object([])` writes it).
+    func close(_ out: inout JSONBytes) {
+        if fields > 0 && pretty { JSON.newline(indent, into: &out) }
+        out.append(0x7D)
     }
 }
