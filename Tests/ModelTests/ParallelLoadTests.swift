@@ -106,8 +106,8 @@ struct ParallelLoadTests {
     /// same rows, errors, lines and file description as the one pass, for orders and another
     /// table, with 4-byte characters and quoted line breaks. A file the one pass would read
     /// differently is read in one pass: an invalid sequence in a chunk, a character cut by the
-    /// end of the file, and a mostly UTF-8 file whose head only is damaged (the one pass
-    /// decides the encoding on every byte and takes it for damaged UTF-8).
+    /// end of the file, and files with a GB18030 head whose whole reads as damaged UTF-8 (the
+    /// one pass decides the encoding on every byte).
     @Test func gb18030FilesAsOnePass() throws {
         // Long names: both files pass the megabyte the plan reads as its head, so the damage
         // below lies in the chunks (few rows: the suite runs unoptimised).
