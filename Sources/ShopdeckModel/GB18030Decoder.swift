@@ -96,7 +96,7 @@ struct GB18030Decoder: ~Copyable {
                     var j = i
                     while j + 8 <= n && base.loadUnaligned(fromByteOffset: j, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { j += 8 }
                     while j < n && input[j] < 0x80 { j += 1 }
-                    if j > i { (o + w).update(from: base.advanced(by: i).assumingMemoryBound(to: UInt8.self), count: j - i); w += j - i; i = j; continue }
+                    if j > i { (o + w).initialize(from: base.advanced(by: i).assumingMemoryBound(to: UInt8.self), count: j - i); w += j - i; i = j; continue }
                     let lead = input[i]
                     if lead >= 0x81 && lead <= 0xFE && i + 1 < n {
                         let trail = input[i + 1]
