@@ -141,54 +141,80 @@ public enum FileReader {
         return size
     }
 
-    /// Streams a GB18030 file through `parser`, decoded a block at a time: memory stays at a
-    /// few blocks, not the file and its decoded copy. A block is decoded up to its last line
-    /// end, which never falls inside a GB18030 character (every byte of a multi-byte one is
-    /// 0x30 or above), so no character is cut; the rest waits for the next block. Gives what
-    /// decoding the whole file and parsing it gives: the same records, invalid sequences
-    /// counted as met (each block's count is reported before its records, so a record holding
-    /// a marker is screened), the last incomplete line dropped when the file ends inside a
-    /// character.
-    static func streamGB18030(_ fd: Int32, size: Int, decoder: borrowing GB18030Decoder, parser: inout CSVParser, chunkSize: Int,
-                              decoding: inout Decoding, onDecoding: (Decoding) -> Void,
-                              emit: (CSVRecord, UnsafeMutableRawBufferPointer) throws -> Void) throws {
+    /// What one block of a GB18030 file gave: the invalid sequences met, whether the range
+    /// ended inside a character (its last, incomplete line is dropped), whether it was the
+    /// range's last block and, then, whether the text decoded so far ends with a line end.
+    struct GB18030Block {
+        var invalid: Int
+        var truncated: Bool
+        var end: Bool
+        var endsWithLineEnd: Bool
+    }
+
+    /// Parses bytes `from` ..< `to` of a GB18030 file, decoded a block at a time: memory stays
+    /// at a few blocks, not the range and its decoded copy. A block is decoded up to its last
+    /// line end, which never falls inside a GB18030 character (every byte of a multi-byte one
+    /// is 0x30 or above), so no character is cut; the rest waits for the next block.
+    /// `onRead` sees each block's raw bytes and how many bytes of the range are still unread;
+    /// `onDecoded` hears each block's decoding before its records are emitted (so a record
+    /// holding a marker is screened). Returns the decoded bytes the parser left (0 when the
+    /// range ended on a record end).
+    static func parseGB18030(_ fd: Int32, from: Int, to: Int, decoder: borrowing GB18030Decoder, parser: inout CSVParser,
+                             final: Bool, chunkSize: Int,
+                             onRead: (UnsafeRawBufferPointer, _ unread: Int) -> Void,
+                             onDecoded: (GB18030Block) -> Void,
+                             emit: (CSVRecord, UnsafeMutableRawBufferPointer) throws -> Void) throws -> Int {
         var raw: [UInt8] = [], text: [UInt8] = []
         var block = [UInt8](repeating: 0, count: max(4096, chunkSize))
-        var offset = 0
+        var offset = from
         var lastConsumed: UInt8? = nil
         while true {
-            let n = block.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(offset)) }
+            let want = min(block.count, to - offset)
+            let n = want > 0 ? block.withUnsafeMutableBytes { pread(fd, $0.baseAddress, want, off_t(offset)) } : 0
             if n < 0 { if errno == EINTR { continue }; throw Failure(description: "read failed: \(String(cString: strerror(errno)))") }
             offset += n
-            let eof = n == 0 || offset >= size
+            let end = n == 0 || offset >= to
             raw.append(contentsOf: block[0..<n])
-            let cut = eof ? raw.count : (raw.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0)
-            if cut == 0 && !eof { continue } // a line longer than a block: read on
+            block.withUnsafeBytes { onRead(UnsafeRawBufferPointer(rebasing: $0[0..<n]), to - offset) }
+            let cut = end ? raw.count : (raw.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0)
+            if cut == 0 && !end { continue } // a line longer than a block: read on
             let r = raw.withUnsafeBytes { decoder.decode(UnsafeRawBufferPointer(rebasing: $0[0..<cut]), into: &text) }
             raw.removeFirst(cut)
-            decoding.invalidSequences += r.invalid
-            if r.truncated {
-                decoding.droppedLastLine = true
-                Decoder.dropLastLine(&text)
-            }
-            if eof { decoding.endsWithLineEnd = (text.last ?? lastConsumed).map { $0 == 0x0A } ?? true }
-            onDecoding(decoding)
+            if r.truncated { Decoder.dropLastLine(&text) }
+            onDecoded(GB18030Block(invalid: r.invalid, truncated: r.truncated, end: end,
+                                   endsWithLineEnd: (text.last ?? lastConsumed).map { $0 == 0x0A } ?? true))
             let count = text.count
             var records = 0
-            let used = try text.withUnsafeMutableBytes { try parser.parse($0, count: count, final: eof) { rec, b in records += 1; try emit(rec, b) } }
+            let used = try text.withUnsafeMutableBytes { try parser.parse($0, count: count, final: end && final) { rec, b in records += 1; try emit(rec, b) } }
             LoadProgress.shared.add(bytes: n, rows: records)
             if used > 0 { lastConsumed = text[used - 1] }
             text.removeFirst(used)
-            if eof { return }
+            if end { return text.count }
         }
     }
 
+    /// Streams a whole GB18030 file through `parser` (`parseGB18030`). Gives what decoding the
+    /// whole file and parsing it gives: the same records, invalid sequences counted as met
+    /// (each block's count is reported before its records), the last incomplete line dropped
+    /// when the file ends inside a character.
+    static func streamGB18030(_ fd: Int32, size: Int, decoder: borrowing GB18030Decoder, parser: inout CSVParser, chunkSize: Int,
+                              decoding: inout Decoding, onDecoding: (Decoding) -> Void,
+                              emit: (CSVRecord, UnsafeMutableRawBufferPointer) throws -> Void) throws {
+        _ = try parseGB18030(fd, from: 0, to: size, decoder: decoder, parser: &parser, final: true, chunkSize: chunkSize,
+                             onRead: { _, _ in },
+                             onDecoded: { block in
+                                 decoding.invalidSequences += block.invalid
+                                 if block.truncated { decoding.droppedLastLine = true }
+                                 if block.end { decoding.endsWithLineEnd = block.endsWithLineEnd }
+                                 onDecoding(decoding)
+                             }, emit: emit)
+    }
+
     /// Streams bytes `from` ..< `to` of a GB18030 file through `parser` (a chunk of a file read
-    /// on every core, `SplitPlan`), decoded a block at a time cut at line ends as
-    /// `streamGB18030` does. Returns the decoded bytes the parser left (0 when the range ended
-    /// on a record end) and whether every byte decoded: an invalid sequence or a character cut
-    /// by the range's end answers false, and the caller reads the file in one pass, which
-    /// reports them where they are.
+    /// on every core, `SplitPlan`) with `parseGB18030`. Returns the decoded bytes the parser
+    /// left (0 when the range ended on a record end) and whether every byte decoded: an invalid
+    /// sequence or a character cut by the range's end answers false, and the caller reads the
+    /// file in one pass, which reports them where they are.
     ///
     /// The raw bytes are also scanned as strict UTF-8 (the one pass decides the encoding on
     /// every byte: GB18030 when `2 × invalid − multibyte > 0`, `UTF8Scan.looksLikeUTF8`).
@@ -199,38 +225,21 @@ public enum FileReader {
     static func streamRangeGB18030(_ path: String, from: Int, to: Int, parser: inout CSVParser, final: Bool, chunkSize: Int,
                                    enough: Int,
                                    emit: (CSVRecord, UnsafeMutableRawBufferPointer) throws -> Void) throws -> (left: Int, clean: Bool, slackAtLeast: Int) {
-        var scan = UTF8Scan(), scanning = true, slack = 0
+        var scan = UTF8Scan(), scanning = true, slack = 0, clean = true
         guard let decoder = GB18030Decoder() else { return (0, false, 0) }
         let fd = try openRegular(path)
         defer { close(fd) }
-        var raw: [UInt8] = [], text: [UInt8] = []
-        var block = [UInt8](repeating: 0, count: max(4096, chunkSize))
-        var offset = from, clean = true
-        while true {
-            let want = min(block.count, to - offset)
-            let n = want > 0 ? block.withUnsafeMutableBytes { pread(fd, $0.baseAddress, want, off_t(offset)) } : 0
-            if n < 0 { if errno == EINTR { continue }; throw Failure(description: "read failed: \(String(cString: strerror(errno)))") }
-            offset += n
-            let end = n == 0 || offset >= to
-            raw.append(contentsOf: block[0..<n])
-            if scanning {
-                block.withUnsafeBytes { scan.feed(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-                slack = 2 * scan.invalid - scan.multibyte
-                let bound = slack - ((to - offset) / 2 + 2)
-                if bound >= enough { scanning = false; slack = bound }
-            }
-            let cut = end ? raw.count : (raw.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0)
-            if cut == 0 && !end { continue } // a line longer than a block: read on
-            let r = raw.withUnsafeBytes { decoder.decode(UnsafeRawBufferPointer(rebasing: $0[0..<cut]), into: &text) }
-            raw.removeFirst(cut)
-            if r.invalid > 0 || r.truncated { clean = false }
-            let count = text.count
-            var records = 0
-            let used = try text.withUnsafeMutableBytes { try parser.parse($0, count: count, final: end && final) { rec, b in records += 1; try emit(rec, b) } }
-            LoadProgress.shared.add(bytes: n, rows: records)
-            text.removeFirst(used)
-            if end { return (text.count, clean, slack) }
-        }
+        let left = try parseGB18030(fd, from: from, to: to, decoder: decoder, parser: &parser, final: final, chunkSize: chunkSize,
+                                    onRead: { bytes, unread in
+                                        guard scanning else { return }
+                                        scan.feed(bytes)
+                                        slack = 2 * scan.invalid - scan.multibyte
+                                        let bound = slack - (unread / 2 + 2)
+                                        if bound >= enough { scanning = false; slack = bound }
+                                    },
+                                    onDecoded: { block in if block.invalid > 0 || block.truncated { clean = false } },
+                                    emit: emit)
+        return (left, clean, slack)
     }
 
     /// Streams the first `size` bytes of an open UTF-8 file through `parser`, from `skip`.
