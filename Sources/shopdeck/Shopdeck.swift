@@ -172,6 +172,7 @@ struct ReportCommand: ParsableCommand {
         Timings.mark("rules")
         // A live computation keeps its finished weeks (never in review mode or a replay).
         if try options.recordsHistory() { History.record(report, folder: options.data) }
+        Timings.mark("history")
         switch format {
         case .json: Output.json(report.json())
         case .text: Output.out(TextReport.render(report, folder: options.data), terminator: "")

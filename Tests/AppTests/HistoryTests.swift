@@ -48,6 +48,23 @@ struct HistoryTests {
         #expect(try History.stored(folder: d).map(\.weekStart) == ["2023-02-27"])
     }
 
+    @Test func aReportOverUnchangedExportsCommitsNothing() throws {
+        let d = try folder(orders(10))
+        let ws = try Workspace.open(folder: d)
+        #expect(History.record(ws.report(asOf: asOf), folder: d) == nil)
+        func bytes() throws -> Data { try Data(contentsOf: URL(fileURLWithPath: History.path(folder: d))) }
+        let first = try bytes()
+        // An hour later over the same exports: the same figures, so not a byte changes (not
+        // the week's recording time, not SQLite's change counter): nothing was committed.
+        #expect(History.record(ws.report(asOf: asOf + 3600), folder: d) == nil)
+        #expect(try bytes() == first)
+        // New figures for the week are written.
+        try orders(12).write(toFile: d + "/orders.csv", atomically: true, encoding: .utf8)
+        #expect(History.record(try Workspace.open(folder: d).report(asOf: asOf + 3600), folder: d) == nil)
+        #expect(try bytes() != first)
+        #expect(try History.stored(folder: d).map(\.paidOrders) == [12])
+    }
+
     @Test func aHistoryLeftByAKilledWriterIsReadAsItsLastCommitWithoutWriting() throws {
         let live = try folder(orders(10))
         History.record(try Workspace.open(folder: live).report(asOf: asOf), folder: live)
