@@ -102,18 +102,26 @@ public enum Engine {
     static func copyFindings(_ s: Snapshot, _ rb: Rulebook, brands: [String], scripts: [(name: String, text: String)], work: WorkMeter?,
                              mine: (String) -> Bool = { _ in true }) -> [CopyFinding] {
         var findings: [CopyFinding] = []
-        let copy = CopyChecker(rulebook: rb, brands: brands)
+        // Built at the first text this half checks: a shop without products (or a half
+        // without texts) builds no automaton.
+        var built: CopyChecker? = nil
+        func copy() -> CopyChecker {
+            if let c = built { return c }
+            let c = CopyChecker(rulebook: rb, brands: brands)
+            built = c
+            return c
+        }
         s.products.withUnsafeBufferPointer { products in
             for i in products.indices where mine(products[i].productId) {   // fields read in place: no product copied
-                copy.check(id: products[i].productId, name: products[i].name, text: products[i].name, source: "product", into: &findings)
+                copy().check(id: products[i].productId, name: products[i].name, text: products[i].name, source: "product", into: &findings)
             }
         }
         for sc in scripts {
             let id = "scripts/" + sc.name
-            if mine(id) { copy.check(id: id, name: sc.text, text: sc.text, source: "script", into: &findings) }
+            if mine(id) { copy().check(id: id, name: sc.text, text: sc.text, source: "script", into: &findings) }
         }
-        work?.add("copy: bytes scanned", copy.bytesScanned)
-        work?.add("copy: norms judged", copy.normsJudged)
+        work?.add("copy: bytes scanned", built?.bytesScanned ?? 0)
+        work?.add("copy: norms judged", built?.normsJudged ?? 0)
         findings.sortInPlace { $0.productId != $1.productId ? $0.productId < $1.productId : $0.norm < $1.norm }
         return findings
     }

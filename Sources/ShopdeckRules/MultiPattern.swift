@@ -16,41 +16,44 @@ struct MultiPattern {
 
     init(_ patterns: [String]) {
         count = patterns.count
-        var trie: [[UInt8: Int32]] = [[:]]
+        // The trie is built straight into the dense table (-1: no edge yet), and the
+        // breadth-first pass below completes every state's row: no dictionary a state (a
+        // dictionary lookup per state and byte made building the lexicon's automaton cost
+        // milliseconds on every report, twice with the copy check's two halves).
+        var table = [Int32](repeating: -1, count: 256)
         var out: [[Int32]] = [[]]
         for (i, p) in patterns.enumerated() {
-            let bytes = Array(p.utf8)
-            guard !bytes.isEmpty else { continue }
-            var s: Int32 = 0
-            for b in bytes {
-                if let t = trie[Int(s)][b] { s = t } else {
-                    trie.append([:]); out.append([])
-                    let t = Int32(trie.count - 1)
-                    trie[Int(s)][b] = t
-                    s = t
-                }
+            var s = 0
+            for b in p.utf8 {
+                let t = table[s &* 256 &+ Int(b)]
+                if t >= 0 { s = Int(t); continue }
+                let added = out.count
+                table.append(contentsOf: repeatElement(-1, count: 256))
+                out.append([])
+                table[s &* 256 &+ Int(b)] = Int32(added)
+                s = added
             }
-            out[Int(s)].append(Int32(i))
+            if s != 0 { out[s].append(Int32(i)) }   // an empty pattern is never found
         }
-        let n = trie.count
-        var table = [Int32](repeating: 0, count: n * 256)
-        var fail = [Int32](repeating: 0, count: n)
-        // Breadth first: each state's transitions complete (missing ones follow the failure link).
+        var fail = [Int32](repeating: 0, count: out.count)
+        // Breadth first: each state's transitions complete (missing ones follow the failure
+        // link, whose row is complete already: it is nearer the root).
         var queue: [Int32] = []
         for b in 0..<256 {
-            if let t = trie[0][UInt8(b)] { table[b] = t; queue.append(t) }
+            if table[b] >= 0 { queue.append(table[b]) } else { table[b] = 0 }
         }
         var head = 0
         while head < queue.count {
-            let s = queue[head]; head += 1
-            out[Int(s)] += out[Int(fail[Int(s)])]
+            let s = Int(queue[head]); head += 1
+            let f = Int(fail[s])
+            out[s] += out[f]
             for b in 0..<256 {
-                if let t = trie[Int(s)][UInt8(b)] {
-                    fail[Int(t)] = table[Int(fail[Int(s)]) * 256 + b]
-                    table[Int(s) * 256 + b] = t
+                let t = table[s &* 256 &+ b]
+                if t >= 0 {
+                    fail[Int(t)] = table[f &* 256 &+ b]
                     queue.append(t)
                 } else {
-                    table[Int(s) * 256 + b] = table[Int(fail[Int(s)]) * 256 + b]
+                    table[s &* 256 &+ b] = table[f &* 256 &+ b]
                 }
             }
         }
