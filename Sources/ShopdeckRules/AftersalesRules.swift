@@ -21,8 +21,23 @@ enum AftersalesRules {
         var out = AftersalesReport()
         out.rows.reserveCapacity(refunds.count)
         let counted = adjustments.filter { $0.scope == .aftersales && T >= $0.publishedAt }
-        var weeks: [Instant: AftersalesWeek] = [:]
-        func week(_ t: Instant) -> Instant { CST.weekStart(t) }
+        // The weeks in order of first sight, found by their start; most refunds fall in the
+        // week of the one before, so that one is asked first (no hashing).
+        var weeks: [AftersalesWeek] = []
+        var weekAt: [Instant: Int] = [:]
+        var lastWeek: (start: Instant, at: Int) = (.absent, -1)
+        func week(_ t: Instant) -> Int {
+            let k = CST.weekStart(t)
+            if k == lastWeek.start && lastWeek.at >= 0 { return lastWeek.at }
+            let at: Int
+            if let known = weekAt[k] { at = known } else {
+                at = weeks.count
+                weekAt[k] = at
+                weeks.append(AftersalesWeek(weekStart: k))
+            }
+            lastWeek = (k, at)
+            return at
+        }
 
         let rbT = all.at(T)
         // Per rulebook version, read once (not a rulebook copied per refund): the holiday
@@ -31,102 +46,106 @@ enum AftersalesRules {
         let holidays = versions.map(\.holidays)
         let limits = versions.map { v in Stage.allCases.flatMap { [v.limitHours($0.key, holiday: false), v.limitHours($0.key, holiday: true)] } }
         func holiday(_ v: Int, _ t: Instant) -> Rulebook.Window? { holidays[v].first { $0.contains(t) } }
-        for r in refunds where r.appliedAt <= T {
-            visited += 1
-            let version = all.versionIndex(at: r.appliedAt)
-            // The order is looked up only when a rule needs it (a holiday's official-campaign
-            // test, an epidemic window's ship-to area, a refund-only's shipping time): a lookup
-            // in a big shop's id index is a cache miss, and most refunds need none.
-            var looked = false, row: Int? = nil
-            func orderRow() -> Int? {
-                if !looked { looked = true; row = orders.ids.find(r.orderId).map(Int.init) }
-                return row
-            }
-            let completed = (r.completedAt != .absent && r.completedAt <= T) || (r.completedAt == .absent && r.status == .completed)
-            let closed = r.status == .closed
-            // Weekly: applications and disputes by week of applied_at (never excluded).
-            let wa = week(r.appliedAt)
-            weeks[wa, default: AftersalesWeek(weekStart: wa)].refundsApplied += 1
-            if r.merchantDispute { weeks[wa, default: AftersalesWeek(weekStart: wa)].disputes += 1 }
+        // The refunds' fields are read in place (a `for r in refunds` copied each refund,
+        // retaining and releasing its texts).
+        refunds.withUnsafeBufferPointer { rs in
+            for i in rs.indices where rs[i].appliedAt <= T {
+                visited += 1
+                let version = all.versionIndex(at: rs[i].appliedAt)
+                // The order is looked up only when a rule needs it (a holiday's official-campaign
+                // test, an epidemic window's ship-to area, a refund-only's shipping time): a lookup
+                // in a big shop's id index is a cache miss, and most refunds need none.
+                var looked = false, row: Int? = nil
+                func orderRow() -> Int? {
+                    if !looked { looked = true; row = orders.ids.find(rs[i].orderId).map(Int.init) }
+                    return row
+                }
+                let completed = (rs[i].completedAt != .absent && rs[i].completedAt <= T) || (rs[i].completedAt == .absent && rs[i].status == .completed)
+                let closed = rs[i].status == .closed
+                // Weekly: applications and disputes by week of applied_at (never excluded).
+                let wa = week(rs[i].appliedAt)
+                weeks[wa].refundsApplied += 1
+                if rs[i].merchantDispute { weeks[wa].disputes += 1 }
 
-            var note = "normal"
-            if r.kind == .exchange {
-                note = "exchange: no deadline"
-            }
-            // Completion figures by week of completed_at.
-            if completed, r.completedAt != .absent, r.kind != .exchange {
-                let wc = week(r.completedAt)
-                if r.platformIntervened {
-                    note = "intervened: not averaged"
-                } else {
-                    let holiday = holiday(version, r.appliedAt)
-                    let official = holiday != nil && (orderRow().map { orders.officialEvent[$0] >= 0 } ?? false)
-                    var epidemic: Adjustment? = nil
-                    if r.kind == .returnRefund && !counted.isEmpty {
-                        epidemicChecks += counted.count
-                        let shipTo = orderRow().flatMap { orders.regions[orders.shipTo[$0]] }
-                        epidemic = counted.first { a in
-                            a.contains(r.appliedAt) && ((shipTo.map { a.area.matches($0) } ?? false) || (r.returnAddress.map { a.area.matches($0) } ?? false))
-                        }
-                    }
-                    if let h = holiday, !official {
-                        weeks[wc, default: AftersalesWeek(weekStart: wc)].excluded += 1
-                        weeks[wc, default: AftersalesWeek(weekStart: wc)].excludedHoliday += 1
-                        note = "excluded: applied in \(h.name)"
-                    } else if let a = epidemic {
-                        weeks[wc, default: AftersalesWeek(weekStart: wc)].excluded += 1
-                        weeks[wc, default: AftersalesWeek(weekStart: wc)].excludedEpidemic += 1
-                        note = "excluded: epidemic window \(a.areaText) \(CST.formatDate(a.start))–\(CST.formatDate(a.end))"
+                var note = "normal"
+                if rs[i].kind == .exchange {
+                    note = "exchange: no deadline"
+                }
+                // Completion figures by week of completed_at.
+                if completed, rs[i].completedAt != .absent, rs[i].kind != .exchange {
+                    let wc = week(rs[i].completedAt)
+                    if rs[i].platformIntervened {
+                        note = "intervened: not averaged"
                     } else {
-                        let hours = Double(r.completedAt - r.appliedAt) / 3600
-                        if r.kind == .refundOnly {
-                            weeks[wc, default: AftersalesWeek(weekStart: wc)].refundOnlyCount += 1
-                            weeks[wc, default: AftersalesWeek(weekStart: wc)].refundOnlyHours += hours
-                        } else {
-                            weeks[wc, default: AftersalesWeek(weekStart: wc)].returnRefundCount += 1
-                            weeks[wc, default: AftersalesWeek(weekStart: wc)].returnRefundHours += hours
+                        let holiday = holiday(version, rs[i].appliedAt)
+                        let official = holiday != nil && (orderRow().map { orders.officialEvent[$0] >= 0 } ?? false)
+                        var epidemic: Adjustment? = nil
+                        if rs[i].kind == .returnRefund && !counted.isEmpty {
+                            epidemicChecks += counted.count
+                            let shipTo = orderRow().flatMap { orders.regions[orders.shipTo[$0]] }
+                            epidemic = counted.first { a in
+                                a.contains(rs[i].appliedAt) && ((shipTo.map { a.area.matches($0) } ?? false) || (rs[i].returnAddress.map { a.area.matches($0) } ?? false))
+                            }
                         }
-                        if holiday != nil { note = "official campaign: assessed as usual" }
+                        if let h = holiday, !official {
+                            weeks[wc].excluded += 1
+                            weeks[wc].excludedHoliday += 1
+                            note = "excluded: applied in \(h.name)"
+                        } else if let a = epidemic {
+                            weeks[wc].excluded += 1
+                            weeks[wc].excludedEpidemic += 1
+                            note = "excluded: epidemic window \(a.areaText) \(CST.formatDate(a.start))–\(CST.formatDate(a.end))"
+                        } else {
+                            let hours = Double(rs[i].completedAt - rs[i].appliedAt) / 3600
+                            if rs[i].kind == .refundOnly {
+                                weeks[wc].refundOnlyCount += 1
+                                weeks[wc].refundOnlyHours += hours
+                            } else {
+                                weeks[wc].returnRefundCount += 1
+                                weeks[wc].returnRefundHours += hours
+                            }
+                            if holiday != nil { note = "official campaign: assessed as usual" }
+                        }
                     }
                 }
-            }
-            let state = completed ? "completed" : closed ? "closed" : "open"
-            out.rows.append(AftersalesRow(refundId: r.refundId, orderId: r.orderId, kind: r.kind, appliedAt: r.appliedAt, state: state, note: note))
-            if completed || closed || r.kind == .exchange { continue }
+                let state = completed ? "completed" : closed ? "closed" : "open"
+                out.rows.append(AftersalesRow(refundId: rs[i].refundId, orderId: rs[i].orderId, kind: rs[i].kind, appliedAt: rs[i].appliedAt, state: state, note: note))
+                if completed || closed || rs[i].kind == .exchange { continue }
 
-            // Open stages.
-            func present(_ t: Instant) -> Bool { t != .absent && t <= T }
-            func stage(_ name: String, limit: Stage, start: Instant) {
-                stages += 1
-                let window = holiday(version, start)
-                let hours = limits[version][limit.rawValue * 2 + (window != nil ? 1 : 0)]
-                let deadline = start + Int64(hours * 3600)
-                out.open.append(AftersalesStage(refundId: r.refundId, orderId: r.orderId, kind: r.kind, stage: name, start: start,
-                                                deadline: deadline, hoursLeft: Double(deadline - T) / 3600, breached: T > deadline,
-                                                holidayAdjusted: window != nil, limitHours: hours, limitReason: window?.name ?? "normal"))
-            }
-            if !present(r.handledAt) {
-                var preShipment = false
-                if r.kind == .refundOnly {
-                    let shippedAt = orderRow().map { orders.shipped[$0] } ?? .absent
-                    preShipment = shippedAt == .absent || shippedAt > r.appliedAt
+                // Open stages.
+                func present(_ t: Instant) -> Bool { t != .absent && t <= T }
+                func stage(_ name: String, limit: Stage, start: Instant) {
+                    stages += 1
+                    let window = holiday(version, start)
+                    let hours = limits[version][limit.rawValue * 2 + (window != nil ? 1 : 0)]
+                    let deadline = start + Int64(hours * 3600)
+                    out.open.append(AftersalesStage(refundId: rs[i].refundId, orderId: rs[i].orderId, kind: rs[i].kind, stage: name, start: start,
+                                                    deadline: deadline, hoursLeft: Double(deadline - T) / 3600, breached: T > deadline,
+                                                    holidayAdjusted: window != nil, limitHours: hours, limitReason: window?.name ?? "normal"))
                 }
-                stage("merchant_handling", limit: preShipment ? .handlingPreShipment : .handlingPostShipment, start: r.appliedAt)
-            }
-            if present(r.returnAgreedAt) && !present(r.returnShippedAt) {
-                stage("buyer_return", limit: .buyerReturn, start: r.returnAgreedAt)
-            }
-            if present(r.returnShippedAt) && !present(r.returnReceivedAt) && !present(r.completedAt) {
-                stage("auto_receipt", limit: .autoReceipt, start: r.returnShippedAt)
+                if !present(rs[i].handledAt) {
+                    var preShipment = false
+                    if rs[i].kind == .refundOnly {
+                        let shippedAt = orderRow().map { orders.shipped[$0] } ?? .absent
+                        preShipment = shippedAt == .absent || shippedAt > rs[i].appliedAt
+                    }
+                    stage("merchant_handling", limit: preShipment ? .handlingPreShipment : .handlingPostShipment, start: rs[i].appliedAt)
+                }
+                if present(rs[i].returnAgreedAt) && !present(rs[i].returnShippedAt) {
+                    stage("buyer_return", limit: .buyerReturn, start: rs[i].returnAgreedAt)
+                }
+                if present(rs[i].returnShippedAt) && !present(rs[i].returnReceivedAt) && !present(rs[i].completedAt) {
+                    stage("auto_receipt", limit: .autoReceipt, start: rs[i].returnShippedAt)
+                }
             }
         }
         out.open.sortByKey({ $0.deadline }) { $0.refundId != $1.refundId ? $0.refundId < $1.refundId : $0.stage < $1.stage }
         out.rows.sortByKey({ $0.appliedAt }) { $0.refundId < $1.refundId }
         for a in counted where T < ShippingRules.addWorkingDays(a.publishedAt, rbT.refreshWorkingDays) {
             refreshChecks += weeks.count
-            for (k, _) in weeks where k + CST.week > a.start && k <= a.end { weeks[k]!.pendingPlatformRefresh = true }
+            for k in weeks.indices where weeks[k].weekStart + CST.week > a.start && weeks[k].weekStart <= a.end { weeks[k].pendingPlatformRefresh = true }
         }
-        out.weeks = weeks.values.sorted { $0.weekStart < $1.weekStart }
+        out.weeks = weeks.sorted { $0.weekStart < $1.weekStart }
         return out
     }
 }

@@ -78,4 +78,29 @@ struct AftersalesTests {
         #expect(w2.excluded == 2)
         #expect(w2.refundsApplied == 6 && w2.disputes == 2 && w2.disputeRate == 2.0 / 6.0)
     }
+
+    /// Weeks met out of order (a refund in a week seen before, but not just before; a
+    /// completion in a week no application falls in) each gather their own refunds, come out
+    /// in week order, and a recently published after-sales adjustment marks the weeks its
+    /// window touches as awaiting the platform's refresh (rules.md §4).
+    @Test func weeksMetOutOfOrder() throws {
+        let rows = [
+            "A,SHIPPED,仅退款,2022-03-14 10:00:00,,,,,2022-03-22 10:00:00,退款成功,,,",
+            "B,SHIPPED,仅退款,2022-02-28 10:00:00,,,,,2022-02-28 12:00:00,退款成功,,是,",
+            "C,SHIPPED,仅退款,2022-03-15 10:00:00,,,,,2022-03-15 13:00:00,退款成功,,,",
+            "D,SHIPPED,仅退款,2022-02-28 11:00:00,,,,,,处理中,,,",
+            "E,SHIPPED,仅退款,2022-02-21 10:00:00,,,,,,处理中,,,",   // a week before the window
+        ]
+        let adj = "area,scope,start,end,published_at\n北京,售后,2022-03-01 00:00:00,2022-03-02 23:59:59,2022-03-24 00:00:00\n"
+        let r = try run(["orders.csv": orders, "aftersales.csv": ([header] + rows).joined(separator: "\n"), "adjustments.csv": adj],
+                        asOf: "2022-03-25 00:00:00")
+        let weeks = r.aftersales.weeks.map { w in
+            "\(CST.formatDate(w.weekStart)) applied \(w.refundsApplied) disputes \(w.disputes) refund-only \(w.refundOnlyCount)/\(w.refundOnlyAvgHours ?? -1) pending \(w.pendingPlatformRefresh)"
+        }
+        #expect(weeks == ["2022-02-21 applied 1 disputes 0 refund-only 0/-1.0 pending false",
+                          "2022-02-28 applied 2 disputes 1 refund-only 1/2.0 pending true",
+                          "2022-03-14 applied 2 disputes 0 refund-only 1/3.0 pending false",
+                          "2022-03-21 applied 0 disputes 0 refund-only 1/192.0 pending false"])
+        #expect(r.aftersales.rows.map(\.refundId) == ["E", "B", "D", "A", "C"])
+    }
 }
