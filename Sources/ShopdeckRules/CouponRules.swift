@@ -99,23 +99,46 @@ struct CouponIndex {
 
     init(_ products: [Product], _ rb: Rulebook) {
         self.products = products
-        var own: [(price: Int64, index: Int32)] = [], alliance: [(price: Int64, commission: Int64, index: Int32)] = []
-        own.reserveCapacity(products.count)
+        // The shop's own goods and the alliance's, each in catalogue order (so a tie in price
+        // is broken by position, and the examples are the same on every run).
+        var ownPrice: [Int64] = [], ownAt: [Int32] = []
+        var alliancePrice: [Int64] = [], allianceCommission: [Int64] = [], allianceAt: [Int32] = []
+        ownPrice.reserveCapacity(products.count); ownAt.reserveCapacity(products.count)
         let allianceBytes = Array(rb.allianceSource.utf8)
         products.withUnsafeBufferPointer { products in
             for i in products.indices {   // fields read in place: no product copied
-                if products[i].source.utf8.elementsEqual(allianceBytes) { alliance.append((products[i].price, products[i].commission, Int32(i))) }
-                else { own.append((products[i].price, Int32(i))) }
+                if products[i].source.utf8.elementsEqual(allianceBytes) {
+                    alliancePrice.append(products[i].price); allianceCommission.append(products[i].commission); allianceAt.append(Int32(i))
+                } else {
+                    ownPrice.append(products[i].price); ownAt.append(Int32(i))
+                }
             }
         }
-        own.sort { $0.price != $1.price ? $0.price < $1.price : $0.index < $1.index }
-        // Ties by position, so the examples (cheapest first) are the same on every run.
-        alliance.sort { $0.price != $1.price ? $0.price > $1.price : $0.index > $1.index }
-        self.own = own
-        self.alliance = alliance
+        own = Self.order(ownPrice).map { (ownPrice[Int($0)], ownAt[Int($0)]) }
+        alliance = Self.order(alliancePrice).reversed().map { (alliancePrice[Int($0)], allianceCommission[Int($0)], allianceAt[Int($0)]) }
         ownPrices = own.map(\.price)
-        allPrices = products.withUnsafeBufferPointer { b in b.indices.map { b[$0].price } }.sorted()
-        commissions = Array(Set(alliance.map(\.commission))).sorted()
+        let prices = products.withUnsafeBufferPointer { b in b.indices.map { b[$0].price } }
+        allPrices = Self.order(prices).map { prices[Int($0)] }
+        var distinct: [Int64] = []
+        for o in Self.order(allianceCommission) where distinct.last != allianceCommission[Int(o)] { distinct.append(allianceCommission[Int(o)]) }
+        commissions = distinct
+    }
+
+    /// The positions of `keys` ordered by key, equal keys by position: a stable sort. Keys
+    /// within 2^32 of each other (prices and commissions in fen below 42.9 million yuan) are
+    /// packed with their positions into one word each and radix sorted (200k products: a
+    /// comparison sort of tuples took most of the coupon section); others are compared.
+    static func order(_ keys: [Int64]) -> [Int32] {
+        guard let low = keys.min(), let high = keys.max() else { return [] }
+        let (span, overflow) = high.subtractingReportingOverflow(low)
+        guard !overflow && span <= Int64(UInt32.max) && keys.count <= Int(Int32.max) else {
+            return keys.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }.map { Int32($0) }
+        }
+        var packed = [UInt64]()
+        packed.reserveCapacity(keys.count)
+        for (i, k) in keys.enumerated() { packed.append(UInt64(k - low) << 32 | UInt64(i)) }
+        Array<UInt64>.radixSort(&packed, bits: 32 + (64 - UInt64(span).leadingZeroBitCount))
+        return packed.map { Int32(truncatingIfNeeded: $0 & 0xFFFF_FFFF) }
     }
 
     /// The first index of `a` (ascending) holding a value ≥ `v`.
@@ -162,7 +185,8 @@ struct CouponIndex {
     func anchorExamples(_ coupons: [Coupon], steps: inout Int) -> [String: [String]] {
         let ascending = Array(alliance.reversed())          // by price, ascending
         let prices = ascending.map(\.price)
-        let byCommission = ascending.indices.sorted { ascending[$0].commission > ascending[$1].commission }
+        // By falling commission, equal ones by price rank (`~c` falls as `c` rises).
+        let byCommission = Self.order(ascending.map { ~$0.commission }).map { Int($0) }
         var tree = [Int](repeating: 0, count: ascending.count + 1)
         var top = 1
         while top * 2 <= ascending.count { top *= 2 }

@@ -98,19 +98,23 @@ struct OtherRulesTests {
 /// for copy; both give what the plain definitions give.
 @Suite("Rules at catalogue scale")
 struct CatalogueScaleTests {
-    @Test func couponCountsByRangeQueriesEqualTheDefinition() throws {
+    /// `wide`: one price of 99,999,999.99 yuan, so prices span more than 2^32 fen and the
+    /// index sorts by comparison instead of packed words.
+    @Test(arguments: [false, true])
+    func couponCountsByRangeQueriesEqualTheDefinition(wide: Bool) throws {
         var products = "product_id,product_name,price,commission,source\n"
         var rows: [(price: Int64, commission: Int64, alliance: Bool)] = []
         var seed: UInt64 = 42
         func next(_ n: UInt64) -> UInt64 { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return (seed >> 33) % n }
         for i in 0..<3000 {
-            let price = Int64(next(50_000)) + 100, commission = Int64(next(5_000)), alliance = next(3) == 0
+            let price = wide && i == 1_500 ? 9_999_999_999 : Int64(next(50_000)) + 100
+            let commission = Int64(next(5_000)), alliance = next(3) == 0
             rows.append((price, commission, alliance))
             products += "P\(i),商品\(i % 97) 顶级 第一,\(Double(price) / 100),\(Double(commission) / 100),\(alliance ? "好物联盟" : "自建")\n"
         }
         var coupons = "activity_id,coupon_type,threshold,face_value,issue_at\n"
         var expected: [String: Int] = [:]
-        var examples: [String: [String]] = [:]
+        var examples: [String: [String]] = [:], summaries: [String: String] = [:]
         for k in 0..<60 {
             let threshold = Int64(next(60_000)), face = Int64(next(6_000)) + 1
             let anchor = k % 2 == 0
@@ -120,6 +124,11 @@ struct CatalogueScaleTests {
                 return r.price >= threshold && (anchor ? (r.alliance && r.commission >= face) : !r.alliance)
             }
             expected["C\(k)"] = applicable.count
+            let below = rows.filter { $0.price < threshold }.count
+            let ownAbove = rows.filter { $0.price >= threshold && !$0.alliance }.count
+            summaries["C\(k)"] = anchor
+                ? "price below threshold: \(below); not a 好物联盟 product: \(ownAbove); commission below face value: \(rows.count - below - ownAbove - applicable.count)"
+                : "price below threshold: \(below); 好物联盟 product, not the shop's own: \(rows.count - below - applicable.count)"
             // The examples: the 20 cheapest, ties in file order.
             examples["C\(k)"] = applicable.sorted { rows[$0].price != rows[$1].price ? rows[$0].price < rows[$1].price : $0 < $1 }.prefix(20).map { "P\($0)" }
         }
@@ -128,6 +137,7 @@ struct CatalogueScaleTests {
         for c in r.coupons {
             #expect(c.applicableProducts == expected[c.activityId], "\(c.activityId)")
             #expect(c.applicableIds == examples[c.activityId], "\(c.activityId)")
+            #expect(c.notApplicableSummary == summaries[c.activityId], "\(c.activityId)")
         }
         #expect(r.coupons.contains { $0.applicableIds.count == 20 } && r.coupons.contains { (1..<20).contains($0.applicableIds.count) })
         // The copy check: every product name holds 顶级 and 第一 (norm 1).
