@@ -232,7 +232,7 @@ struct CouponIndex {
 /// rules.md §8: promotion copy against the norms' lexicon. Every term, required word, source
 /// marker and authorised brand is found in one pass over a text (`MultiPattern`); the norms
 /// then read flags by pattern number, never a string comparison.
-final class CopyChecker {
+struct CopyChecker {
     /// A norm with its words as pattern numbers, resolved once.
     private struct Compiled {
         var number: Int
@@ -282,7 +282,7 @@ final class CopyChecker {
     }
 
     /// Appends `text`'s findings to `out`.
-    func check(id: String, name: String, text: String, source: String, into out: inout [CopyFinding]) {
+    mutating func check(id: String, name: String, text: String, source: String, into out: inout [CopyFinding]) {
         automaton.matches(text, found: &found, hits: &hits)
         bytesScanned += text.utf8.count
         defer {

@@ -104,21 +104,21 @@ public enum Engine {
         var findings: [CopyFinding] = []
         // Built at the first text this half checks: a shop without products (or a half
         // without texts) builds no automaton.
+        // A value, not an object: its buffers are checked for exclusive access when compiled,
+        // not at every read.
         var built: CopyChecker? = nil
-        func copy() -> CopyChecker {
-            if let c = built { return c }
-            let c = CopyChecker(rulebook: rb, brands: brands)
-            built = c
-            return c
+        func check(id: String, name: String, source: String) {
+            if built == nil { built = CopyChecker(rulebook: rb, brands: brands) }
+            built!.check(id: id, name: name, text: name, source: source, into: &findings)
         }
         s.products.withUnsafeBufferPointer { products in
             for i in products.indices where mine(products[i].productId) {   // fields read in place: no product copied
-                copy().check(id: products[i].productId, name: products[i].name, text: products[i].name, source: "product", into: &findings)
+                check(id: products[i].productId, name: products[i].name, source: "product")
             }
         }
         for sc in scripts {
             let id = "scripts/" + sc.name
-            if mine(id) { copy().check(id: id, name: sc.text, text: sc.text, source: "script", into: &findings) }
+            if mine(id) { check(id: id, name: sc.text, source: "script") }
         }
         work?.add("copy: bytes scanned", built?.bytesScanned ?? 0)
         work?.add("copy: norms judged", built?.normsJudged ?? 0)
