@@ -99,7 +99,9 @@ public enum DataLoader {
     /// Loads every export of `folder` (with `only`, the files of those tables; a file whose
     /// name names no table is always read).
     /// `passwords`: for encrypted workbooks, tried after the file-stem convention (data-formats.md).
-    public static func load(folder: String, only: Set<TableKind>? = nil, passwords: [String] = []) -> Snapshot {
+    /// `parallelFrom`: the size from which an orders file is read on every core (`parallelThreshold`).
+    public static func load(folder: String, only: Set<TableKind>? = nil, passwords: [String] = [],
+                            parallelFrom: Int = parallelThreshold) -> Snapshot {
         let started = DispatchTime.now().uptimeNanoseconds
         Timings.reset()
         var snap = Snapshot()
@@ -116,7 +118,8 @@ public enum DataLoader {
         let files = entries.files.filter { f in !(only.map { o in recognise(name: f.name).map { !o.contains($0) } ?? false } ?? false) }
         LoadProgress.shared.begin(files: files.count, bytes: files.reduce(0) { $0 + Int(FileReader.fileSize(folder + "/" + $1.name) ?? 0) })
         for (name, _) in files {
-            loadFile(path: folder + "/" + name, name: name, snap: &snap, parts: &parts, inspection: nil, passwords: passwords)
+            loadFile(path: folder + "/" + name, name: name, snap: &snap, parts: &parts, inspection: nil, passwords: passwords,
+                     parallelFrom: parallelFrom)
             LoadProgress.shared.fileDone()
         }
         Timings.mark("load: read and type")
@@ -336,15 +339,16 @@ public enum DataLoader {
         rows = []
     }
 
-    static func loadFile(path: String, name: String, snap: inout Snapshot, parts: inout Parts, inspection: UnsafeMutablePointer<Inspection>?, passwords: [String] = []) {
+    static func loadFile(path: String, name: String, snap: inout Snapshot, parts: inout Parts, inspection: UnsafeMutablePointer<Inspection>?, passwords: [String] = [],
+                         parallelFrom: Int = parallelThreshold) {
         var ins = inspection?.pointee
         defer { if let ins { inspection?.pointee = ins } }
         if name.lowercased().hasSuffix(".xlsx") {
             loadWorkbook(path: path, name: name, snap: &snap, parts: &parts, inspection: &ins, passwords: passwords)
             return
         }
-        if ins == nil && (loadOrdersInParallel(path: path, name: name, snap: &snap)
-                          || loadTableInParallel(path: path, name: name, snap: &snap, parts: &parts)) { return }
+        if ins == nil && (loadOrdersInParallel(path: path, name: name, snap: &snap, from: parallelFrom)
+                          || loadTableInParallel(path: path, name: name, snap: &snap, parts: &parts, from: parallelFrom)) { return }
         let lowerName = name.lowercased()
         let separator: UInt8 = lowerName.hasSuffix(".tsv") || lowerName.hasSuffix(".txt") ? 0x09 : 0x2C
         var kind = recognise(name: name)

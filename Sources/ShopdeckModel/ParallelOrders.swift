@@ -6,11 +6,12 @@ import Foundation
 /// one pass. The file is read in one pass when a split falls inside a quoted field, or when a
 /// chunk holds far more rows or id bytes than the head's sizes suggested.
 extension DataLoader {
-    /// Files at least this large take the parallel path (tests lower it).
-    nonisolated(unsafe) public static var parallelThreshold = 32 << 20
+    /// Orders files at least this large take the parallel path (`load`'s `parallelFrom`:
+    /// tests pass 1 or `Int.max` to choose a path for one load, nothing else's).
+    public static let parallelThreshold = 32 << 20
 
-    static func loadOrdersInParallel(path: String, name: String, snap: inout Snapshot) -> Bool {
-        guard let plan = SplitPlan(path: path, name: name, kind: .orders, threshold: parallelThreshold) else { return false }
+    static func loadOrdersInParallel(path: String, name: String, snap: inout Snapshot, from threshold: Int) -> Bool {
+        guard let plan = SplitPlan(path: path, name: name, kind: .orders, threshold: threshold) else { return false }
         // The encoding is decided on the whole file (data-formats.md "Text"). A settled head
         // (`SplitPlan.settled`): only the texts the table keeps are checked, each distinct one
         // once, after typing. A head of plain ASCII settles nothing: every byte of every chunk

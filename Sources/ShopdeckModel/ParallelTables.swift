@@ -6,13 +6,12 @@ import Foundation
 /// is checked as strict UTF-8 while it is read; a file with an invalid or cut character, or a
 /// split inside a quoted field, is read in one pass, which reports it cell by cell.
 extension DataLoader {
-    /// Files of the other tables at least this large take the parallel path: their rows cost
-    /// more to type than an order's bytes, so they gain at a smaller size.
-    static var tableParallelThreshold: Int { parallelThreshold / 8 }
-
-    static func loadTableInParallel(path: String, name: String, snap: inout Snapshot, parts: inout Parts) -> Bool {
+    /// Files of the other tables take the parallel path from an eighth of the orders' size
+    /// (`threshold`): their rows cost more to type than an order's bytes, so they gain at a
+    /// smaller size.
+    static func loadTableInParallel(path: String, name: String, snap: inout Snapshot, parts: inout Parts, from threshold: Int) -> Bool {
         guard let kind = recognise(name: name), kind != .orders,
-              let plan = SplitPlan(path: path, name: name, kind: kind, threshold: tableParallelThreshold) else { return false }
+              let plan = SplitPlan(path: path, name: name, kind: kind, threshold: threshold / 8) else { return false }
         let chunks = (0..<plan.chunks).map { c -> SplitPlan.Chunk in
             let s = tableSink(kind, plan.map, file: name)
             s.reserve(plan.estimatedRows(c))

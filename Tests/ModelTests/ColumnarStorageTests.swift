@@ -63,10 +63,7 @@ struct ColumnarStorageTests {
         let dir = makeFolder(Dictionary(uniqueKeysWithValues: files))
         for (k, (name, _)) in files.enumerated() { touch(dir + "/" + name, 1_700_000_000 + k) }
         for parallel in [false, true] {
-            let saved = DataLoader.parallelThreshold
-            DataLoader.parallelThreshold = parallel ? 1 : Int.max
-            defer { DataLoader.parallelThreshold = saved }
-            let s = DataLoader.load(folder: dir)
+            let s = DataLoader.load(folder: dir, parallelFrom: parallel ? 1 : Int.max)
             #expect(s.orders.count == reference.count)
             #expect((0..<s.orders.count).map(s.orders.id) == reference.map(\.id))
             #expect((0..<s.orders.count).map { CST.format(s.orders.paid[$0]) } == reference.map(\.paid))
@@ -88,10 +85,7 @@ struct ColumnarStorageTests {
         let dir = makeFolder(["orders.csv": text])
         var loads: [Snapshot] = []
         for parallel in [false, true] {
-            let saved = DataLoader.parallelThreshold
-            DataLoader.parallelThreshold = parallel ? 1 : Int.max
-            defer { DataLoader.parallelThreshold = saved }
-            loads.append(DataLoader.load(folder: dir))
+            loads.append(DataLoader.load(folder: dir, parallelFrom: parallel ? 1 : Int.max))
         }
         for s in loads {
             #expect(s.orders.count == 1900)
@@ -154,10 +148,7 @@ struct ColumnarStorageTests {
         for i in 0..<3000 where i % 2 == 0 { b += "A\(i),2023-03-01 10:00:00,2023-03-02 10:00:00,待发货,2023-03-04 10:00:00\n" }
         let dir = makeFolder(["orders_a.csv": a, "orders_b.csv": b])
         touch(dir + "/orders_a.csv", 1_700_000_000); touch(dir + "/orders_b.csv", 1_700_000_100)
-        let saved = DataLoader.parallelThreshold
-        DataLoader.parallelThreshold = 1
-        defer { DataLoader.parallelThreshold = saved }
-        let s = DataLoader.load(folder: dir)
+        let s = DataLoader.load(folder: dir, parallelFrom: 1)
         #expect(s.orders.count == 3000)
         #expect(CST.format(s.orders.deadline(0)) == "2023-03-04 10:00:00")
         #expect(CST.format(s.orders.deadline(1)) == "2023-03-02 10:00:00")

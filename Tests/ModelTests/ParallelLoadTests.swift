@@ -5,10 +5,17 @@ import Testing
 @Suite("Two-core load", .serialized)
 struct ParallelLoadTests {
     func load(_ dir: String, parallel: Bool) -> Snapshot {
-        let saved = DataLoader.parallelThreshold
-        DataLoader.parallelThreshold = parallel ? 1 : Int.max
-        defer { DataLoader.parallelThreshold = saved }
-        return DataLoader.load(folder: dir)
+        DataLoader.load(folder: dir, parallelFrom: parallel ? 1 : Int.max)
+    }
+
+    /// The files of `dir` the two-core path reads itself (the others it hands to one pass),
+    /// so a comparison with one pass is known to compare two different reads.
+    func readOnEveryCore(_ dir: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: dir).sorted().filter { n in
+            var snap = Snapshot(), parts = DataLoader.Parts()
+            return DataLoader.loadOrdersInParallel(path: dir + "/" + n, name: n, snap: &snap, from: 1)
+                || DataLoader.loadTableInParallel(path: dir + "/" + n, name: n, snap: &snap, parts: &parts, from: 1)
+        }
     }
 
     func same(_ a: Snapshot, _ b: Snapshot) {
@@ -35,7 +42,7 @@ struct ParallelLoadTests {
         #expect(p.warnings.map(\.description) == ["orders.csv:3002:5: product_name (商品名称): holds bytes that are not valid in the file's encoding (the file is damaged or mixes encodings): re-export it, or save it again as UTF-8; read as absent"])
     }
 
-    @Test func sameTableAsOnePass() {
+    @Test func sameTableAsOnePass() throws {
         var text = "\u{FEFF}order_id,paid_at,promised_ship_at,status,shipped_at,ship_to,product_name\n"
         for i in 0..<4000 {
             let id = i % 9 == 0 ? "DUP\(i % 90)" : "O\(i)"          // ids repeated across both halves
@@ -44,6 +51,7 @@ struct ParallelLoadTests {
             text += "\(id),\(paid),2023-03-02 10:00:00,\(i % 3 == 0 ? "已发货" : "待发货"),\(i % 3 == 0 ? "2023-03-01 23:00:00" : ""),\(["浙江省/杭州市/余杭区", "北京", "上海市/上海市/浦东新区"][i % 3]),\(name)\n"
         }
         let dir = makeFolder(["orders.csv": text])
+        #expect(try readOnEveryCore(dir) == ["orders.csv"])
         let one = load(dir, parallel: false), two = load(dir, parallel: true)
         #expect(one.errors.count == 6)
         same(one, two)
@@ -69,6 +77,7 @@ struct ParallelLoadTests {
         let dir = makeFolder(["products.csv": products, "aftersales.csv": refunds])
         let plan = try #require(SplitPlan(path: dir + "/products.csv", name: "products.csv", kind: .products, threshold: 1, minChunk: 1 << 12))
         #expect(plan.chunks >= 2)
+        #expect(try readOnEveryCore(dir) == ["aftersales.csv", "products.csv"])
         let one = load(dir, parallel: false), two = load(dir, parallel: true)
         #expect(one.products.count > 5000 && one.refunds.count > 5000)
         #expect(one.errors.count == 9 + 12)
@@ -88,13 +97,14 @@ struct ParallelLoadTests {
     /// Two large files of one table: the first's chunks are joined on both cores into the
     /// empty table, the second's appended after them; rows, lines and the merge by id (the
     /// newer file's row wins, in the first row's place) are the one pass's.
-    @Test func twoFilesOfOneTableAsOnePass() {
+    @Test func twoFilesOfOneTableAsOnePass() throws {
         func products(_ tag: String, _ range: Range<Int>) -> String {
             "product_id,product_name,price\n" + range.map { "P\($0),\(tag)\($0 % 40),\($0 % 300).50\n" }.joined()
         }
         let dir = makeFolder(["products_a.csv": products("旧", 0..<5000), "products_b.csv": products("新", 4000..<9000)])
         touch(dir + "/products_a.csv", 1_700_000_000)
         touch(dir + "/products_b.csv", 1_700_000_100)
+        #expect(try readOnEveryCore(dir) == ["products_a.csv", "products_b.csv"])
         let one = load(dir, parallel: false), two = load(dir, parallel: true)
         #expect(one.products.count == 9000 && one.errors.isEmpty)
         #expect(one.products[4500].productId == "P4500" && one.products[4500].name == "新20" && one.products[4500].line == 502)
@@ -176,20 +186,22 @@ struct ParallelLoadTests {
         #expect(expectSame(lateDir, splits: true).two.skippedFiles == ["orders.csv"])
     }
 
-    @Test func tabSeparatedFilesToo() {
+    @Test func tabSeparatedFilesToo() throws {
         var text = "order_id\tpaid_at\tpromised_ship_at\tstatus\tproduct_name\n"
         for i in 0..<3000 { text += "T\(i)\t2023-03-01 10:00:00\t2023-03-02 10:00:00\t待发货\t商品, 名称 \(i % 7)\n" }
         let dir = makeFolder(["orders.tsv": text])
+        #expect(try readOnEveryCore(dir) == ["orders.tsv"])
         let one = load(dir, parallel: false), two = load(dir, parallel: true)
         #expect(one.orders.count == 3000 && one.errors.isEmpty)
         same(one, two)
     }
 
-    @Test func aSplitInsideAQuotedFieldFallsBackToOnePass() {
+    @Test func aSplitInsideAQuotedFieldFallsBackToOnePass() throws {
         // One huge quoted field spanning the middle of the file.
         let big = String(repeating: "很长的备注\n", count: 3000)
         let text = "order_id,paid_at,promised_ship_at,status,product_name\nA,2023-03-01 10:00:00,2023-03-02 10:00:00,待发货,\"\(big)\"\nB,2023-03-01 10:00:00,2023-03-02 10:00:00,待发货,x\n"
         let dir = makeFolder(["orders.csv": text])
+        #expect(try readOnEveryCore(dir) == [])
         same(load(dir, parallel: false), load(dir, parallel: true))
         #expect(load(dir, parallel: true).orders.count == 2)
     }
