@@ -155,12 +155,28 @@ public enum DataLoader {
         var products: [Product] = []
         var reports: [CustomerReport] = []
 
+        /// The tables merged side by side (a big shop: 200k after-sales ids beside 200k
+        /// product ids), each into its own field.
         func finish(into snap: inout Snapshot) {
-            snap.refunds = merge(refunds) { $0.refundId }
-            snap.violations = merge(violations) { $0.violationId }
-            snap.coupons = merge(coupons) { $0.activityId }
-            snap.products = merge(products) { $0.productId }
-            snap.reports = merge(reports) { $0.reportId }
+            final class Merged: @unchecked Sendable {
+                var refunds: [Refund] = [], violations: [Violation] = [], coupons: [Coupon] = []
+                var products: [Product] = [], reports: [CustomerReport] = []
+            }
+            let m = Merged()
+            DispatchQueue.concurrentPerform(iterations: 5) { table in
+                switch table {
+                case 0: m.refunds = merge(refunds) { $0.refundId }
+                case 1: m.products = merge(products) { $0.productId }
+                case 2: m.violations = merge(violations) { $0.violationId }
+                case 3: m.coupons = merge(coupons) { $0.activityId }
+                default: m.reports = merge(reports) { $0.reportId }
+                }
+            }
+            snap.refunds = m.refunds
+            snap.violations = m.violations
+            snap.coupons = m.coupons
+            snap.products = m.products
+            snap.reports = m.reports
         }
 
         /// Later rows win per id; the result keeps first-seen order. Without a repeated id (the
