@@ -73,7 +73,6 @@ enum AftersalesRules {
                 }
                 // Completion figures by week of completed_at.
                 if completed, rs[i].completedAt != .absent, rs[i].kind != .exchange {
-                    let wc = week(rs[i].completedAt)
                     if rs[i].platformIntervened {
                         note = "intervened: not averaged"
                     } else {
@@ -87,6 +86,9 @@ enum AftersalesRules {
                                 a.contains(rs[i].appliedAt) && ((shipTo.map { a.area.matches($0) } ?? false) || (rs[i].returnAddress.map { a.area.matches($0) } ?? false))
                             }
                         }
+                        // The completion week is listed only when a figure is counted in it (an
+                        // intervened refund adds none).
+                        let wc = week(rs[i].completedAt)
                         if let h = holiday, !official {
                             weeks[wc].excluded += 1
                             weeks[wc].excludedHoliday += 1

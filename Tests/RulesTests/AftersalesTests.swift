@@ -90,6 +90,9 @@ struct AftersalesTests {
             "C,SHIPPED,仅退款,2022-03-15 10:00:00,,,,,2022-03-15 13:00:00,退款成功,,,",
             "D,SHIPPED,仅退款,2022-02-28 11:00:00,,,,,,处理中,,,",
             "E,SHIPPED,仅退款,2022-02-21 10:00:00,,,,,,处理中,,,",   // a week before the window
+            // Intervened, completed in a week nothing else falls in: not averaged, so that
+            // week gets no row (only a week with a figure is listed).
+            "I,SHIPPED,仅退款,2022-02-21 11:00:00,,,,,2022-03-08 10:00:00,退款成功,是,,",
         ]
         let adj = "area,scope,start,end,published_at\n北京,售后,2022-03-01 00:00:00,2022-03-02 23:59:59,2022-03-24 00:00:00\n"
         let r = try run(["orders.csv": orders, "aftersales.csv": ([header] + rows).joined(separator: "\n"), "adjustments.csv": adj],
@@ -97,10 +100,10 @@ struct AftersalesTests {
         let weeks = r.aftersales.weeks.map { w in
             "\(CST.formatDate(w.weekStart)) applied \(w.refundsApplied) disputes \(w.disputes) refund-only \(w.refundOnlyCount)/\(w.refundOnlyAvgHours ?? -1) pending \(w.pendingPlatformRefresh)"
         }
-        #expect(weeks == ["2022-02-21 applied 1 disputes 0 refund-only 0/-1.0 pending false",
+        #expect(weeks == ["2022-02-21 applied 2 disputes 0 refund-only 0/-1.0 pending false",
                           "2022-02-28 applied 2 disputes 1 refund-only 1/2.0 pending true",
                           "2022-03-14 applied 2 disputes 0 refund-only 1/3.0 pending false",
                           "2022-03-21 applied 0 disputes 0 refund-only 1/192.0 pending false"])
-        #expect(r.aftersales.rows.map(\.refundId) == ["E", "B", "D", "A", "C"])
+        #expect(r.aftersales.rows.map(\.refundId) == ["E", "I", "B", "D", "A", "C"])
     }
 }
