@@ -103,9 +103,8 @@ public enum Engine {
                              mine: (String) -> Bool = { _ in true }) -> [CopyFinding] {
         var findings: [CopyFinding] = []
         // Built at the first text this half checks: a shop without products (or a half
-        // without texts) builds no automaton.
-        // A value, not an object: its buffers are checked for exclusive access when compiled,
-        // not at every read.
+        // without texts) builds no automaton. A value, not an object: its buffers are checked
+        // for exclusive access when compiled, not at every read.
         var built: CopyChecker? = nil
         func check(id: String, name: String, source: String) {
             if built == nil { built = CopyChecker(rulebook: rb, brands: brands) }
