@@ -209,8 +209,8 @@ public enum DataLoader {
         }
 
         /// True when no two rows have the same id bytes, told without an interner: the ids'
-        /// 64-bit hashes, radix-sorted, hold no two equal ones. Equal hashes (a repeated id,
-        /// or two ids colliding) answer false, and the exact merge decides. Issue 18: 200k
+        /// 64-bit hashes hold no two equal ones (`anyEqual`). Equal hashes (a repeated id, or
+        /// two ids colliding) answer false, and the exact merge decides. Issue 18: 200k
         /// after-sales ids took 60 ms through the interner's table (a cache miss or two an id).
         static func idsAreDistinct<T>(_ rows: [T], _ id: (borrowing T) -> String) -> Bool {
             guard rows.count > 1 else { return true }
@@ -219,8 +219,28 @@ public enum DataLoader {
             rows.withUnsafeBufferPointer { buf in
                 for i in buf.indices { hashes.append(UInt64(bitPattern: Int64(id(buf[i]).withBytes { ByteInterner.hash($0) }))) }
             }
-            Array<UInt64>.radixSort(&hashes, bits: 64)
-            return hashes.withUnsafeBufferPointer { h in !(1..<h.count).contains { h[$0] == h[$0 - 1] } }
+            return !anyEqual(&hashes)
+        }
+
+        /// Whether two of `hashes` are equal (their order is changed). They are sorted on their
+        /// top 33 bits only (three radix passes, not six), so equal ones fall in one run of
+        /// equal top bits; a run of more than one (among 200k random hashes, a couple) is
+        /// sorted whole and its neighbours compared.
+        static func anyEqual(_ hashes: inout [UInt64]) -> Bool {
+            Array<UInt64>.radixSort(&hashes, bits: 64, from: 31)
+            return hashes.withUnsafeBufferPointer { h in
+                var i = 0
+                while i < h.count {
+                    var j = i + 1
+                    while j < h.count && h[j] >> 31 == h[i] >> 31 { j += 1 }
+                    if j - i > 1 {
+                        let run = h[i..<j].sorted()
+                        if (1..<run.count).contains(where: { run[$0] == run[$0 - 1] }) { return true }
+                    }
+                    i = j
+                }
+                return false
+            }
         }
     }
 

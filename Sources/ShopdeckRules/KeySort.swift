@@ -24,7 +24,7 @@ extension Array {
             var packed = [UInt64]()
             packed.reserveCapacity(count)
             for (i, k) in keys.enumerated() { packed.append(UInt64(k - low) << 32 | UInt64(i)) }
-            Array<UInt64>.radixSort(&packed, bits: 32 + (64 - UInt64(span).leadingZeroBitCount))
+            Array<UInt64>.radixSort(&packed, bits: 32 + (64 - UInt64(span).leadingZeroBitCount), from: 32)   // positions already in order
             order = packed.map { Int32(truncatingIfNeeded: $0 & 0xFFFF_FFFF) }
             withUnsafeBufferPointer { rows in
                 var i = 0

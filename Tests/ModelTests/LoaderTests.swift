@@ -73,6 +73,27 @@ struct LoaderTests {
         #expect(unique.products.map(\.productId) == ["A", "B"])
     }
 
+    /// Equal hashes are found wherever they are: in a run of equal top bits with others
+    /// between them, far apart, or many at once; hashes differing only in their low bits are
+    /// not taken for equal.
+    @Test func anyEqualFindsEqualHashesOnly() {
+        let a: UInt64 = 0xDEAD_BEEF_8000_0001, b = a ^ 0x7FFF_FFFF   // same top 33 bits
+        var h = [a, b, a]
+        #expect(DataLoader.Parts.anyEqual(&h))
+        h = [a, b, a ^ 1, b ^ 2]
+        #expect(!DataLoader.Parts.anyEqual(&h))
+        var rng = SystemRandomNumberGenerator()
+        var many = (0..<100_000).map { _ in UInt64.random(in: 0...UInt64.max, using: &rng) }
+        var distinct = many
+        #expect(!DataLoader.Parts.anyEqual(&distinct) || Set(many).count < many.count)
+        many[99_999] = many[3]
+        #expect(DataLoader.Parts.anyEqual(&many))
+        var same = [UInt64](repeating: a, count: 50_000) + [b]
+        #expect(DataLoader.Parts.anyEqual(&same))
+        var empty: [UInt64] = [], one = [a]
+        #expect(!DataLoader.Parts.anyEqual(&empty) && !DataLoader.Parts.anyEqual(&one))
+    }
+
     /// The merge's shortcut (ids' hashes, radix-sorted) never says "distinct" when two ids
     /// have the same bytes — ids that differ in one byte, in length only, by a trailing space
     /// or a NUL, non-ASCII ones, a repeat anywhere (first and last row, adjacent rows) — and

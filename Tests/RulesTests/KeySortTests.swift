@@ -48,4 +48,24 @@ struct KeySortTests {
             }
         }
     }
+
+    /// Sorting from a bit on: words equal in the bits sorted keep their order (a stable sort
+    /// by `value >> from`), for every width of the part sorted and of the part left.
+    @Test func radixSortFromABitIsStableOnTheBitsBelow() {
+        var rng = SystemRandomNumberGenerator()
+        for (from, bits) in [(32, 33), (32, 55), (32, 64), (31, 64), (5, 17), (11, 22), (63, 64)] {
+            for n in [0, 1, 2, 1000, 70_000] {
+                let top: UInt64 = bits == 64 ? .max : (1 << UInt64(bits)) - 1
+                var a = (0..<n).map { _ in UInt64.random(in: 0...top, using: &rng) }
+                if n > 10 { for i in stride(from: 0, to: n, by: 7) { a[i] = (a[0] >> UInt64(from)) << UInt64(from) | (a[i] & ((1 << UInt64(from)) - 1)) } }
+                let expected = a.enumerated().sorted { x, y in
+                    x.element >> UInt64(from) != y.element >> UInt64(from) ? x.element >> UInt64(from) < y.element >> UInt64(from) : x.offset < y.offset
+                }.map(\.element)
+                Array<UInt64>.radixSort(&a, bits: bits, from: from)
+                // The first difference, not two whole arrays, when they differ.
+                let first = a.indices.first { a[$0] != expected[$0] }
+                #expect(a.count == expected.count && first == nil, "from \(from), bits \(bits), n \(n): first difference at \(String(describing: first))")
+            }
+        }
+    }
 }
