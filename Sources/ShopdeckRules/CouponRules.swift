@@ -126,19 +126,11 @@ struct CouponIndex {
 
     /// The positions of `keys` ordered by key, equal keys by position: a stable sort. Keys
     /// within 2^32 of each other (prices and commissions in fen below 42.9 million yuan) are
-    /// packed with their positions into one word each and radix sorted (200k products: a
-    /// comparison sort of tuples took most of the coupon section); others are compared.
+    /// radix sorted as packed words (`packedOrder`: 200k products' comparison sort of tuples
+    /// took most of the coupon section); others are compared.
     static func order(_ keys: [Int64]) -> [Int32] {
-        guard let low = keys.min(), let high = keys.max() else { return [] }
-        let (span, overflow) = high.subtractingReportingOverflow(low)
-        guard !overflow && span <= Int64(UInt32.max) && keys.count <= Int(Int32.max) else {
-            return keys.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }.map { Int32($0) }
-        }
-        var packed = [UInt64]()
-        packed.reserveCapacity(keys.count)
-        for (i, k) in keys.enumerated() { packed.append(UInt64(k - low) << 32 | UInt64(i)) }
-        Array<UInt64>.radixSort(&packed, bits: 32 + (64 - UInt64(span).leadingZeroBitCount), from: 32)   // positions already in order
-        return packed.map { Int32(truncatingIfNeeded: $0 & 0xFFFF_FFFF) }
+        if let packed = keys.packedOrder() { return packed.map { Int32(truncatingIfNeeded: $0 & 0xFFFF_FFFF) } }
+        return keys.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }.map { Int32($0) }
     }
 
     /// The first index of `a` (ascending) holding a value ≥ `v`.

@@ -14,17 +14,11 @@ extension Array {
         var keys = [Int64]()
         keys.reserveCapacity(count)
         withUnsafeBufferPointer { rows in for i in rows.indices { keys.append(key(rows[i])) } }
-        let low = keys.min()!, high = keys.max()!
-        let (span, overflow) = high.subtractingReportingOverflow(low)
         var order: [Int32]
-        if !overflow && span <= Int64(UInt32.max) && count <= Int(Int32.max) {
-            // Keys within 2^32 of each other (times between 1970 and 2099 always are): each
-            // (key, position) packed in one word and sorted as plain numbers, then each run of
-            // equal keys put in `tie` order (most runs are one row long).
-            var packed = [UInt64]()
-            packed.reserveCapacity(count)
-            for (i, k) in keys.enumerated() { packed.append(UInt64(k - low) << 32 | UInt64(i)) }
-            Array<UInt64>.radixSort(&packed, bits: 32 + (64 - UInt64(span).leadingZeroBitCount), from: 32)   // positions already in order
+        if let packed = keys.packedOrder() {
+            // Keys within 2^32 of each other (times between 1970 and 2099 always are): sorted
+            // as packed words, then each run of equal keys put in `tie` order (most runs are
+            // one row long).
             order = packed.map { Int32(truncatingIfNeeded: $0 & 0xFFFF_FFFF) }
             withUnsafeBufferPointer { rows in
                 var i = 0
@@ -87,5 +81,22 @@ extension Array {
                 }
             }
         }
+    }
+}
+
+extension Array where Element == Int64 {
+    /// The positions ordered by (key, position), as words `(key − least key) << 32 | position`
+    /// radix sorted on the key's bits (the positions are already in order and the sort is
+    /// stable); nil when the keys span 2^32 or more, or there are 2^31 positions or more (the
+    /// caller then compares). Report rows by time (`sortByKey`), goods by price (`CouponIndex`).
+    func packedOrder() -> [UInt64]? {
+        guard let low = self.min(), let high = self.max() else { return [] }
+        let (span, overflow) = high.subtractingReportingOverflow(low)
+        guard !overflow && span <= Int64(UInt32.max) && count <= Int(Int32.max) else { return nil }
+        var packed = [UInt64]()
+        packed.reserveCapacity(count)
+        for (i, k) in enumerated() { packed.append(UInt64(k - low) << 32 | UInt64(i)) }
+        Array<UInt64>.radixSort(&packed, bits: 32 + (64 - UInt64(span).leadingZeroBitCount), from: 32)
+        return packed
     }
 }
