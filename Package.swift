@@ -52,19 +52,21 @@ let package = Package(
             "ShopdeckApp", "ShopdeckTerminal", "ShopdeckRules", "ShopdeckModel", "ShopdeckScreen", "CShim", "ShopdeckServe",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Test support: folders the tests write into, removed when the test process exits.
+        .target(name: "TestScratch", path: "Tests/TestScratch"),
         .testTarget(name: "ModelTests", dependencies: [
-            "ShopdeckModel", .product(name: "PropertyBased", package: "swift-property-based"),
+            "ShopdeckModel", "TestScratch", .product(name: "PropertyBased", package: "swift-property-based"),
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "RulesTests", dependencies: [
-            "ShopdeckRules", "ShopdeckModel", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            "ShopdeckRules", "ShopdeckModel", "TestScratch", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
-        .testTarget(name: "ScreenTests", dependencies: ["ShopdeckScreen", "ShopdeckApp", "ShopdeckRules", "ShopdeckModel",
+        .testTarget(name: "ScreenTests", dependencies: ["ShopdeckScreen", "TestScratch", "ShopdeckApp", "ShopdeckRules", "ShopdeckModel",
                                                     .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
                     exclude: ["__Snapshots__"]),
-        .testTarget(name: "AppTests", dependencies: ["ShopdeckApp", "ShopdeckRules", "ShopdeckModel", "ShopdeckTerminal", "ShopdeckScreen",
+        .testTarget(name: "AppTests", dependencies: ["ShopdeckApp", "TestScratch", "ShopdeckRules", "ShopdeckModel", "ShopdeckTerminal", "ShopdeckScreen",
                                                  .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "EndToEndTests", dependencies: ["shopdeck", "ShopdeckScreen", .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "ServeTests", dependencies: ["ShopdeckServe", "ShopdeckApp", .product(name: "NIOSSH", package: "swift-nio-ssh"), .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "EndToEndTests", dependencies: ["shopdeck", "TestScratch", "ShopdeckScreen", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "ServeTests", dependencies: ["ShopdeckServe", "TestScratch", "ShopdeckApp", .product(name: "NIOSSH", package: "swift-nio-ssh"), .product(name: "Crypto", package: "swift-crypto")]),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Testing
 import ShopdeckModel
 import ShopdeckRules
@@ -8,8 +9,7 @@ import ShopdeckRules
 @Suite("Alerts")
 struct AlertTests {
     @Test func eventsNameTheShopTheRowAndTheDeadline() throws {
-        let dir = NSTemporaryDirectory() + "shopdeck-alerts-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = Scratch.folder("alerts")
         try "order_id,paid_at,promised_ship_at,status\nA1,2023-03-05 13:00:00,2023-03-06 13:00:00,待发货\nL1,2023-03-04 09:00:00,2023-03-05 09:00:00,待发货\n"
             .write(toFile: dir + "/orders.csv", atomically: true, encoding: .utf8)
         try "violation_id,notified_at,rule,status,appeal_deadline\nV1,2023-03-05 10:00:00,超时未发货,待处理,2023-03-06 20:00:00\n"
@@ -26,7 +26,7 @@ struct AlertTests {
     }
 
     @Test func anAlertLogLeftByAKilledSenderIsReadAsItsLastCommit() throws {
-        let live = NSTemporaryDirectory() + "shopdeck-alertlog-" + UUID().uuidString
+        let live = Scratch.folder("alertlog")
         let d = live + "-crashed"
         try FileManager.default.createDirectory(atPath: live, withIntermediateDirectories: true)
         try AlertLog.record(folder: live, destination: "dest", keys: ["a", "b"], at: CST.instant(year: 2023, month: 3, day: 6, hour: 10))

@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Testing
 import ShopdeckModel
 import ShopdeckRules
@@ -13,7 +14,7 @@ struct FleetTests {
     /// A fleet: `late` has a late order, `soon` an order due in 3 h, `quiet` nothing to do,
     /// `broken` a shopdeck.toml that cannot be read; plus a hidden folder and a stray file.
     func fleet() throws -> String {
-        let root = NSTemporaryDirectory() + "shopdeck-fleet-" + UUID().uuidString
+        let root = Scratch.folder("fleet")
         func shop(_ name: String, _ files: [String: String]) throws {
             try FileManager.default.createDirectory(atPath: root + "/" + name, withIntermediateDirectories: true)
             for (f, t) in files { try t.write(toFile: root + "/" + name + "/" + f, atomically: true, encoding: .utf8) }

@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Testing
 import ShopdeckModel
 import ShopdeckRules
@@ -17,8 +18,7 @@ struct HistoryTests {
     }
 
     func folder(_ text: String) throws -> String {
-        let d = NSTemporaryDirectory() + "shopdeck-history-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        let d = Scratch.folder("history")
         try text.write(toFile: d + "/orders.csv", atomically: true, encoding: .utf8)
         return d
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Testing
 import GRDB
 import ShopdeckModel
@@ -7,7 +8,7 @@ import ShopdeckRules
 
 @Suite("Appeal journal")
 struct JournalTests {
-    func tempJournal() -> String { NSTemporaryDirectory() + "shopdeck-journal-" + UUID().uuidString + "/.shopdeck/appeals.sqlite" }
+    func tempJournal() -> String { Scratch.folder("journal") + "/.shopdeck/appeals.sqlite" }
     func entry(_ v: String, _ attempt: Int, by who: String = "小王", statement: String = "已按时发货，附物流截图") -> AppealEntry {
         AppealEntry(violationId: v, attempt: attempt, filedAt: CST.instant(year: 2023, month: 3, day: 6, hour: 10), reason: "物流原因",
                     statement: statement, evidence: ["evidence/物流.png"], operatorName: who)
@@ -183,7 +184,7 @@ struct JournalTests {
     }
 
     @Test func aSymlinkedJournalFolderIsRefusedUnlessGiven() throws {
-        let folder = NSTemporaryDirectory() + "shopdeck-link-" + UUID().uuidString
+        let folder = Scratch.folder("link")
         let elsewhere = folder + "-elsewhere"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
@@ -198,7 +199,7 @@ struct JournalTests {
     }
 
     @Test func evidenceStaysInsideTheFolderAndIsARegularFile() throws {
-        let folder = NSTemporaryDirectory() + "shopdeck-evidence-" + UUID().uuidString
+        let folder = Scratch.folder("evidence")
         try FileManager.default.createDirectory(atPath: folder + "/evidence", withIntermediateDirectories: true)
         try "png".write(toFile: folder + "/evidence/揽收.png", atomically: true, encoding: .utf8)
         mkfifo(folder + "/evidence/fifo", 0o644)

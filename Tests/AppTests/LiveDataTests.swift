@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Testing
 import ShopdeckModel
 import ShopdeckRules
@@ -9,8 +10,7 @@ import ShopdeckRules
 @Suite("Live data", .serialized)
 struct LiveDataTests {
     func folder() -> String {
-        let d = NSTemporaryDirectory() + "shopdeck-live-" + UUID().uuidString
-        try! FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        let d = Scratch.folder("live")
         return d
     }
     let header = "order_id,paid_at,promised_ship_at,status\n"

@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Testing
 @testable import ShopdeckApp
 import ShopdeckModel
@@ -15,8 +16,7 @@ struct RuleWorkTests {
 
     /// The work of one run on a generated shop of `scale` times the base sizes.
     func work(scale: Int) throws -> WorkMeter {
-        let dir = NSTemporaryDirectory() + "shopdeck-work-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = Scratch.folder("work")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let orders = 3_000 * scale
         try BenchData.write(path: dir + "/orders.csv", rows: orders, asOf: asOf)

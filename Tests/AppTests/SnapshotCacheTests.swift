@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Testing
 @testable import ShopdeckApp
 @testable import ShopdeckModel
@@ -11,8 +12,7 @@ struct SnapshotCacheTests {
     static let T = CST.instant(year: 2026, month: 11, day: 24, hour: 16)
 
     func demo() throws -> String {
-        let d = NSTemporaryDirectory() + "shopdeck-cache-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        let d = Scratch.folder("cache")
         try DemoShop(seed: 5, anchor: Self.T, ordersPerWeek: 300).write(to: d)
         return d
     }
@@ -48,8 +48,7 @@ struct SnapshotCacheTests {
     /// UTF-16 text save, tables missing.
     @Test(arguments: [1, 2, 3])
     func foldersOfManyShapesReopenToTheSameFigures(_ seed: Int) throws {
-        let d = NSTemporaryDirectory() + "shopdeck-cache-shapes-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        let d = Scratch.folder("cache-shapes")
         try DemoShop(seed: UInt64(seed), anchor: Self.T, ordersPerWeek: 40 + seed * 60).write(to: d)
         let header = "订单号,订单支付时间,预售/承诺发货时间,承诺发货时效,订单状态,发货时间,揽收时间,关闭时间,发货地,收货地区,商品ID,商品名称,实付款,闪电购,延迟发货报备,报备后承诺发货时间,官方活动"
         let rows = [

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import TestScratch
 
 /// Runs the real `shopdeck` binary, alone or inside tmux, the way a user would.
 enum Harness {
@@ -69,8 +70,7 @@ enum Harness {
     static func shopdeck(_ args: [String], env: [String: String] = [:]) throws -> Result { try run([binary] + args, env: env) }
 
     static func tempDir(_ tag: String) -> String {
-        let d = NSTemporaryDirectory() + "shopdeck-e2e-\(tag)-" + UUID().uuidString
-        try! FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        let d = Scratch.folder("e2e-\(tag)")
         return d
     }
 
@@ -130,7 +130,7 @@ final class Tmux {
         throw Failure(description: "timed out waiting for \(what); screen:\n\(last)")
     }
 
-    func waitFor(_ text: String, timeout: Double = 15) throws -> String { try waitFor("'\(text)'", timeout: timeout) { $0.contains(text) } }
+    @discardableResult func waitFor(_ text: String, timeout: Double = 15) throws -> String { try waitFor("'\(text)'", timeout: timeout) { $0.contains(text) } }
 
     /// From the dashboard: opens the violations table, filters to `id`, opens its appeal form,
     /// picks the reason `rightPresses` steps along, types `statement`, and stops at the

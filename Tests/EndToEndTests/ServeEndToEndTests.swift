@@ -43,7 +43,7 @@ final class ServedShop {
         p.executableURL = URL(fileURLWithPath: Harness.binary)
         p.arguments = ["serve", "--data", data, "--listen", "127.0.0.1:0", "--users", usersFile, "--state", state] + extra
         p.standardOutput = output
-        FileManager.default.createFile(atPath: dir + "/serve.log", contents: nil)
+        precondition(FileManager.default.createFile(atPath: dir + "/serve.log", contents: nil), "cannot create \(dir)/serve.log")
         p.standardError = FileHandle(forWritingAtPath: dir + "/serve.log")
         try p.run()
         // The first line says the port chosen.

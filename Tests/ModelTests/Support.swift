@@ -1,10 +1,10 @@
 import Foundation
+import TestScratch
 import ShopdeckModel
 
 /// A fresh temporary folder holding `files` (name -> UTF-8 text, or raw bytes).
 func makeFolder(_ files: [String: String], bytes: [String: [UInt8]] = [:]) -> String {
-    let dir = NSTemporaryDirectory() + "shopdeck-test-" + UUID().uuidString
-    try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let dir = Scratch.folder("test")
     for (name, text) in files { try! text.write(toFile: dir + "/" + name, atomically: false, encoding: .utf8) }
     for (name, b) in bytes { try! Data(b).write(to: URL(fileURLWithPath: dir + "/" + name)) }
     return dir

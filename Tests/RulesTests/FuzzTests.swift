@@ -12,8 +12,8 @@ import ShopdeckModel
 /// `swift test` runs `FuzzHarness.defaultCases` cases from a fixed seed. A longer run:
 /// `SHOPDECK_FUZZ_CASES=200000 SHOPDECK_FUZZ_SEED=7 swift test --filter Fuzz`. Each case is
 /// written to `$TMPDIR/shopdeck-fuzz-SEED/case` before it runs, so the folder of a case that
-/// crashes the process is left behind; every such crash becomes a test in
-/// `HostileInputTests`.
+/// crashes the process is left behind (a run that passes removes the folder); every such crash
+/// becomes a test in `HostileInputTests`.
 @Suite("Fuzzing harness")
 struct FuzzTests {
     @Test func mutatedExportsNeverCrashTheLoaderOrTheEngine() throws {
@@ -26,6 +26,7 @@ struct FuzzTests {
             let kind = try h.runCase(n)
             kinds[kind, default: 0] += 1
         }
+        try? FileManager.default.removeItem(atPath: h.root)
         // Every kind of input was exercised.
         #expect(Set(kinds.keys) == Set(FuzzHarness.kinds))
     }

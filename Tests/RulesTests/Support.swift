@@ -1,10 +1,10 @@
 import Foundation
+import TestScratch
 import ShopdeckModel
 @testable import ShopdeckRules
 
 func makeFolder(_ files: [String: String]) -> String {
-    let dir = NSTemporaryDirectory() + "shopdeck-rules-" + UUID().uuidString
-    try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let dir = Scratch.folder("rules")
     for (name, text) in files {
         let path = dir + "/" + name
         try! FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)

@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Testing
 import ShopdeckModel
 import ShopdeckRules
@@ -10,7 +11,7 @@ import ShopdeckRules
 struct DashboardScreenTests {
     static let anchor = CST.instant(year: 2026, month: 11, day: 24, hour: 16)
     static let setup: (report: Report, name: String?, reasons: [String]) = {
-        let dir = NSTemporaryDirectory() + "shopdeck-screen-" + UUID().uuidString
+        let dir = Scratch.folder("screen")
         try! DemoShop(seed: 7, anchor: anchor, ordersPerWeek: 400).write(to: dir)
         let ws = try! Workspace.open(folder: dir)
         return (ws.report(asOf: anchor), ws.config.name, ws.rulebook.appealReasons)
