@@ -99,8 +99,9 @@ public enum Action: Sendable {
     case folderChanged(Set<String>)
     /// The watcher's view of the folder: files still being written, whether it is readable.
     case folderState(stillWriting: [String], readable: Bool)
-    /// A load or reload is queued or running.
-    case loading(Bool)
+    /// A load or reload is queued or running (false: none is), with how far the running
+    /// one has read.
+    case loading(Bool, progress: LoadProgress.Counts?)
     case reportArrived(ReportArrival)
     case appealFiled(AppealEntry, failure: String?)
     case themeApplied(String, announce: Bool)
@@ -158,6 +159,9 @@ public struct AppState: Sendable, Equatable {
     public var journalError: String? = nil
     /// Data is being loaded or reloaded off the key loop.
     public var loading = false
+    /// How far the running load has read (the status line says it; terminal-ui.md: a load
+    /// that takes more than a moment shows progress).
+    public var loadProgress: LoadProgress.Counts? = nil
     /// The first figures have arrived. Until then the panes say "loading…": an empty report
     /// is never shown as if it were the shop's figures.
     public var dataLoaded = true
@@ -204,7 +208,7 @@ public struct AppState: Sendable, Equatable {
             && a.now == b.now && a.focus == b.focus && a.screen == b.screen && a.tables == b.tables && a.overlay == b.overlay
             && a.readOnlyReason == b.readOnlyReason && a.lastReload == b.lastReload && a.status == b.status && a.themeName == b.themeName
             && a.themeNames == b.themeNames && a.operatorName == b.operatorName && a.operatorLocked == b.operatorLocked
-            && a.appealReasons == b.appealReasons && a.journalError == b.journalError && a.loading == b.loading
+            && a.appealReasons == b.appealReasons && a.journalError == b.journalError && a.loading == b.loading && a.loadProgress == b.loadProgress
             && a.dataLoaded == b.dataLoaded && a.history == b.history && a.lang == b.lang && a.inFleet == b.inFleet
             && a.stillWriting == b.stillWriting && a.minimumSize == b.minimumSize && a.bellEnabled == b.bellEnabled
             && a.rungEvents == b.rungEvents && a.keyStatusAt == b.keyStatusAt && a.lastRulesAt == b.lastRulesAt

@@ -66,6 +66,7 @@ public enum View {
         } else if let msg = s.status { left = " " + msg }
         else if s.loading {
             left = l.t(" loading…", " 加载中…")
+            if let p = s.loadProgress, p.totalFiles > 0 { left += " " + LoadWords.progress(p, l) }
         } else {
             // By importance, so a narrow terminal cuts the least important end: errors,
             // review mode, replay, the reload time, the rulebook, the folder.
@@ -81,9 +82,9 @@ public enum View {
             parts.append(s.folder)
             left = " " + parts.joined(separator: " · ")
         }
-        // A message the operator should read whole (a key's answer, a reload's result) takes
-        // the room of the hints: the short hints, then none.
-        if s.status != nil || !s.stillWriting.isEmpty {
+        // A message the operator should read whole (a key's answer, a reload's result, a
+        // load's progress) takes the room of the hints: the short hints, then none.
+        if s.status != nil || !s.stillWriting.isEmpty || (s.loading && s.loadProgress != nil) {
             let short = s.screen == .dashboard ? l.t("? help  q quit", "? 帮助  q 退出") : l.t("Esc back  ? help", "Esc 返回  ? 帮助")
             if DisplayWidth.of(left) + DisplayWidth.of(hints) + 2 > w { hints = short }
             if DisplayWidth.of(left) + DisplayWidth.of(hints) + 2 > w { hints = "" }
@@ -100,7 +101,7 @@ public enum View {
         for r in rows { rects += r.columns(2) }
         for p in PaneID.allCases {
             let r = rects[p.rawValue]
-            let inner = c.pane(r, title: p.title(s.lang), focused: s.focus == p, badge: badge(p, s.report))
+            let inner = c.pane(r, title: p.title(s.lang), focused: s.focus == p, badge: s.dataLoaded ? badge(p, s.report) : nil)
             var lines: [[(String, Theme.Role)]] = Panes.lines(p, s, glyphs: c.glyphs, width: inner.width - 1)
             if lines.count > inner.height { lines = Array(lines.prefix(inner.height)) }
             for (i, l) in lines.enumerated() { c.line(l, x: inner.x + 1, y: inner.y + i, width: inner.width - 1) }

@@ -6,6 +6,15 @@ import ShopdeckModel
 /// shows as `承诺发货时间`), and in the Chinese UI the reason in Chinese. The JSON and `check`
 /// keep the engine's wording.
 public enum LoadWords {
+    /// A load's progress: `files 1/3 · 412,000 rows · 96/240 MB · 180 MB/s` (short enough to
+    /// fit an 80-column status line beside the key hints).
+    public static func progress(_ c: LoadProgress.Counts, _ l: Lang) -> String {
+        let mb = { (b: Int) in String(format: "%.0f", Double(b) / 1_048_576) }
+        let rate = String(format: "%.0f", c.megabytesPerSecond)
+        return l.t("files \(c.files)/\(c.totalFiles) · \(Format.int(c.rows)) rows · \(mb(c.bytes))/\(mb(c.totalBytes)) MB · \(rate) MB/s",
+                   "文件 \(c.files)/\(c.totalFiles) · \(Format.int(c.rows)) 行 · \(mb(c.bytes))/\(mb(c.totalBytes)) MB · \(rate) MB/s")
+    }
+
     public static func describe(_ e: LoadError, _ l: Lang) -> String {
         var loc = e.file
         if let line = e.line { loc += ":\(line)" }

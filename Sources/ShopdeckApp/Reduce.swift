@@ -35,8 +35,9 @@ extension Update {
             }
             return []
 
-        case .loading(let busy):
+        case .loading(let busy, let progress):
             s.loading = busy
+            s.loadProgress = busy ? progress : nil
             return []
 
         case .reportArrived(let r):

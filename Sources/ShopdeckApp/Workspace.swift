@@ -45,10 +45,12 @@ public struct Workspace {
 
     /// Loads config, rulebook and data. Throws only for a broken config or rules file.
     /// `cache`: the first load may use (and refresh) the folder's snapshot cache.
-    public static func open(folder: String, rulesFile: String? = nil, passwords given: [String] = [], cache: Bool = false) throws -> Workspace {
+    /// `progress`: where the load counts what it has read (a progress line).
+    public static func open(folder: String, rulesFile: String? = nil, passwords given: [String] = [], cache: Bool = false,
+                            progress: LoadProgress? = nil) throws -> Workspace {
         var ws = try prepare(folder: folder, rulesFile: rulesFile, passwords: given)
         ws.useCache = cache
-        ws.reloadData()
+        ws.reloadData(progress: progress)
         return ws
     }
 
@@ -67,13 +69,13 @@ public struct Workspace {
                          scripts: [], rulesFile: rulesFile, givenPasswords: given)
     }
 
-    /// Loads every export afresh (the first load).
-    public mutating func reloadData() {
+    /// Loads every export afresh (the first load), counting in `progress`.
+    public mutating func reloadData(progress: LoadProgress? = nil) {
         scripts = LiveScripts.load(folder: folder)
         loadedFromCache = false
         let env = ProcessInfo.processInfo.environment
         guard useCache, (env["SHOPDECK_NO_CACHE"] ?? "").isEmpty, History.unwritable(folder: folder) == nil else {
-            snapshot = DataLoader.load(folder: folder, passwords: passwords)
+            snapshot = DataLoader.load(folder: folder, passwords: passwords, progress: progress)
             return
         }
         // Stamped before the load: a file that changes meanwhile never matches a stale cache.
@@ -83,7 +85,7 @@ public struct Workspace {
             loadedFromCache = true
             return
         }
-        snapshot = DataLoader.load(folder: folder, passwords: passwords)
+        snapshot = DataLoader.load(folder: folder, passwords: passwords, progress: progress)
         SnapshotCache.store(snapshot, folder: folder, stamps: stamps, passwords: passwords)
     }
 
@@ -102,18 +104,18 @@ public struct Workspace {
 
     /// `r`: re-reads every export (not the config). A table whose files cannot be read now
     /// keeps its last good version (as for a change the watcher saw); a missing or unreadable
-    /// folder throws and changes nothing.
-    public mutating func reload() throws {
+    /// folder throws and changes nothing. `progress`: where the reading is counted.
+    public mutating func reload(progress: LoadProgress? = nil) throws {
         if let why = Workspace.folderProblem(folder) { throw Failure(why) }
-        DataLoader.reload(folder: folder, changed: [], snapshot: &snapshot, passwords: passwords, everything: true)
+        DataLoader.reload(folder: folder, changed: [], snapshot: &snapshot, passwords: passwords, everything: true, progress: progress)
         scripts = LiveScripts.load(folder: folder)
     }
 
     /// Re-reads what changed: only the tables whose files changed (the last good version of a
     /// table stays when its new file is broken), the scripts, or the config and rulebook.
-    /// Returns what was re-read, for the status line.
+    /// Returns what was re-read, for the status line. `progress`: where the reading is counted.
     @discardableResult
-    public mutating func reload(changed: Set<String>) throws -> [String] {
+    public mutating func reload(changed: Set<String>, progress: LoadProgress? = nil) throws -> [String] {
         if let why = Workspace.folderProblem(folder) { throw Failure(why + "; keeping the last good data") }
         var what: [String] = []
         if changed.contains(ShopConfig.fileName) {
@@ -122,7 +124,7 @@ public struct Workspace {
             what.append("config")
         }
         if changed.contains(where: { $0.hasPrefix("scripts/") }) { scripts = LiveScripts.load(folder: folder); what.append("scripts") }
-        let tables = DataLoader.reload(folder: folder, changed: changed, snapshot: &snapshot, passwords: passwords)
+        let tables = DataLoader.reload(folder: folder, changed: changed, snapshot: &snapshot, passwords: passwords, progress: progress)
         what += tables.map(\.rawValue).sorted()
         return what
     }

@@ -42,6 +42,8 @@ public final class WorkspaceWorker: @unchecked Sendable {
     private var fixedAsOf: Instant?
     private var queuedReports = 0
     private var busy = 0
+    /// What the running load has read (nil when none runs).
+    private var running: LoadProgress?
 
     /// The language of the status messages it posts.
     public var lang: Lang = .en
@@ -61,6 +63,9 @@ public final class WorkspaceWorker: @unchecked Sendable {
     /// Whether a load or reload is queued or running (the status line says "loading…"; a
     /// report of the clock's tick or a filing does not count).
     public var isBusy: Bool { lock.withLock { busy > 0 } }
+
+    /// How far the running load or reload has read (nil when none runs).
+    public var loadProgress: LoadProgress.Counts? { lock.withLock { running }?.counts }
 
     public func submit(_ job: Job) {
         let accepted = lock.withLock { () -> Bool in
@@ -89,16 +94,19 @@ public final class WorkspaceWorker: @unchecked Sendable {
     // MARK: on the queue
 
     private func run(_ job: Job) -> [Outcome] {
+        let progress = LoadProgress()
+        if job.loads { lock.withLock { running = progress } }
+        defer { if job.loads { lock.withLock { running = nil } } }
         switch job {
         case .load:
             let started = Date()
-            ws.reloadData()
+            ws.reloadData(progress: progress)
             let n = ws.snapshot.files.count, secs = String(format: "%.2f", Date().timeIntervalSince(started))
             return [report(status: lang.t("loaded \(Words.count(n, "file", "files")) in \(secs) s", "已加载 \(n) 个文件，用时 \(secs) 秒"), loaded: true)]
         case .reloadAll:
             let started = Date()
             do {
-                try ws.reload()
+                try ws.reload(progress: progress)
                 let n = ws.snapshot.files.count, secs = String(format: "%.2f", Date().timeIntervalSince(started))
                 return [report(status: lang.t("reloaded \(Words.count(n, "file", "files")) in \(secs) s", "已重载 \(n) 个文件，用时 \(secs) 秒"), loaded: true)]
             } catch {
@@ -107,7 +115,7 @@ public final class WorkspaceWorker: @unchecked Sendable {
         case .reload(let changed):
             let started = Date()
             do {
-                let what = try ws.reload(changed: changed)
+                let what = try ws.reload(changed: changed, progress: progress)
                 let secs = String(format: "%.2f", Date().timeIntervalSince(started))
                 return [report(status: what.isEmpty ? lang.t("nothing to reload", "没有需要重载的文件")
                                : lang.t("reloaded " + what.joined(separator: ", ") + " in \(secs) s", "已重载 " + what.joined(separator: "、") + "，用时 \(secs) 秒"), loaded: true)]

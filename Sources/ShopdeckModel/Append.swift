@@ -44,7 +44,7 @@ extension DataLoader {
                 plans.append((f.name, nil))
             }
         }
-        Timings.reset()
+        var clock = Timings.Clock()
         var parts = Parts()
         for (name, prev) in plans {
             let path = folder + "/" + name
@@ -65,7 +65,7 @@ extension DataLoader {
             buffer.withUnsafeMutableBytes { b in
                 _ = parser.parse(b, count: count, final: true) { rec, rb in sink.take(rec, UnsafeRawBufferPointer(rb)) }
             }
-            Timings.mark("append: typed")
+            clock.mark("append: typed")
             snap.orders = sink.table
             sink.table = OrdersTable()
             snap.errors += sink.errors
@@ -80,7 +80,7 @@ extension DataLoader {
         }
         snap.orders.finishLoading()
         snap.files.sort { $0.path < $1.path }
-        Timings.mark("append: done")
+        clock.mark("append: done")
         return true
     }
 }

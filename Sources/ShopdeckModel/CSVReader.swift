@@ -87,8 +87,13 @@ public struct CSVParser {
     /// Line number at the next unconsumed byte.
     public private(set) var line: Int = 1
     private var record = CSVRecord()
+    /// Where the reader feeding this parser counts the bytes it read and the records parsed
+    /// (`FileReader`), if anywhere: the load this parse is part of.
+    public var progress: LoadProgress?
 
-    public init(separator: UInt8 = 0x2C, line: Int = 1) { self.separator = separator; self.line = line }
+    public init(separator: UInt8 = 0x2C, line: Int = 1, progress: LoadProgress? = nil) {
+        self.separator = separator; self.line = line; self.progress = progress
+    }
 
     /// Parses complete records from `buf[0..<count]`.
     /// - Parameter final: no more bytes will follow, so a record ending at the buffer's end is complete.

@@ -100,10 +100,11 @@ public enum DataLoader {
     /// name names no table is always read).
     /// `passwords`: for encrypted workbooks, tried after the file-stem convention (data-formats.md).
     /// `parallelFrom`: the size from which an orders file is read on every core (`parallelThreshold`).
+    /// `progress`: where the files, rows and bytes read so far are counted (a progress line).
     public static func load(folder: String, only: Set<TableKind>? = nil, passwords: [String] = [],
-                            parallelFrom: Int = parallelThreshold) -> Snapshot {
+                            parallelFrom: Int = parallelThreshold, progress: LoadProgress? = nil) -> Snapshot {
         let started = DispatchTime.now().uptimeNanoseconds
-        Timings.reset()
+        var clock = Timings.Clock()
         var snap = Snapshot()
         if !FileReader.isDirectory(folder) {
             snap.errors.append(LoadError(file: folder, reason: "data folder not found or not a folder"))
@@ -116,17 +117,19 @@ public enum DataLoader {
             snap.warnings.append(LoadError(file: name, reason: "skipped: this is \(what), not a regular file; only regular files are read"))
         }
         let files = entries.files.filter { f in !(only.map { o in recognise(name: f.name).map { !o.contains($0) } ?? false } ?? false) }
-        LoadProgress.shared.begin(files: files.count, bytes: files.reduce(0) { $0 + Int(FileReader.fileSize(folder + "/" + $1.name) ?? 0) })
-        for (name, _) in files {
+        let sizes = files.map { Int(FileReader.fileSize(folder + "/" + $0.name) ?? 0) }
+        progress?.begin(files: files.count, bytes: sizes.reduce(0, +))
+        for ((name, _), size) in zip(files, sizes) {
+            let before = progress?.counts.bytes ?? 0
             loadFile(path: folder + "/" + name, name: name, snap: &snap, parts: &parts, inspection: nil, passwords: passwords,
-                     parallelFrom: parallelFrom)
-            LoadProgress.shared.fileDone()
+                     parallelFrom: parallelFrom, progress: progress)
+            progress?.fileDone(bytes: before + size)
         }
-        Timings.mark("load: read and type")
+        clock.mark("load: read and type")
         parts.finish(into: &snap)
-        Timings.mark("load: merged by id")
+        clock.mark("load: merged by id")
         snap.orders.finishLoading()
-        Timings.mark("load: index order ids")
+        clock.mark("load: index order ids")
         snap.files.sort { $0.path < $1.path }
         snap.loadSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return snap
@@ -376,19 +379,19 @@ public enum DataLoader {
     }
 
     static func loadFile(path: String, name: String, snap: inout Snapshot, parts: inout Parts, inspection: UnsafeMutablePointer<Inspection>?, passwords: [String] = [],
-                         parallelFrom: Int = parallelThreshold) {
+                         parallelFrom: Int = parallelThreshold, progress: LoadProgress? = nil) {
         var ins = inspection?.pointee
         defer { if let ins { inspection?.pointee = ins } }
         if name.lowercased().hasSuffix(".xlsx") {
-            loadWorkbook(path: path, name: name, snap: &snap, parts: &parts, inspection: &ins, passwords: passwords)
+            loadWorkbook(path: path, name: name, snap: &snap, parts: &parts, inspection: &ins, passwords: passwords, progress: progress)
             return
         }
-        if ins == nil && (loadOrdersInParallel(path: path, name: name, snap: &snap, from: parallelFrom)
-                          || loadTableInParallel(path: path, name: name, snap: &snap, parts: &parts, from: parallelFrom)) { return }
+        if ins == nil && (loadOrdersInParallel(path: path, name: name, snap: &snap, from: parallelFrom, progress: progress)
+                          || loadTableInParallel(path: path, name: name, snap: &snap, parts: &parts, from: parallelFrom, progress: progress)) { return }
         let lowerName = name.lowercased()
         let separator: UInt8 = lowerName.hasSuffix(".tsv") || lowerName.hasSuffix(".txt") ? 0x09 : 0x2C
         var kind = recognise(name: name)
-        var parser = CSVParser(separator: separator)
+        var parser = CSVParser(separator: separator, progress: progress)
         var encoding = TextEncoding.utf8
         var decoding = FileReader.Decoding()
         var pending: [(Int, [String])] = []

@@ -186,7 +186,7 @@ public enum FileReader {
             let count = text.count
             var records = 0
             let used = try text.withUnsafeMutableBytes { try parser.parse($0, count: count, final: end && final) { rec, b in records += 1; try emit(rec, b) } }
-            LoadProgress.shared.add(bytes: n, rows: records)
+            parser.progress?.add(bytes: n, rows: records)
             if used > 0 { lastConsumed = text[used - 1] }
             text.removeFirst(used)
             if end { return text.count }
@@ -264,7 +264,7 @@ public enum FileReader {
             filled += n; offset += n
             var records = 0
             let used = try parser.parse(UnsafeMutableRawBufferPointer(rebasing: storage[0..<filled]), count: filled, final: eof) { rec, b in records += 1; try emit(rec, b) }
-            LoadProgress.shared.add(bytes: n, rows: records)
+            parser.progress?.add(bytes: n, rows: records)
             let left = filled - used
             if left > 0 && !eof { memmove(storage.baseAddress!, storage.baseAddress! + used, left) }
             filled = eof ? 0 : left
@@ -351,7 +351,7 @@ extension FileReader {
             let used = try parser.parse(UnsafeMutableRawBufferPointer(rebasing: storage[0..<filled]), count: filled, final: end && final) { rec, b in
                 records += 1; try emit(rec, b)
             }
-            LoadProgress.shared.add(bytes: n, rows: records)
+            parser.progress?.add(bytes: n, rows: records)
             let left = filled - used
             if end { return left }
             if left > 0 { memmove(storage.baseAddress!, storage.baseAddress! + used, left) }

@@ -10,7 +10,9 @@ extension DataLoader {
     /// tests pass 1 or `Int.max` to choose a path for one load, nothing else's).
     public static let parallelThreshold = 32 << 20
 
-    static func loadOrdersInParallel(path: String, name: String, snap: inout Snapshot, from threshold: Int) -> Bool {
+    static func loadOrdersInParallel(path: String, name: String, snap: inout Snapshot, from threshold: Int,
+                                     progress: LoadProgress? = nil) -> Bool {
+        var clock = Timings.Clock()
         guard let plan = SplitPlan(path: path, name: name, kind: .orders, threshold: threshold) else { return false }
         // The encoding is decided on the whole file (data-formats.md "Text"). A settled head
         // (`SplitPlan.settled`): only the texts the table keeps are checked, each distinct one
@@ -43,12 +45,14 @@ extension DataLoader {
             return sink
         }
         let parts = sinks.map(SplitPlan.Chunk.init)
-        plan.read(parts, scan: !plan.settled)
-        Timings.mark("load: typed \(chunks) chunks")
+        let before = progress?.counts
+        plan.read(parts, scan: !plan.settled, progress: progress)
+        clock.mark("load: typed \(chunks) chunks")
         if !plan.readCleanly(parts) || sinks.contains(where: \.overflowed) || (plan.settled && !sinks.allSatisfy({ $0.keptTextsAreValidUTF8 })) {
             // A split fell inside a quoted field (or a chunk had far more rows than its bytes
             // suggested, or the text is not all valid UTF-8, which the one pass decides on the
             // whole file): read the file in one pass.
+            if let before { progress?.takeBack(since: before) }
             return false
         }
         // Regions and texts: each chunk's references are rewritten into the table's pools (the
@@ -64,7 +68,7 @@ extension DataLoader {
                         overflow: sinks.map { $0.writer!.overflow })
         if snap.orders.count == 0 { snap.orders = fresh } else { snap.orders.appendUnindexed(fresh) }
         fresh = OrdersTable()
-        Timings.mark("load: chunks packed")
+        clock.mark("load: chunks packed")
         var load = plan.finish(parts, into: &snap)
         load.hasPickupColumn = sinks[0].pickup
         snap.files.append(load)

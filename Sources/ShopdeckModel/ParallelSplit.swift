@@ -141,16 +141,18 @@ struct SplitPlan {
         init(_ s: RowSink) { sink = s }
     }
 
-    /// Reads every chunk into its sink, on every core. With `scan`, every byte is checked as
-    /// strict UTF-8 too (`Chunk.scan`).
-    func read(_ parts: [Chunk], scan: Bool) {
+    /// Reads every chunk into its sink, on every core, counting in `progress`. With `scan`,
+    /// every byte is checked as strict UTF-8 too (`Chunk.scan`).
+    func read(_ parts: [Chunk], scan: Bool, progress: LoadProgress?) {
         let bounds = self.bounds, path = self.path, separator = self.separator, chunks = self.chunks, gb = encoding == .gb18030
         // A GB18030 chunk stops scanning as UTF-8 once its share of the decision is certain
         // whatever the header holds (`readCleanly`).
         let enough = headerScan.multibyte + 1
+        // The head was parsed apart (`init`): its bytes and records up to the header count here.
+        progress?.add(bytes: dataStart, rows: headerIndex + 1)
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             let h = parts[c]
-            var p = CSVParser(separator: separator, line: 1)
+            var p = CSVParser(separator: separator, line: 1, progress: progress)
             do {
                 let emit = { (rec: CSVRecord, b: UnsafeMutableRawBufferPointer) in h.sink.take(rec, UnsafeRawBufferPointer(b)) }
                 if gb {

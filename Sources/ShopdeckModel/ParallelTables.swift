@@ -9,7 +9,9 @@ extension DataLoader {
     /// Files of the other tables take the parallel path from an eighth of the orders' size
     /// (`threshold`): their rows cost more to type than an order's bytes, so they gain at a
     /// smaller size.
-    static func loadTableInParallel(path: String, name: String, snap: inout Snapshot, parts: inout Parts, from threshold: Int) -> Bool {
+    static func loadTableInParallel(path: String, name: String, snap: inout Snapshot, parts: inout Parts, from threshold: Int,
+                                    progress: LoadProgress? = nil) -> Bool {
+        var clock = Timings.Clock()
         guard let kind = recognise(name: name), kind != .orders,
               let plan = SplitPlan(path: path, name: name, kind: kind, threshold: threshold / 8) else { return false }
         let chunks = (0..<plan.chunks).map { c -> SplitPlan.Chunk in
@@ -19,9 +21,13 @@ extension DataLoader {
             if c > 0, let r = s as? RefundSink { r.warnedSynthetic = true }
             return SplitPlan.Chunk(s)
         }
-        plan.read(chunks, scan: true)
-        guard plan.readCleanly(chunks) else { return false }
-        Timings.mark("load: \(name) read")
+        let before = progress?.counts
+        plan.read(chunks, scan: true, progress: progress)
+        guard plan.readCleanly(chunks) else {
+            if let before { progress?.takeBack(since: before) } // read again in one pass
+            return false
+        }
+        clock.mark("load: \(name) read")
         let load = plan.finish(chunks, into: &snap)
         // Errors and warnings were moved with their lines fixed: the rows are joined, at their
         // lines in the file.
@@ -38,7 +44,7 @@ extension DataLoader {
         case .orders: return false // never split here (loadOrdersInParallel)
         }
         snap.files.append(load)
-        Timings.mark("load: \(name) joined")
+        clock.mark("load: \(name) joined")
         return true
     }
 }

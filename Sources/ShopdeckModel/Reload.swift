@@ -14,9 +14,11 @@ extension DataLoader {
     /// The same, in place: appended orders on a big shop are applied without a copy of the
     /// table and without re-reading it.
     /// `everything`: every table is re-read (`r`), each keeping its last good version when its
-    /// files cannot be loaded now.
+    /// files cannot be loaded now. `progress`: where the re-reading is counted (an append is
+    /// not: it reads only the new lines).
     @discardableResult
-    public static func reload(folder: String, changed: Set<String>, snapshot: inout Snapshot, passwords: [String] = [], everything all: Bool = false) -> Set<TableKind> {
+    public static func reload(folder: String, changed: Set<String>, snapshot: inout Snapshot, passwords: [String] = [], everything all: Bool = false,
+                              progress: LoadProgress? = nil) -> Set<TableKind> {
         let started = DispatchTime.now().uptimeNanoseconds
         if !all, appendOrders(folder: folder, changed: changed.filter { $0 != "shopdeck.toml" && !$0.hasPrefix("scripts/") }, snapshot: &snapshot) {
             snapshot.loadSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
@@ -32,7 +34,7 @@ extension DataLoader {
         }
         if everything { tables = Set(TableKind.allCases) }
         if tables.isEmpty { return [] }
-        let fresh = load(folder: folder, only: tables, passwords: passwords)
+        let fresh = load(folder: folder, only: tables, passwords: passwords, progress: progress)
         var out = previous
         for k in tables {
             let newFiles = fresh.files.filter { $0.table == k }

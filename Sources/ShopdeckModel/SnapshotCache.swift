@@ -66,7 +66,8 @@ public enum SnapshotCache {
     }
 
     static func decode(_ data: Data, expecting: [Stamp], passwords: [String]) throws -> Snapshot {
-        try data.withUnsafeBytes { raw -> Snapshot in
+        var clock = Timings.Clock()
+        return try data.withUnsafeBytes { raw -> Snapshot in
             var r = BinaryReader(raw)
             guard Array(try r.bytes(magic.count)) == magic, try r.u32() == version else { throw BinaryReader.Invalid() }
             let length = try r.u64()
@@ -81,9 +82,9 @@ public enum SnapshotCache {
             var stamps: [Stamp] = []
             for _ in 0..<n { stamps.append(Stamp(name: try b.string(), size: try b.i64(), mtimeSec: try b.i64(), mtimeNsec: try b.i64(), inode: try b.u64())) }
             guard stamps == expecting, checksum(body) == digest else { throw BinaryReader.Invalid() }
-            Timings.mark("cache: map, key and checksum")
+            clock.mark("cache: map, key and checksum")
             let snap = try readSnapshot(&b)
-            Timings.mark("cache: tables")
+            clock.mark("cache: tables")
             guard b.atEnd else { throw BinaryReader.Invalid() }
             return snap
         }
@@ -97,6 +98,7 @@ public enum SnapshotCache {
     /// header's length and checksum filled in last, then renamed over the old cache.
     @discardableResult
     public static func store(_ snap: Snapshot, folder: String, stamps: [Stamp], passwords: [String]) -> Bool {
+        var clock = Timings.Clock()
         let dir = folder + "/.shopdeck/cache"
         do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch { return false }
         var st = stat()
@@ -113,7 +115,7 @@ public enum SnapshotCache {
         for s in stamps { b.string(s.name); b.i64(s.size); b.i64(s.mtimeSec); b.i64(s.mtimeNsec); b.u64(s.inode) }
         writeSnapshot(snap, &b)
         let (length, digest) = b.finish()
-        Timings.mark("cache: written")
+        clock.mark("cache: written")
         ok = ok && !b.failed
         var fill = BinaryWriter()
         fill.u64(length); fill.bytes(digest)

@@ -1,7 +1,10 @@
 /// The `.xlsx` path of the loader: every sheet, each with its own header row (searched in its
 /// first 20 rows), through the same typed sinks as CSV. Errors name the sheet and the row.
 extension DataLoader {
-    static func loadWorkbook(path: String, name: String, snap: inout Snapshot, parts: inout Parts, inspection ins: inout Inspection?, passwords: [String]) {
+    /// `progress`: the rows are counted there a few thousand at a time (its bytes, the file's
+    /// size, when the file is done: a workbook's compressed bytes are not read in order).
+    static func loadWorkbook(path: String, name: String, snap: inout Snapshot, parts: inout Parts, inspection ins: inout Inspection?, passwords: [String],
+                             progress: LoadProgress? = nil) {
         let book: XLSXReader
         do { book = try XLSXReader(path: path, passwords: passwords) } catch {
             snap.errors.append(LoadError(file: name, reason: "\(error)"))
@@ -30,7 +33,11 @@ extension DataLoader {
                 // Before the header: a sheet's full width; after it, the header's; after a
                 // failure, nothing (the rows are only skipped).
                 let width = { sink != nil ? headerWidth : (failure != nil ? 0 : XLSXReader.maxColumns) }
+                var counted = 0
+                defer { progress?.add(bytes: 0, rows: counted) }
                 try book.records(of: sheet, width: width) { rec, buf in
+                    counted += 1
+                    if counted == 4096 { progress?.add(bytes: 0, rows: counted); counted = 0 }
                     if failure != nil { return }
                     // After the header, a row's bytes go to the sink as they are (no text made).
                     if let s = sink {

@@ -8,6 +8,7 @@ public enum Engine {
                            asOf T: Instant, journal: [AppealEntry] = [], scripts: [(name: String, text: String)] = [],
                            work: WorkMeter? = nil) -> Report {
         let started = DispatchTime.now().uptimeNanoseconds
+        var clock = Timings.Clock()
         var report = Report(asOf: T, rulebook: rb.at(T).version)
         let logistics = s.adjustments.filter { $0.scope == .logistics && T >= $0.publishedAt }
         let ctx = ShippingRules.Context(asOf: T, rulebook: rb, horizonHours: config.riskHorizonHours ?? rb.riskHorizonHours,
@@ -16,7 +17,7 @@ public enum Engine {
         var orders = s.orders
         orders.applyWaybills(s.waybills)
         report.shipping = ShippingRules.run(orders, ctx, work: work)
-        Timings.mark("rules: shipping")
+        clock.mark("rules: shipping")
         report.exemption = ExemptionRules.run(weeks: report.shipping.weeks, violations: s.violations, asOf: T, rulebook: rb)
         // The sections below read the snapshot and the shipping figures only, and none reads
         // another's result: they run side by side (a big shop: after-sales, coupons and each half
@@ -70,7 +71,7 @@ public enum Engine {
         Timings.note("rules: coupons", coupons.seconds)
         Timings.note("rules: copy check and sort, first half", copyHalves[0].seconds)
         Timings.note("rules: copy check and sort, second half", copyHalves[1].seconds)
-        Timings.mark("rules: the sections side by side")
+        clock.mark("rules: the sections side by side")
         report.appeals = journal.sorted { $0.filedAt != $1.filedAt ? $0.filedAt < $1.filedAt : ($0.violationId, $0.attempt) < ($1.violationId, $1.attempt) }
         report.couponMinIOS = rb.at(T).minIOS
         report.couponMinAndroid = rb.at(T).minAndroid

@@ -94,7 +94,8 @@ final class DashboardRunner {
                 }
                 if !dispatch(action) { return }
             }
-            if worker.isBusy != state.loading, !dispatch(.loading(worker.isBusy)) { return }
+            let busy = worker.isBusy, progress = busy ? worker.loadProgress : nil
+            if busy != state.loading || progress != state.loadProgress, !dispatch(.loading(busy, progress: progress)) { return }
             let (w, h) = terminal.size
             terminal.draw(View.render(state, width: w, height: h, theme: theme, glyphs: glyphs))
             if let key = terminal.readKey(timeoutMs: 100) {

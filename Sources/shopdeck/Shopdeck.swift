@@ -99,17 +99,18 @@ func openShowingProgress(_ folder: String, _ rules: String?, _ passwords: [Strin
     final class Box: @unchecked Sendable { var result: Result<Workspace, Error>? }
     let box = Box()
     let done = DispatchSemaphore(value: 0)
+    let progress = LoadProgress()
     Thread.detachNewThread {
-        box.result = Result { try Workspace.open(folder: folder, rulesFile: rules, passwords: passwords, cache: cache) }
+        box.result = Result { try Workspace.open(folder: folder, rulesFile: rules, passwords: passwords, cache: cache, progress: progress) }
         done.signal()
     }
     if done.wait(timeout: .now() + 0.3) == .timedOut {
         let tty = isatty(2) != 0
         while done.wait(timeout: .now() + 0.1) == .timedOut {
             if tty {
-                let p = LoadProgress.shared
-                let bar = String(repeating: "#", count: Int(p.fraction * 20)) + String(repeating: ".", count: 20 - Int(p.fraction * 20))
-                FileHandle.standardError.write(Data("\r[\(bar)] \(p.line())\u{1B}[K".utf8))
+                let p = progress.counts, filled = Int(p.fraction * 20)
+                let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: 20 - filled)
+                FileHandle.standardError.write(Data("\r[\(bar)] loading: \(LoadWords.progress(p, .en))\u{1B}[K".utf8))
             }
         }
         if tty { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
@@ -152,7 +153,8 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "text (default) or json.") var format: OutputFormat = .text
 
     func run() throws {
-        Timings.mark("start")
+        var clock = Timings.Clock()
+        clock.mark("start")
         if let shops = options.fleetShops() {
             // A folder of shop folders: each shop's report exactly as alone.
             let fixed = try options.fixedInstant()
@@ -166,18 +168,19 @@ struct ReportCommand: ParsableCommand {
             return
         }
         let ws = try options.workspace("report")
+        clock.mark("load")
         let journal = try options.journalEntries("report")
-        Timings.mark("journal")
+        clock.mark("journal")
         let report = ws.report(asOf: try options.instant(), journal: journal)
-        Timings.mark("rules")
+        clock.mark("rules")
         // A live computation keeps its finished weeks (never in review mode or a replay).
         if try options.recordsHistory() { History.record(report, folder: options.data) }
-        Timings.mark("history")
+        clock.mark("history")
         switch format {
         case .json: Output.json(report.json())
         case .text: Output.out(TextReport.render(report, folder: options.data), terminator: "")
         }
-        Timings.mark("output")
+        clock.mark("output")
     }
 }
 

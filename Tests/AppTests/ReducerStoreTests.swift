@@ -103,7 +103,11 @@ struct ReducerStoreTests {
             $0.stillWriting = []; $0.folderReadable = false
             $0.status = "the data folder /srv/shop is missing or unreadable: showing the last good data"
         }
-        st.send(.loading(true)) { $0.loading = true }
+        let counts = LoadProgress.Counts(files: 1, totalFiles: 3, rows: 412_000, bytes: 96 << 20, totalBytes: 240 << 20, seconds: 0.5)
+        st.send(.loading(true, progress: nil)) { $0.loading = true }
+        st.send(.loading(true, progress: counts)) { $0.loadProgress = counts }
+        // Done: the figures of a finished load are not kept.
+        st.send(.loading(false, progress: counts)) { $0.loading = false; $0.loadProgress = nil }
         // A replay's clock moves (messages age) but asks for no new figures.
         var replay = Self.store(live: false)
         replay.send(.tick(Self.now + 60)) { $0.now = Self.now + 60 }

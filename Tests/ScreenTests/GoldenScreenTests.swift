@@ -3,6 +3,7 @@ import Testing
 @testable import ShopdeckApp
 import ShopdeckScreen
 import ShopdeckRules
+import ShopdeckModel
 
 /// Golden screens (issue 14): every screen at 80x24 and 120x40, in Chinese and English, text
 /// and styles, rendered from `HandMade.report()`. A snapshot holds the screen's lines, then
@@ -60,6 +61,11 @@ struct GoldenScreenTests {
         ("dashboard", { _ in }),
         ("dashboard-replay", { s in s.fixedAsOf = HandMade.now }),
         ("dashboard-readonly", { s in s.readOnlyReason = "--read-only" }),
+        // The first load, a third read: the panes wait, the status line says how far it is.
+        ("dashboard-loading", { s in
+            s.dataLoaded = false; s.loading = true
+            s.loadProgress = LoadProgress.Counts(files: 1, totalFiles: 3, rows: 412_000, bytes: 96 << 20, totalBytes: 240 << 20, seconds: 0.5)
+        }),
         ("orders", { s in s.focus = .shipping; s.screen = .table(.shipping) }),
         ("weeks", { s in s.focus = .exemption; s.screen = .table(.exemption) }),
         ("violations", { s in _ = Update.key(&s, .char("a")) }),
