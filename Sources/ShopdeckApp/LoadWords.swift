@@ -47,6 +47,20 @@ public enum LoadWords {
         return w + suffix
     }
 
+    /// What a skipped entry is, in Chinese (`FileReader.EntryKind`'s words; the system's
+    /// reason for a link to nothing stays as the system says it).
+    static func entry(_ en: String) -> String {
+        switch en {
+        case "a FIFO (named pipe)": return "命名管道（FIFO）"
+        case "a device": return "设备文件"
+        case "a folder": return "文件夹"
+        case "a socket": return "套接字"
+        default:
+            if let m = en.wholeMatch(of: /a link to nothing readable \((.*)\)/) { return "指向不存在目标的链接（\(m.output.1)）" }
+            return en
+        }
+    }
+
     /// The patterns, compiled once (the warnings screen says every error again each frame).
     /// An immutable `let`; `Regex` is not marked `Sendable` but matching never mutates it.
     nonisolated(unsafe) static let rules: [(Regex<AnyRegexOutput>, @Sendable (AnyRegexOutput) -> String)] = [
@@ -70,7 +84,10 @@ public enum LoadWords {
             (try! Regex(#"^data folder not found or not a folder$"#), { _ in "数据文件夹不存在或不是文件夹" }),
             (try! Regex(#"^missing required columns? (.+); file skipped$"#), { "缺少必需的列 \(($0[1].substring.map(String.init) ?? "").replacingOccurrences(of: "; ", with: "、"))；已跳过该文件" }),
             (try! Regex(#"^not recognised: the name starts with none of (.*)$"#), { "无法识别：文件名不以以下任何一个开头：\($0[1].substring ?? "")" }),
-            (try! Regex(#"^skipped: this is (.+), not a regular file; only regular files are read$"#), { "已跳过：这是\($0[1].substring ?? "")，不是普通文件；只读取普通文件" }),
+            (try! Regex(#"^skipped: this is (.+), not a regular file; only regular files are read$"#), { (m: AnyRegexOutput) -> String in
+                let what: String = m[1].substring.map(String.init) ?? ""
+                return "已跳过：这是" + LoadWords.entry(what) + "，不是普通文件；只读取普通文件"
+            }),
             (try! Regex(#"^the file ends inside a character.*$"#), { _ in "文件在一个字符中间结束（写入或复制时被截断）：最后一行不完整，未读取" }),
             (try! Regex(#"^the file is empty: no header row$"#), { _ in "文件为空：没有表头行" }),
             (try! Regex(#"^the last line has no line end.*$"#), { _ in "最后一行没有换行符：文件可能仍在写入；最后一行按原样读取" }),

@@ -13,8 +13,8 @@ public enum TextReport {
         let l = r.load
         let rows = l.files.reduce(0) { $0 + $1.rows }
         let mb = Double(l.bytes) / 1_048_576
-        o.append(String(format: "loaded %d files, %d rows, %.1f MB in %.3f s (%.0f rows/s, %.1f MB/s); rules %.3f s",
-                        l.files.count, rows, mb, l.seconds, l.seconds > 0 ? Double(rows) / l.seconds : 0,
+        o.append(String(format: "loaded %@, %@, %.1f MB in %.3f s (%.0f rows/s, %.1f MB/s); rules %.3f s",
+                        Words.count(l.files.count, "file", "files"), Words.count(rows, "row", "rows"), mb, l.seconds, l.seconds > 0 ? Double(rows) / l.seconds : 0,
                         l.seconds > 0 ? mb / l.seconds : 0, r.engineSeconds))
         o.append("")
         o.append("Shipping (及时发货率 / 承诺现货订单占比)")
@@ -49,6 +49,14 @@ public enum TextReport {
             o.append("")
             o.append("Load errors (\(l.errors.count)):")
             for err in l.errors.prefix(20) { o.append("  " + err.description) }
+            if l.errors.count > 20 { o.append("  … and \(l.errors.count - 20) more (--format json lists them all)") }
+        }
+        // Files left out (a FIFO, a link to nothing…) and notes on how a file was read.
+        if !l.warnings.isEmpty {
+            o.append("")
+            o.append("Load warnings (\(l.warnings.count)):")
+            for w in l.warnings.prefix(20) { o.append("  " + w.description) }
+            if l.warnings.count > 20 { o.append("  … and \(l.warnings.count - 20) more (--format json lists them all)") }
         }
         return Sanitize.lines(o)
     }

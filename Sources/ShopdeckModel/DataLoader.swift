@@ -88,7 +88,10 @@ public enum DataLoader {
             let path = folder + "/" + name
             switch FileReader.entryKind(path) {
             case .regular(let m): files.append((name, m))
-            case .missing: continue
+            case .missing:
+                // Gone since the listing: nothing to say. A link to nothing (or a loop of
+                // links) is there, though, and named: the operator thinks it is an export.
+                if let why = FileReader.brokenLink(path) { skipped.append((name, "a link to nothing readable (\(why))")) }
             case .other(let what): skipped.append((name, what))
             }
         }

@@ -27,6 +27,16 @@ public enum FileReader {
         return kind(of: st)
     }
 
+    /// Why `path`, a symbolic link, leads to nothing `stat` can read ("No such file or
+    /// directory", "Too many levels of symbolic links"); nil when it is not such a link.
+    public static func brokenLink(_ path: String) -> String? {
+        var st = stat()
+        guard stat(path, &st) != 0 else { return nil }
+        let why = String(cString: strerror(errno))
+        guard lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFLNK else { return nil }
+        return why
+    }
+
     static func kind(of st: stat) -> EntryKind {
         switch st.st_mode & S_IFMT {
         case S_IFREG: return .regular(mtime: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec))

@@ -200,6 +200,8 @@ struct Check: ParsableCommand {
         if try options.recordsHistory() { History.record(report, folder: options.data) }
         if report.load.files.isEmpty {
             for e in report.load.errors { Output.err("load error: " + Output.oneLine(e.description)) }
+            // Why nothing was read, when files were left out (a FIFO, a link to nothing…).
+            for w in report.load.warnings { Output.err("load warning: " + Output.oneLine(w.description)) }
             throw Output.fail("check", "no export of any table was loaded from \(options.data) (an empty folder, or only files that are not exports)")
         }
         var out = Output.Lines()

@@ -83,6 +83,18 @@ struct CommandEndToEndTests {
         try "a,b\n1,2\n".write(toFile: empty + "/notes.csv", atomically: true, encoding: .utf8)
         #expect(try Harness.shopdeck(["check", "--data", empty]).status == 2)
         #expect(try Harness.shopdeck(["check", "--data", empty + "/nosuch"]).status == 2)
+        // Only an export's name on a FIFO and on a link to nothing (beside the unrecognised file):
+        // exit 2, and why each was left out is said.
+        #expect(mkfifo(empty + "/orders.csv", 0o600) == 0)
+        try FileManager.default.createSymbolicLink(atPath: empty + "/aftersales.csv", withDestinationPath: empty + "/gone.csv")
+        let leftOut = try Harness.shopdeck(["check", "--data", empty, "--read-only"])
+        #expect(leftOut.status == 2)
+        #expect(leftOut.stderr.split(separator: "\n").map(String.init) == [
+            "load warning: aftersales.csv: skipped: this is a link to nothing readable (No such file or directory), not a regular file; only regular files are read",
+            "load warning: orders.csv: skipped: this is a FIFO (named pipe), not a regular file; only regular files are read",
+            "load warning: notes.csv:1: not recognised: the name starts with none of orders, 订单, aftersales, 售后, violations, 违规, coupons, 优惠券, 定时优惠, products, 商品, reports, 举报, adjustments, 疫情, 调整, waybills, 运单, 物流 and no row of the first 20 holds every required column of a table",
+            "shopdeck check: no export of any table was loaded from \(empty) (an empty folder, or only files that are not exports)",
+        ])
     }
 
     /// report-json.md: text outputs never pass control characters. A cell holding a window
