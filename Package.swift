@@ -23,11 +23,14 @@ let package = Package(
         // Tiny C shim for the ncurses macros and globals Swift cannot import, and the
         // signal handlers that restore the terminal.
         .target(name: "CShim", linkerSettings: [.linkedLibrary("ncursesw")]),
+        // The CSV parser's 64-byte delimiter bitmap (SSE2), which Swift cannot ask for.
+        .target(name: "CScan"),
         // Pure model layer: CSV bytes -> typed columnar tables; times; regions.
         // Exclusivity checks cost ~8% of load time on the per-cell hot path; the model's
         // mutable state is confined to one loader at a time.
         // swift-crypto: SHA-512 and AES-CBC for encrypted (Office agile) workbooks.
         .target(name: "ShopdeckModel", dependencies: [
+            "CScan",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
         ], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
@@ -55,7 +58,7 @@ let package = Package(
         // Test support: folders the tests write into, removed when the test process exits.
         .target(name: "TestScratch", path: "Tests/TestScratch"),
         .testTarget(name: "ModelTests", dependencies: [
-            "ShopdeckModel", "TestScratch", .product(name: "PropertyBased", package: "swift-property-based"),
+            "ShopdeckModel", "TestScratch", "CScan", .product(name: "PropertyBased", package: "swift-property-based"),
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "RulesTests", dependencies: [

@@ -1,3 +1,5 @@
+import CScan
+
 /// Field byte offsets of one record, in storage that the parser owns and reuses for every
 /// record (no array appends on the hot path): a copy of a record shares it, so read a
 /// record's offsets while it is being emitted.
@@ -103,9 +105,16 @@ public struct CSVParser {
         let sep = separator
         let quote: UInt8 = 0x22, lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
         let ones: UInt64 = 0x0101_0101_0101_0101
-        let seps = UInt64(sep) &* ones, quotes = UInt64(quote) &* ones, lfs = UInt64(lf) &* ones, crs = UInt64(cr) &* ones
+        let quotes = UInt64(quote) &* ones, lfs = UInt64(lf) &* ones, crs = UInt64(cr) &* ones
         var p = 0
         guard let base = buf.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return 0 }
+        // The delimiters (separator, line feed, carriage return) of the 64 bytes from
+        // `blockAt`, one bit each (`cscan_delimiters64`): an unquoted field's end is found by
+        // a bit count, not byte by byte, and one block serves the four fields or so it holds.
+        // Only bits at or after `p` are read, and nothing rewrites bytes at or after `p` (a
+        // record's compaction and the sinks touch its own bytes only), so the block stays true.
+        var blockAt = 0, blockEnd = 0
+        var blockBits: UInt64 = 0
         recordLoop: while p < count {
             let recordStart = p
             let lineAtStart = line
@@ -185,11 +194,17 @@ public struct CSVParser {
                     }
                 } else {
                     let start = p
-                    // Eight bytes at a time to the separator or line end.
-                    while p + 8 <= count {
-                        let m = swarMatch(UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self), seps, lfs, crs)
-                        if m != 0 { p += m.trailingZeroBitCount >> 3; break }
-                        p += 8
+                    // To the separator or line end by the block's bits; the last 63 bytes of
+                    // the buffer byte by byte (below), as is the check that p is one.
+                    while true {
+                        if p >= blockEnd {
+                            if p + 64 > count { break }
+                            blockAt = p; blockEnd = p + 64
+                            blockBits = cscan_delimiters64(base + p, sep)
+                        }
+                        let bits = blockBits &>> UInt64(p - blockAt)
+                        if bits != 0 { p += bits.trailingZeroBitCount; break }
+                        p = blockEnd
                     }
                     while p < count {
                         let c = base[p]
