@@ -60,6 +60,29 @@ struct LiveDataEndToEndTests {
         try tmux.waitFor("EXIT=0")
     }
 
+    /// terminal-ui.md: a load that takes more than a moment shows progress (files, rows, MB/s)
+    /// instead of a blank screen: the status line counts as the file is read.
+    @Test func aBigLoadShowsHowFarItIs() throws {
+        let d = Harness.tempDir("big-load")
+        #expect(FileManager.default.createFile(atPath: d + "/orders.csv", contents: nil))
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: d + "/orders.csv"))
+        out.write(Data("order_id,paid_at,promised_ship_at,status,product_name\n".utf8))
+        var block = ""
+        for i in 0..<150_000 {
+            block += "O\(i),2023-03-01 10:00:00,2023-03-02 10:00:00,待发货,加绒连帽卫衣 男女同款 秋冬新款 宽松百搭 \(i % 97)\n"
+            if i % 10_000 == 9_999 { out.write(Data(block.utf8)); block = "" }
+        }
+        out.closeFile()
+        let tmux = try Tmux(width: 120, height: 40, command: "\(Harness.binary) --data \(Tmux.quote(d)) --as-of '2023-03-06 10:00:00' --read-only")
+        let seen = try tmux.waitFor("the load's progress") {
+            $0.range(of: #"loading… files 0/1 · [0-9,]+ rows · \d+/\d+ MB · \d+ MB/s"#, options: .regularExpression) != nil
+        }
+        #expect(seen.contains("? help  q quit"))
+        try tmux.waitForDashboard(timeout: 60)
+        try tmux.send("q")
+        try tmux.waitFor("EXIT=0", timeout: 5)
+    }
+
     @Test func aFIFOInTheFolderNeverStallsAKey() throws {
         let data = try Harness.demo(perWeek: 200)
         let tmux = try Tmux(width: 120, height: 40, command: "\(Harness.binary) --data \(Tmux.quote(data)) --as-of '\(Self.asOf)'")
