@@ -11,7 +11,7 @@ public enum BenchData {
     public static func write(path: String, rows: Int, asOf: Instant, seed: UInt64 = 1, first: Int = 0, append: Bool = false) throws {
         var rng = DemoShop.RNG(state: seed &+ UInt64(first))
         guard let out = FileHandle(forWritingAtPath: path) ?? {
-            FileManager.default.createFile(atPath: path, contents: nil); return FileHandle(forWritingAtPath: path)
+            FileManager.default.createFile(atPath: path, contents: nil) ? FileHandle(forWritingAtPath: path) : nil
         }() else { throw CocoaError(.fileWriteUnknown) }
         defer { try? out.close() }
         if append { out.seekToEndOfFile() } else { out.truncateFile(atOffset: 0); out.write(Data(header.utf8)) }
@@ -56,8 +56,9 @@ extension BenchData {
     /// coupons and reports, `n` rows each, streamed like the orders.
     public static func writeTable(_ kind: TableKind, path: String, rows n: Int, asOf: Instant, orders: Int) throws {
         var rng = DemoShop.RNG(state: 7 &+ UInt64(n))
-        FileManager.default.createFile(atPath: path, contents: nil)
-        guard let out = FileHandle(forWritingAtPath: path) else { throw CocoaError(.fileWriteUnknown) }
+        guard FileManager.default.createFile(atPath: path, contents: nil), let out = FileHandle(forWritingAtPath: path) else {
+            throw CocoaError(.fileWriteUnknown)
+        }
         defer { try? out.close() }
         let start = asOf - 12 * CST.week
         func when() -> Instant { start + Int64(rng.unit() * Double(12 * CST.week)) }

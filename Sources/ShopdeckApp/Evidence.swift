@@ -43,7 +43,8 @@ public enum Evidence {
         var out: [String] = []
         for n in names.sorted() where n.hasPrefix(namePart) && (namePart.hasPrefix(".") || !n.hasPrefix(".")) {
             var isDir: ObjCBool = false
-            FileManager.default.fileExists(atPath: dir + n, isDirectory: &isDir)
+            // Gone since the listing: not offered.
+            guard FileManager.default.fileExists(atPath: dir + n, isDirectory: &isDir) else { continue }
             out.append(dirPart + n + (isDir.boolValue ? "/" : ""))
             if out.count == 50 { break }
         }

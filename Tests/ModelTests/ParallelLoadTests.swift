@@ -135,8 +135,8 @@ struct ParallelLoadTests {
         let fewProducts = Array("product_id,product_name,price\nP1,x,1\n".utf8)
         func folder(_ o: [UInt8], _ p: [UInt8]) -> String {
             let dir = makeFolder([:])
-            FileManager.default.createFile(atPath: dir + "/orders.csv", contents: Data(o))
-            FileManager.default.createFile(atPath: dir + "/products.csv", contents: Data(p))
+            #expect(FileManager.default.createFile(atPath: dir + "/orders.csv", contents: Data(o)))
+            #expect(FileManager.default.createFile(atPath: dir + "/products.csv", contents: Data(p)))
             return dir
         }
         /// Both loads of `dir`, checked equal; whether the orders file is split as `splits` says.
