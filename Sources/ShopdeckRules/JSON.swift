@@ -278,6 +278,11 @@ struct FieldWriter {
 
     mutating func string(_ k: StaticString, _ v: String, _ out: inout JSONBytes) { key(k, &out); JSON.quote(v, into: &out) }
     mutating func int(_ k: StaticString, _ v: Int, _ out: inout JSONBytes) { key(k, &out); out.append(String(v)) }
+    /// A number, or `null` when there is none (as `.null` writes it).
+    mutating func int(_ k: StaticString, _ v: Int?, _ out: inout JSONBytes) {
+        key(k, &out)
+        out.append(v.map { String($0) } ?? "null")
+    }
 
     /// A list of strings, laid out as `.array` of `.string`s.
     mutating func strings(_ k: StaticString, _ v: [String], _ out: inout JSONBytes) {

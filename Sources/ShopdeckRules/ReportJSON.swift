@@ -98,14 +98,16 @@ public extension Report {
                 ("path", .string(f.path)), ("table", .string(f.table.rawValue)), ("rows", .int(f.rows)),
                 ("bad_rows", .int(f.badRows)), ("encoding", .string(f.encoding.rawValue)),
             ]) })),
-            ("errors", .array(load.errors.map { e in .object([
-                ("file", .string(e.file)), ("line", e.line.map(JSON.int) ?? .null), ("reason", .string(e.reason)),
-                ("column", e.column.map(JSON.int) ?? .null),
-            ]) })),
-            ("warnings", .array(load.warnings.map { e in .object([
-                ("file", .string(e.file)), ("line", e.line.map(JSON.int) ?? .null), ("reason", .string(e.reason)),
-                ("column", e.column.map(JSON.int) ?? .null),
-            ]) })),
+            // A broken export has a row of errors a line (millions, for a hostile file):
+            // written field by field, no tree.
+            ("errors", .written(load.errors) { e, fields, out in
+                fields.string("file", e.file, &out); fields.int("line", e.line, &out)
+                fields.string("reason", e.reason, &out); fields.int("column", e.column, &out)
+            }),
+            ("warnings", .written(load.warnings) { e, fields, out in
+                fields.string("file", e.file, &out); fields.int("line", e.line, &out)
+                fields.string("reason", e.reason, &out); fields.int("column", e.column, &out)
+            }),
         ])
         return .object([
             ("as_of", t(asOf)),

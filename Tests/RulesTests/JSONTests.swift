@@ -85,18 +85,20 @@ struct JSONTests {
     /// the same objects give as a tree: pretty and compact, held and streamed on two cores,
     /// at several depths, with empty and long lists of terms and texts that need escapes.
     @Test func fieldsWrittenDirectlyAreTheTreesBytes() {
-        struct Row: Sendable { var id: String; var terms: [String]; var n: Int; var source: String }
+        struct Row: Sendable { var id: String; var terms: [String]; var n: Int; var line: Int?; var source: String }
         let texts = ["", "P1", "订单\n\"引号\"", "\u{0}\u{7F}\u{85}\u{2028}", "😀 ¥59.90", String(repeating: "长", count: 70)]
         for n in [0, 1, 2, 7, JSON.parallelElements + 3] {
             let rows = (0..<n).map { i in
-                Row(id: texts[i % texts.count] + "\(i)", terms: (0..<(i % 4)).map { texts[($0 + i) % texts.count] }, n: i * 7 - 30, source: i % 2 == 0 ? "product" : "script")
+                Row(id: texts[i % texts.count] + "\(i)", terms: (0..<(i % 4)).map { texts[($0 + i) % texts.count] }, n: i * 7 - 30,
+                    line: i % 3 == 0 ? nil : i, source: i % 2 == 0 ? "product" : "script")
             }
             let direct: JSON = .written(rows) { r, fields, out in
                 fields.string("product_id", r.id, &out); fields.strings("terms", r.terms, &out)
-                fields.int("norm", r.n, &out); fields.string("source", r.source, &out)
+                fields.int("norm", r.n, &out); fields.int("line", r.line, &out); fields.string("source", r.source, &out)
             }
             let tree: JSON = .array(rows.map { r in .object([
-                ("product_id", .string(r.id)), ("terms", .array(r.terms.map(JSON.string))), ("norm", .int(r.n)), ("source", .string(r.source)),
+                ("product_id", .string(r.id)), ("terms", .array(r.terms.map(JSON.string))), ("norm", .int(r.n)),
+                ("line", r.line.map(JSON.int) ?? .null), ("source", .string(r.source)),
             ]) })
             for (a, b) in [(direct, tree), (JSON.object([("x", .object([("list", direct), ("y", .null)]))]), JSON.object([("x", .object([("list", tree), ("y", .null)]))]))] {
                 for pretty in [false, true] {
