@@ -93,21 +93,19 @@ public extension Report {
             fields.string("product_id", f.productId, &out); fields.strings("terms", f.terms, &out)
             fields.int("norm", f.norm, &out); fields.string("source", f.source, &out)
         }
+        // A broken export has an error a row (millions, for a hostile file): written field by
+        // field, no tree.
+        let loadError: @Sendable (LoadError, inout FieldWriter, inout JSONBytes) -> Void = { e, fields, out in
+            fields.string("file", e.file, &out); fields.int("line", e.line, &out)
+            fields.string("reason", e.reason, &out); fields.int("column", e.column, &out)
+        }
         let loadJSON: JSON = .object([
             ("files", .array(load.files.map { f in .object([
                 ("path", .string(f.path)), ("table", .string(f.table.rawValue)), ("rows", .int(f.rows)),
                 ("bad_rows", .int(f.badRows)), ("encoding", .string(f.encoding.rawValue)),
             ]) })),
-            // A broken export has a row of errors a line (millions, for a hostile file):
-            // written field by field, no tree.
-            ("errors", .written(load.errors) { e, fields, out in
-                fields.string("file", e.file, &out); fields.int("line", e.line, &out)
-                fields.string("reason", e.reason, &out); fields.int("column", e.column, &out)
-            }),
-            ("warnings", .written(load.warnings) { e, fields, out in
-                fields.string("file", e.file, &out); fields.int("line", e.line, &out)
-                fields.string("reason", e.reason, &out); fields.int("column", e.column, &out)
-            }),
+            ("errors", .written(load.errors, loadError)),
+            ("warnings", .written(load.warnings, loadError)),
         ])
         return .object([
             ("as_of", t(asOf)),
