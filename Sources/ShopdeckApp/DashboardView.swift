@@ -59,6 +59,7 @@ public enum View {
             hints = s.screen == .dashboard ? l.t("Enter open  ? help  q quit", "Enter 打开  ? 帮助  q 退出") : l.t("Esc back  ? help  q quit", "Esc 返回  ? 帮助  q 退出")
         }
         var left: String
+        var progressSaid = false
         if !s.stillWriting.isEmpty {
             // The most important thing to know while it lasts: the figures are the last good ones.
             left = " " + s.stillWriting.joined(separator: ", ") + l.t((s.stillWriting.count == 1 ? " is" : " are")
@@ -66,7 +67,7 @@ public enum View {
         } else if let msg = s.status { left = " " + msg }
         else if s.loading {
             left = l.t(" loading…", " 加载中…")
-            if let p = s.loadProgress, p.totalFiles > 0 { left += " " + LoadWords.progress(p, l) }
+            if let p = s.loadProgress, p.totalFiles > 0 { left += " " + LoadWords.progress(p, l); progressSaid = true }
         } else {
             // By importance, so a narrow terminal cuts the least important end: errors,
             // review mode, replay, the reload time, the rulebook, the folder.
@@ -84,7 +85,7 @@ public enum View {
         }
         // A message the operator should read whole (a key's answer, a reload's result, a
         // load's progress) takes the room of the hints: the short hints, then none.
-        if s.status != nil || !s.stillWriting.isEmpty || (s.loading && s.loadProgress != nil) {
+        if s.status != nil || !s.stillWriting.isEmpty || progressSaid {
             let short = s.screen == .dashboard ? l.t("? help  q quit", "? 帮助  q 退出") : l.t("Esc back  ? help", "Esc 返回  ? 帮助")
             if DisplayWidth.of(left) + DisplayWidth.of(hints) + 2 > w { hints = short }
             if DisplayWidth.of(left) + DisplayWidth.of(hints) + 2 > w { hints = "" }

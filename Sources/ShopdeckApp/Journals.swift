@@ -33,8 +33,7 @@ public enum Journals {
         if let why = linkProblem(folder: folder, journal: journal) { throw AppealJournal.Failure.unreadable(why) }
         let p = path(folder: folder, journal: journal)
         if case .missing = FileReader.entryKind(p) {
-            var st = stat()
-            if lstat(p, &st) == 0 { throw AppealJournal.Failure.unreadable("\(p) is a link to nothing") }
+            if FileReader.brokenLink(p) != nil { throw AppealJournal.Failure.unreadable("\(p) is a link to nothing") }
             return []
         }
         return try AppealJournal(path: p, readOnly: true).entries()

@@ -122,11 +122,12 @@ public enum DataLoader {
         let files = entries.files.filter { f in !(only.map { o in recognise(name: f.name).map { !o.contains($0) } ?? false } ?? false) }
         let sizes = files.map { Int(FileReader.fileSize(folder + "/" + $0.name) ?? 0) }
         progress?.begin(files: files.count, bytes: sizes.reduce(0, +))
+        var read = 0   // the sizes of the files done
         for ((name, _), size) in zip(files, sizes) {
-            let before = progress?.counts.bytes ?? 0
             loadFile(path: folder + "/" + name, name: name, snap: &snap, parts: &parts, inspection: nil, passwords: passwords,
                      parallelFrom: parallelFrom, progress: progress)
-            progress?.fileDone(bytes: before + size)
+            read += size
+            progress?.fileDone(bytes: read)
         }
         clock.mark("load: read and type")
         parts.finish(into: &snap)

@@ -112,7 +112,7 @@ class RowSink {
 
     final func fail(_ rec: CSVRecord, _ column: String, _ why: String) {
         bad += 1
-        let (col, reason) = worded(column, why, "", lastFailure, into: &lastFailure)
+        let (col, reason) = worded(column, why, "", &lastFailure)
         errors.append(LoadError(file: file, line: rec.line, column: col, reason: reason))
     }
 
@@ -123,20 +123,21 @@ class RowSink {
     private struct SaidLast { var column = "", why = "", col: Int? = nil, reason = "" }
 
     /// The column's 1-based position and `header: why` then `suffix`, from `last` when it said
-    /// the same (each kind of message has its own `last` and its own suffix).
-    private func worded(_ column: String, _ why: String, _ suffix: String, _ last: SaidLast, into said: inout SaidLast) -> (Int?, String) {
+    /// the same (each kind of message has its own `last` and its own suffix), else worded now
+    /// and kept in `last`.
+    private func worded(_ column: String, _ why: String, _ suffix: String, _ last: inout SaidLast) -> (Int?, String) {
         if !last.reason.isEmpty && last.column == column && last.why == why { return (last.col, last.reason) }
         let col = map[column].map { $0 + 1 }
         let header = map.header[column].map { $0 == column ? column : "\(column) (\($0))" } ?? column
-        said = SaidLast(column: column, why: why, col: col, reason: "\(header): \(why)\(suffix)")
-        return (col, said.reason)
+        last = SaidLast(column: column, why: why, col: col, reason: "\(header): \(why)\(suffix)")
+        return (col, last.reason)
     }
 
     final func fail(_ rec: CSVRecord, _ column: Col, _ why: String) { fail(rec, column.name, why) }
     final func warn(_ rec: CSVRecord, _ column: Col, _ why: String) { warn(rec, column.name, why) }
 
     final func warn(_ rec: CSVRecord, _ column: String, _ why: String) {
-        let (col, reason) = worded(column, why, "; read as absent", lastWarning, into: &lastWarning)
+        let (col, reason) = worded(column, why, "; read as absent", &lastWarning)
         warnings.append(LoadError(file: file, line: rec.line, column: col, reason: reason))
     }
 

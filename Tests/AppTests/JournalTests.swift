@@ -183,6 +183,17 @@ struct JournalTests {
         #expect(try runSQLite(newer, "SELECT count(*) FROM appeal;") == "1")
     }
 
+    /// A journal that does not exist yet has no entries; a journal path that is a link to
+    /// nothing is said, never read as an empty journal.
+    @Test func aJournalLinkToNothingIsUnreadableAMissingOneEmpty() throws {
+        let folder = Scratch.folder("journal-link")
+        #expect(try Journals.entries(folder: folder, journal: folder + "/none.sqlite") == [])
+        try FileManager.default.createSymbolicLink(atPath: folder + "/gone.sqlite", withDestinationPath: folder + "/nowhere.sqlite")
+        #expect(throws: AppealJournal.Failure.unreadable(folder + "/gone.sqlite is a link to nothing")) {
+            try Journals.entries(folder: folder, journal: folder + "/gone.sqlite")
+        }
+    }
+
     @Test func aSymlinkedJournalFolderIsRefusedUnlessGiven() throws {
         let folder = Scratch.folder("link")
         let elsewhere = folder + "-elsewhere"
