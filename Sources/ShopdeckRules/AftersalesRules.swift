@@ -19,7 +19,6 @@ enum AftersalesRules {
             work?.add("after-sales: epidemic window checks", epidemicChecks)
         }
         var out = AftersalesReport()
-        out.rows.reserveCapacity(refunds.count)
         let counted = adjustments.filter { $0.scope == .aftersales && T >= $0.publishedAt }
         // The weeks in order of first sight, found by their start; most refunds fall in the
         // week of the one before, so that one is asked first (no hashing).
@@ -111,7 +110,11 @@ enum AftersalesRules {
                     }
                 }
                 let state = completed ? "completed" : closed ? "closed" : "open"
-                out.rows.append(AftersalesRow(refundId: rs[i].refundId, orderId: rs[i].orderId, kind: rs[i].kind, appliedAt: rs[i].appliedAt, state: state, note: note))
+                // Only a refund judged otherwise than normally is listed (the after-sales table
+                // shows those; a big shop's 200k normal rows cost a copy and a sort each).
+                if note != "normal" {
+                    out.rows.append(AftersalesRow(refundId: rs[i].refundId, orderId: rs[i].orderId, kind: rs[i].kind, appliedAt: rs[i].appliedAt, state: state, note: note))
+                }
                 if completed || closed || rs[i].kind == .exchange { continue }
 
                 // Open stages.

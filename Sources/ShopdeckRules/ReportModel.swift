@@ -158,6 +158,8 @@ public struct AftersalesRow: Sendable, Equatable {
 public struct AftersalesReport: Sendable {
     public var open: [AftersalesStage] = []
     public var weeks: [AftersalesWeek] = []
+    /// The refunds judged otherwise than normally (note other than "normal"), by application
+    /// time and refund id.
     public var rows: [AftersalesRow] = []
     public init() {}
 }
