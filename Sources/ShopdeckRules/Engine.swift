@@ -16,6 +16,7 @@ public enum Engine {
         report.riskHorizonHours = ctx.horizonHours
         var orders = s.orders
         orders.applyWaybills(s.waybills)
+        if !s.waybills.isEmpty { clock.mark("rules: waybills applied") }
         report.shipping = ShippingRules.run(orders, ctx, work: work)
         clock.mark("rules: shipping")
         report.exemption = ExemptionRules.run(weeks: report.shipping.weeks, violations: s.violations, asOf: T, rulebook: rb)
