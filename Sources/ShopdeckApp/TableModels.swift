@@ -177,7 +177,7 @@ public struct TableModel: Sendable {
                               l.t("started ", "开始 ") + CST.format(s.start) + l.t(" · limit \(Int(s.limitHours)) h (\(why))", " · 时限 \(Int(s.limitHours)) 小时（\(why)）"),
                               l.t("deadline ", "截止 ") + CST.format(s.deadline) + " (\(Format.hours(s.hoursLeft)))"])
         }
-        for row in r.aftersales.rows where row.note != "normal" {
+        for row in r.aftersales.rows {   // the refunds not judged normally
             m.rows.append([row.refundId, row.state, row.kind.rawValue, CST.formatShort(row.appliedAt), "", "", Words.phrase(row.note, l)])
             m.sortKeys.append([.text(row.refundId), .text(row.state), .text(row.kind.rawValue), .number(Double(row.appliedAt)), .number(.infinity), .number(0), .text(row.note)])
             m.roles.append(.dim)

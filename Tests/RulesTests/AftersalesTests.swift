@@ -79,10 +79,6 @@ struct AftersalesTests {
         #expect(w2.refundsApplied == 6 && w2.disputes == 2 && w2.disputeRate == 2.0 / 6.0)
     }
 
-    /// Weeks met out of order (a refund in a week seen before, but not just before; a
-    /// completion in a week no application falls in) each gather their own refunds, come out
-    /// in week order, and a recently published after-sales adjustment marks the weeks its
-    /// window touches as awaiting the platform's refresh (rules.md §4).
     /// The rows the after-sales table lists: every refund judged otherwise than normally, by
     /// application time then id, with its note; a normally judged one is not listed.
     @Test func rowsListTheRefundsNotJudgedNormally() throws {
@@ -108,6 +104,10 @@ struct AftersalesTests {
         ])
     }
 
+    /// Weeks met out of order (a refund in a week seen before, but not just before; a
+    /// completion in a week no application falls in) each gather their own refunds, come out
+    /// in week order, and a recently published after-sales adjustment marks the weeks its
+    /// window touches as awaiting the platform's refresh (rules.md §4).
     @Test func weeksMetOutOfOrder() throws {
         let rows = [
             "A,SHIPPED,仅退款,2022-03-14 10:00:00,,,,,2022-03-22 10:00:00,退款成功,,,",
