@@ -25,6 +25,8 @@ let package = Package(
         .target(name: "CShim", linkerSettings: [.linkedLibrary("ncursesw")]),
         // The CSV parser's 64-byte delimiter bitmap (SSE2), which Swift cannot ask for.
         .target(name: "CScan"),
+        // The alerts' HTTP POST through the system's libcurl, opened only when one is sent.
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         // Pure model layer: CSV bytes -> typed columnar tables; times; regions.
         // Exclusivity checks cost ~8% of load time on the per-cell hot path; the model's
         // mutable state is confined to one loader at a time.
@@ -40,7 +42,7 @@ let package = Package(
         .target(name: "ShopdeckScreen"),
         // The app: state, actions, views, demo data.
         .target(name: "ShopdeckApp", dependencies: [
-            "ShopdeckModel", "ShopdeckRules", "ShopdeckScreen", .product(name: "GRDB", package: "GRDB.swift"),
+            "ShopdeckModel", "ShopdeckRules", "ShopdeckScreen", "CCurl", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // `shopdeck serve`: public-key SSH (swift-nio-ssh), users file, sessions on a pty, audit.

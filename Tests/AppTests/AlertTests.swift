@@ -38,6 +38,42 @@ struct AlertTests {
         #expect(try AlertLog.sent(folder: d, destination: "dest") == ["a", "b", "c"])
     }
 
+    /// A robot's answer read as it words it: DingTalk and WeCom say `errcode`, Feishu `code` (or
+    /// the older `StatusCode`), with HTTP 200 either way.
+    @Test func answersAreReadAsTheRobotsWordThem() {
+        func said(_ status: Int, _ body: String) -> String? { Notifier.outcome(status: status, body: Data(body.utf8), label: "群") }
+        #expect(said(200, #"{"errcode":0,"errmsg":"ok"}"#) == nil)
+        #expect(said(200, #"{"errcode":310000,"errmsg":"sign not match"}"#) == "群: refused (code 310000: sign not match)")
+        #expect(said(200, #"{"code":19021,"msg":"sign match fail or timestamp is not within one hour from current time"}"#)
+                == "群: refused (code 19021: sign match fail or timestamp is not within one hour from current time)")
+        #expect(said(200, #"{"StatusCode":0,"StatusMessage":"success"}"#) == nil)
+        #expect(said(200, #"{"errcode":93000}"#) == "群: refused (code 93000)")
+        #expect(said(204, "") == nil)
+        #expect(said(200, "ok") == nil)
+        #expect(said(404, #"{"errcode":0}"#) == "群: HTTP 404")
+        #expect(said(500, "") == "群: HTTP 500")
+    }
+
+    /// A request that reaches nothing says why in libcurl's words, never with the URL's query
+    /// (the token and the signature); a URL that is not HTTP(S) is refused before any request.
+    @Test func aFailedPostSaysWhyWithoutTheSecret() throws {
+        // A port just released: nothing listens there.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &addr) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
+        }
+        close(fd)
+        try #require(bound)
+        let port = UInt16(bigEndian: addr.sin_port)
+        let r = Notifier.Request(url: "http://127.0.0.1:\(port)/robot/send?access_token=T0KEN&sign=S1GN", body: Data("{}".utf8))
+        #expect(Notifier.post(r, label: "钉钉群", timeout: 5) == "钉钉群: Couldn't connect to server")
+        #expect(Notifier.post(Notifier.Request(url: "ftp://127.0.0.1/x?access_token=T0KEN", body: Data()), label: "钉钉群") == "钉钉群: not a URL")
+    }
+
     @Test func destinationsAreValidated() throws {
         let ok = try ShopConfig.parse("[[notify]]\nkind = \"dingtalk\"\nurl = \"https://oapi.dingtalk.com/robot/send?access_token=x\"\nsecret = \"SEC1\"\nevents = [\"order_late\"]\nmin_interval = 60\n", file: "f")
         #expect(ok.notify == [{ var t = NotifyTarget(kind: .dingtalk, url: "https://oapi.dingtalk.com/robot/send?access_token=x", secret: "SEC1"); t.events = ["order_late"]; t.minInterval = 60; return t }()])
