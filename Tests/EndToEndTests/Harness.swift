@@ -6,8 +6,11 @@ import TestScratch
 
 /// Runs the real `shopdeck` binary, alone or inside tmux, the way a user would.
 enum Harness {
-    /// The binary built next to this test bundle.
+    /// The binary built next to this test bundle, or the one `SHOPDECK_BINARY` names (to run
+    /// these suites against a release build, such as the statically linked one the README
+    /// builds for servers).
     static var binary: String {
+        if let chosen = ProcessInfo.processInfo.environment["SHOPDECK_BINARY"], !chosen.isEmpty { return chosen }
         let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for candidate in [dir, dir.deletingLastPathComponent()] {
             let p = candidate.appendingPathComponent("shopdeck").path
