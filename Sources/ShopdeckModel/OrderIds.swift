@@ -1,3 +1,4 @@
+import CScan
 import Foundation
 
 /// The order ids of a table, one a row: bytes in one arena and an index from id to row.
@@ -95,6 +96,41 @@ public struct OrderIds: Sendable {
     }
 
     public func find(_ s: String) -> Int32? { s.withBytes { find($0) } }
+
+    /// How far ahead `findAll` asks for a key's slot; its row's end and id bytes are asked for
+    /// at two thirds and one third of that distance.
+    static let lookAhead = 12
+
+    /// The rows of `keys` (nil where absent), each as `find` gives it. One look-up in a big
+    /// table is three cache misses in a row (the slot, the row's end, its id bytes: 0.8 µs a
+    /// waybill against a million orders, issue 18); here each key's are asked for a few keys
+    /// ahead (`cscan_prefetch`), so they overlap and the probe finds them in cache.
+    public func findAll(_ keys: [String]) -> [Int32?] {
+        guard !slots.isEmpty, indexed == count, keys.count > OrderIds.lookAhead else { return keys.map { find($0) } }
+        let hashes = keys.map { k in k.withBytes { UInt64(bitPattern: Int64(ByteInterner.hash($0))) } }
+        let size = slots.count, ahead = OrderIds.lookAhead
+        /// The row the home slot of key `k` holds when its tag is `k`'s (the likely answer).
+        func candidate(_ sl: UnsafeBufferPointer<UInt64>, _ k: Int) -> Int? {
+            let s = sl[OrderIds.home(hashes[k], size)]
+            return s != 0 && s & 0xFFFF_FFFF_0000_0000 == OrderIds.tag(hashes[k]) ? Int(s & 0xFFFF_FFFF) - 1 : nil
+        }
+        return slots.withUnsafeBufferPointer { sl in
+            ends.withUnsafeBufferPointer { en in
+                bytes.withUnsafeBufferPointer { by in
+                    keys.indices.map { i in
+                        if i + ahead < keys.count { cscan_prefetch(sl.baseAddress! + OrderIds.home(hashes[i + ahead], size)) }
+                        if i + 2 * ahead / 3 < keys.count, let r = candidate(sl, i + 2 * ahead / 3) {
+                            cscan_prefetch(en.baseAddress! + Swift.max(r - 1, 0))
+                        }
+                        if i + ahead / 3 < keys.count, let r = candidate(sl, i + ahead / 3) {
+                            cscan_prefetch(by.baseAddress! + (r == 0 ? 0 : Int(en[r - 1])))
+                        }
+                        return keys[i].withBytes { probe($0, hashes[i]).row }
+                    }
+                }
+            }
+        }
+    }
 
     /// The hash of row `r`'s id.
     @inline(__always)

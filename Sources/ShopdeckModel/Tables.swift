@@ -342,8 +342,9 @@ extension OrdersTable {
     public mutating func applyWaybills(_ waybills: [Waybill]) {
         guard !waybills.isEmpty else { return }
         var earliest: [Int32: Instant] = [:]
-        for w in waybills {
-            guard let r = w.orderId.withBytes({ ids.find($0) }), !flags[Int(r)].contains(.pickupKnown) || earliest[r] != nil else { continue }
+        let rows = ids.findAll(waybills.map(\.orderId))
+        for (w, row) in zip(waybills, rows) {
+            guard let r = row, !flags[Int(r)].contains(.pickupKnown) || earliest[r] != nil else { continue }
             let t = w.pickedUpAt
             if let e = earliest[r] { if t != .absent && (e == .absent || t < e) { earliest[r] = t } } else { earliest[r] = t }
         }

@@ -44,6 +44,34 @@ struct ColumnarStorageTests {
         #expect(bulk.intern("O3") == one.find("O3"))
     }
 
+    /// The batched look-up (slots, ends and bytes asked for ahead) answers each key exactly as
+    /// `find` does: present ids (the first row and the last), absent ones, an empty id, ids
+    /// that share a hash's home slot, repeats in the batch, and the short batches and
+    /// unindexed tails it hands to `find`.
+    @Test func lookingUpManyIdsAtOnceAnswersAsOneByOne() {
+        var rng = Rand(s: 11)
+        var t = OrderIds()
+        let stored = (0..<50_000).map { "B\(100_000_000 + $0 * 7)" }
+        for id in stored { id.withBytes { t.appendDeferred($0) } }
+        #expect(t.buildIndex().isEmpty)
+        // A key whose home slot is taken by a stored id it is not.
+        let size = t.slots.count
+        let home = { (k: String) in k.withBytes { OrderIds.home(UInt64(bitPattern: Int64(ByteInterner.hash($0))), size) } }
+        let storedHomes = Set(stored.map(home))
+        let sharing = (0..<200_000).lazy.map { "X\($0)" }.first { storedHomes.contains(home($0)) }!
+        var keys = [stored[0], stored[49_999], "", "absent", sharing, stored[17], stored[17]]
+        for _ in 0..<5_000 { keys.append(rng.next(3) == 0 ? "B\(rng.next(1_000_000))" : stored[rng.next(stored.count)]) }
+        let expected = keys.map { t.find($0) }
+        #expect(t.findAll(keys) == expected)
+        #expect(expected[0] == 0 && expected[1] == 49_999 && expected[2] == nil && expected[3] == nil && expected[4] == nil)
+        #expect(expected.compactMap { $0 }.count > 3_000 && expected.filter { $0 == nil }.count > 1_000)
+        #expect(t.findAll(Array(keys.prefix(5))) == Array(expected.prefix(5)))
+        #expect(t.findAll([]) == [])
+        // Rows appended after the build, not yet indexed: found all the same.
+        "late".withBytes { t.appendDeferred($0) }
+        #expect(t.findAll(keys + ["late"]) == expected + [50_000])
+    }
+
     @Test func repeatedIdsFoldIntoTheFirstRowWithTheLastValues() {
         // Three files (oldest first) and repeats inside files; the reference is a dictionary.
         var rng = Rand(s: 11)
