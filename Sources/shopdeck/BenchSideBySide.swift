@@ -85,7 +85,9 @@ extension Bench {
         } else {
             print("side by side: pass --anchors DIR (the shared bench folder) to time C, DuckDB, Polars and pandas on the same orders file")
         }
-        let rounds = 3
+        // Five: on this machine two runs of one binary differ by up to a tenth; the median of
+        // three moved the ratios across their targets from run to run.
+        let rounds = 5
         var times = [[Double]](repeating: [], count: commands.count)
         var peaks = [Double](repeating: 0, count: commands.count)
         for _ in 0..<rounds {
