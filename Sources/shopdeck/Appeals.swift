@@ -6,6 +6,7 @@ import ShopdeckRules
 
 struct Appeals: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "appeals",
         abstract: "File, list and export appeals kept in the local journal.",
         subcommands: [FileAppeal.self, ListAppeals.self, ExportAppeals.self])
 }

@@ -11,7 +11,7 @@ import Glibc
 
 /// `shopdeck bench`: speed and memory figures of the release build, printed, never asserted.
 struct Bench: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Measure load, rules, reload, memory, frame time and terminal bytes on generated order files.")
+    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Measure load, rules, reload, memory, frame time and terminal bytes on generated order files.")
     @Option(name: .long, help: "Order counts to generate and measure (comma separated).") var rows = "1000000,5000000"
     @Option(name: .long, help: "Where to write the generated files.") var dir: String = NSTemporaryDirectory() + "shopdeck-bench"
     @Option(name: .long, help: "Measure an existing orders file instead of generating one.") var file: String?

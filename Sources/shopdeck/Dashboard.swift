@@ -14,7 +14,7 @@ struct ScreenOptions: ParsableArguments {
 }
 
 struct Dashboard: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Open the dashboard on a data folder (the default command).")
+    static let configuration = CommandConfiguration(commandName: "dashboard", abstract: "Open the dashboard on a data folder (the default command).")
     @OptionGroup var options: DataOptions
     @OptionGroup var screen: ScreenOptions
 
@@ -45,7 +45,7 @@ func open(_ ws: Workspace, fixedAsOf: Instant?, screen: ScreenOptions, readOnly:
 }
 
 struct Demo: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Write a realistic demo shop to a fresh folder and open the dashboard on it.")
+    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Write a realistic demo shop to a fresh folder and open the dashboard on it.")
 
     @Option(name: .long, help: "Where to write the demo shop (default: a new folder under the temporary directory).")
     var out: String?

@@ -8,6 +8,7 @@ import ShopdeckServe
 /// public keys only, each session the user's own dashboard or command with their rights.
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Serve the dashboard over SSH with no sshd to configure: public keys only, per-key roles (operator, reviewer) and shops, an audit log.")
     @Option(name: .long, help: "A shop folder, or a fleet folder of shop folders.") var data: String
     @Option(name: .long, help: "HOST:PORT to listen on (port 0: any free port, printed at start).") var listen: String = "127.0.0.1:2222"
@@ -73,7 +74,7 @@ struct Serve: ParsableCommand {
 /// `shopdeck audit --state DIR`: who connected (user, key fingerprint, address, start, end),
 /// what they ran, what was refused and every appeal filed through the server.
 struct Audit: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the connections, commands, refusals and appeals recorded by shopdeck serve.")
+    static let configuration = CommandConfiguration(commandName: "audit", abstract: "List the connections, commands, refusals and appeals recorded by shopdeck serve.")
     @Option(name: .long, help: "The server's state folder (holding audit.jsonl).") var state: String
     @Option(name: .long, help: "text or json.") var format: String = "text"
 

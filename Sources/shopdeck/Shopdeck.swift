@@ -186,6 +186,7 @@ struct ReportCommand: ParsableCommand {
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Exit 0 when nothing needs attention, 1 when something does, 2 when data could not be loaded; one line per finding.")
     @OptionGroup var options: DataOptions
 
@@ -263,7 +264,7 @@ struct HistoryCommand: ParsableCommand {
 }
 
 struct Inspect: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show how one export file is read: table, encoding, header mapping, rows and errors.")
+    static let configuration = CommandConfiguration(commandName: "inspect", abstract: "Show how one export file is read: table, encoding, header mapping, rows and errors.")
     @Argument(help: "The file to inspect.") var file: String
     @Option(name: .long, help: ArgumentHelp("A password for an encrypted workbook (repeatable; also SHOPDECK_XLSX_PASSWORD and the folder's shopdeck.toml).", valueName: "PASSWORD"))
     var password: [String] = []

@@ -9,6 +9,7 @@ import ShopdeckRules
 /// destination per round), and records what was delivered in the shop's `.shopdeck`.
 struct Watch: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "watch",
         abstract: "Send alerts to DingTalk, Feishu, WeCom or webhooks ([[notify]] in shopdeck.toml) as events happen; --once for cron.")
     @OptionGroup var options: DataOptions
     @Flag(name: .long, help: "Compute, send what is new, and exit (exit 1 when a destination could not be reached).") var once = false
