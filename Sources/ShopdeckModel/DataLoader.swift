@@ -123,7 +123,7 @@ public enum DataLoader {
 
     /// Rows of the small tables gathered over files, merged by id at the end.
     struct Parts {
-        var refunds: [Refund] = []
+        var refunds = RefundsTable()
         var violations: [Violation] = []
         var coupons: [Coupon] = []
         var products: [Product] = []
@@ -133,13 +133,13 @@ public enum DataLoader {
         /// product ids), each into its own field.
         func finish(into snap: inout Snapshot) {
             final class Merged: @unchecked Sendable {
-                var refunds: [Refund] = [], violations: [Violation] = [], coupons: [Coupon] = []
+                var refunds = RefundsTable(), violations: [Violation] = [], coupons: [Coupon] = []
                 var products: [Product] = [], reports: [CustomerReport] = []
             }
             let m = Merged()
             DispatchQueue.concurrentPerform(iterations: 5) { table in
                 switch table {
-                case 0: m.refunds = merge(refunds) { $0.refundId }
+                case 0: m.refunds = Parts.merged(refunds)
                 case 1: m.products = merge(products) { $0.productId }
                 case 2: m.violations = merge(violations) { $0.violationId }
                 case 3: m.coupons = merge(coupons) { $0.activityId }
@@ -180,6 +180,18 @@ public enum DataLoader {
             out.reserveCapacity(rows.count)
             for i in rows.indices where !repeated[i] { out.append(rows[last[i] ?? i]) }
             return out
+        }
+
+        /// The after-sales rows merged by refund id as `merge` merges rows: told apart by their
+        /// ids' bytes in the arena (no `String` a row); only a table with a repeated id is
+        /// merged row by row.
+        static func merged(_ t: RefundsTable) -> RefundsTable {
+            guard t.count > 1 else { return t }
+            var hashes = [UInt64]()
+            hashes.reserveCapacity(t.count)
+            for i in 0..<t.count { hashes.append(UInt64(bitPattern: Int64(t.refundIds.withBytes(i) { ByteInterner.hash($0) }))) }
+            if !anyEqual(&hashes) { return t }
+            return RefundsTable(Parts().merge(Array(t)) { $0.refundId })
         }
 
         /// True when no two rows have the same id bytes, told without an interner: the ids'
@@ -331,7 +343,7 @@ public enum DataLoader {
             snap.orders = o.table
             o.table = OrdersTable() // one reference only: later files mutate it in place
             load.hasPickupColumn = load.hasPickupColumn || o.pickup
-        case let r as RefundSink: move(&r.out, to: &parts.refunds)
+        case let r as RefundSink: parts.refunds.append(contentsOf: r.table); r.table = RefundsTable()
         case let v as ViolationSink: move(&v.out, to: &parts.violations)
         case let c as CouponSink: move(&c.out, to: &parts.coupons)
         case let p as ProductSink: move(&p.out, to: &parts.products)

@@ -39,7 +39,7 @@ public struct FileLoad: Sendable, Equatable {
 /// Everything loaded from a data folder at one moment: the model snapshot the rules run on.
 public struct Snapshot: Sendable {
     public var orders = OrdersTable()
-    public var refunds: [Refund] = []
+    public var refunds = RefundsTable()
     public var violations: [Violation] = []
     public var coupons: [Coupon] = []
     public var products: [Product] = []

@@ -16,7 +16,9 @@ extension DataLoader {
               let plan = SplitPlan(path: path, name: name, kind: kind, threshold: threshold / 8) else { return false }
         let chunks = (0..<plan.chunks).map { c -> SplitPlan.Chunk in
             let s = tableSink(kind, plan.map, file: name)
-            s.reserve(plan.estimatedRows(c))
+            // The first chunk's after-sales columns take every chunk's rows (the others are
+            // appended to them in place, not all copied to fresh columns).
+            s.reserve(kind == .aftersales && c == 0 ? (0..<plan.chunks).reduce(0) { $0 + plan.estimatedRows($1) } : plan.estimatedRows(c))
             // The older after-sales export's note is said once, by the first chunk.
             if c > 0, let r = s as? RefundSink { r.warnedSynthetic = true }
             return SplitPlan.Chunk(s)
@@ -34,7 +36,14 @@ extension DataLoader {
         let shifts = plan.lineShifts(chunks)
         let sinks = chunks.map(\.sink)
         switch kind {
-        case .aftersales: TableSink.join(sinks.map { $0 as! RefundSink }, shifts: shifts, into: &parts.refunds)
+        case .aftersales:
+            // Columns: each chunk's appended whole (buffers copied, no row by row).
+            for (c, s) in sinks.enumerated() {
+                let r = s as! RefundSink
+                r.shiftLines(by: shifts[c])
+                parts.refunds.append(contentsOf: r.table)
+                r.table = RefundsTable()
+            }
         case .violations: TableSink.join(sinks.map { $0 as! ViolationSink }, shifts: shifts, into: &parts.violations)
         case .coupons: TableSink.join(sinks.map { $0 as! CouponSink }, shifts: shifts, into: &parts.coupons)
         case .products: TableSink.join(sinks.map { $0 as! ProductSink }, shifts: shifts, into: &parts.products)

@@ -184,6 +184,15 @@ class RowSink {
         return nil
     }
 
+    /// A required id's bytes, Excel-proofing stripped as `Cell.id` strips it (no `String`
+    /// made), or nil after reporting the row, as `requiredText(id: true)` reports it.
+    final func requiredIdBytes(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: Col) -> UnsafeRawBufferPointer? {
+        let b = cell(rec, buf, column.index)
+        guard let (lo, hi) = Cell.idBounds(b) else { fail(rec, column, "required cell is empty"); return nil }
+        if Cell.isScientific(b, lo, hi) { fail(rec, column, "the id \(show(b)) \(Cell.scientificIdReason)"); return nil }
+        return UnsafeRawBufferPointer(rebasing: b[lo..<hi])
+    }
+
     /// An optional id: absent when empty; a scientific-notation id is warned about and absent.
     final func optionalId(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: Col) -> String? {
         guard let col = column.index else { return nil }

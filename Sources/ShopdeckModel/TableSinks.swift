@@ -13,8 +13,13 @@ class TableSink<Row: FileRow>: RowSink {
     override final func reserve(_ rows: Int) { out.reserveCapacity(rows) }
 }
 
-final class RefundSink: TableSink<Refund> {
+/// After-sales rows straight into their columns (`RefundsTable`): no `String` a cell.
+final class RefundSink: RowSink {
+    var table = RefundsTable()
     var addresses = RegionPool()
+    /// For each of `addresses`' regions, its number in `table` (a region hashed once a file,
+    /// not once a row).
+    private var addressNumbers: [Int32] = []
     var warnedSynthetic = false
     let cRefundId, cOrderId, cKind, cApplied, cHandled, cDecision, cAgreed, cShipped, cReceived, cCompleted, cStatus, cIntervened, cDispute, cAddress: Col
 
@@ -27,21 +32,22 @@ final class RefundSink: TableSink<Refund> {
         super.init(file: file, map: map, kind: kind)
     }
 
+    override func shiftLines(by: Int) { table.shiftLines(by: by) }
+    override func reserve(_ rows: Int) { table.reserve(rows) }
+
     override func accept(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer) {
         if map.syntheticRefundIds && !warnedSynthetic {
             warnedSynthetic = true
             warnings.append(LoadError(file: file, reason: "an older after-sales export without 售后单号: each row's id is ORDER_ID@APPLIED_AT (order id and application time)"))
         }
-        guard let givenId = map.syntheticRefundIds ? "" : requiredText(rec, buf, cRefundId, id: true),
-              let order = requiredText(rec, buf, cOrderId, id: true) else { return }
+        guard let givenId = map.syntheticRefundIds ? UnsafeRawBufferPointer(start: nil, count: 0) : requiredIdBytes(rec, buf, cRefundId),
+              let order = requiredIdBytes(rec, buf, cOrderId) else { return }
         guard let kindText = present(rec, buf, cKind.index) else { fail(rec, cKind, "required cell is empty"); return }
         guard let kind = RefundKind.parse(kindText) else {
             fail(rec, cKind, "unknown after-sales kind \(show(kindText)); accepted: 仅退款, 退货退款, 换货 (handlingWay 10, 1, 3)"); return
         }
         guard let applied = requiredTime(rec, buf, cApplied) else { return }
-        let id = map.syntheticRefundIds ? order + "@" + CST.format(applied) : givenId
-        // Cells in column order as before (a warning's order is the one pass's), the row built
-        // in the append itself (a local row appended was copied, then destroyed).
+        // Cells in column order as before (a warning's order is the one pass's).
         let handled = optionalTime(rec, buf, cHandled)
         let decision = optionalChoice(rec, buf, cDecision, RowSink.refundDecision, what: "merchant decision")
         let agreed = optionalTime(rec, buf, cAgreed), shipped = optionalTime(rec, buf, cShipped)
@@ -53,15 +59,25 @@ final class RefundSink: TableSink<Refund> {
         let intervened = optionalBool(rec, buf, cIntervened) || RefundStatus.meansIntervened(statusText)
         let dispute = optionalBool(rec, buf, cDispute)
         // Return addresses repeat: each distinct text is parsed once (interned by its bytes).
-        var address: Region?
+        var address: Int32 = -1
         if let col = cAddress.index {
-            let idx = addresses.intern(cell(rec, buf, col))
-            address = idx >= 0 ? addresses.regions[Int(idx)] : nil
+            let idx = Int(addresses.intern(cell(rec, buf, col)))
+            if idx >= 0 {
+                while addressNumbers.count <= idx { addressNumbers.append(table.addressNumber(addresses.regions[addressNumbers.count])) }
+                address = addressNumbers[idx]
+            }
         }
-        out.append(Refund(refundId: id, orderId: order, kind: kind, appliedAt: applied, handledAt: handled, decision: decision,
-                          returnAgreedAt: agreed, returnShippedAt: shipped, returnReceivedAt: received, completedAt: completed,
-                          status: st, platformIntervened: intervened, merchantDispute: dispute, returnAddress: address,
-                          line: rec.line, file: file))
+        func add(_ id: UnsafeRawBufferPointer) {
+            table.append(refundId: id, orderId: order, kind: kind, appliedAt: applied, handledAt: handled, decision: decision,
+                         returnAgreedAt: agreed, returnShippedAt: shipped, returnReceivedAt: received, completedAt: completed,
+                         status: st, platformIntervened: intervened, merchantDispute: dispute, addressNumber: address,
+                         line: rec.line, file: file)
+        }
+        if map.syntheticRefundIds {
+            (String(decoding: order, as: UTF8.self) + "@" + CST.format(applied)).withBytes(add)
+        } else {
+            add(givenId)
+        }
         rows += 1
     }
 }

@@ -176,11 +176,20 @@ struct ReportCommand: ParsableCommand {
         // A live computation keeps its finished weeks (never in review mode or a replay).
         if try options.recordsHistory() { History.record(report, folder: options.data) }
         clock.mark("history")
-        switch format {
-        case .json: Output.json(report.json())
-        case .text: Output.out(TextReport.render(report, folder: options.data), terminator: "")
+        // The loaded tables and the report stay alive until the output is written (freed
+        // early, their texts were freed on this core while the other wrote half the JSON),
+        // and the process then ends without taking them apart piece by piece: the system
+        // takes the memory back whole (issue 18).
+        withExtendedLifetime(ws) {
+            withExtendedLifetime(report) {
+                switch format {
+                case .json: Output.json(report.json())
+                case .text: Output.out(TextReport.render(report, folder: options.data), terminator: "")
+                }
+                clock.mark("output")
+                Output.endProcess()
+            }
         }
-        clock.mark("output")
     }
 }
 

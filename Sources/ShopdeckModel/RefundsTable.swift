@@ -1,0 +1,192 @@
+import Foundation
+
+/// Texts one a row, in one byte arena: row r's bytes are `bytes[ends[r-1]..<ends[r]]` (from 0
+/// for row 0). No allocation a row, and a table of them joins by copying two buffers.
+public struct TextColumn: Sendable, Equatable {
+    var bytes = Column<UInt8>()
+    var ends = Column<UInt32>()
+
+    public init() {}
+
+    public var count: Int { ends.count }
+
+    @inline(__always)
+    func bounds(_ r: Int) -> (Int, Int) { (r == 0 ? 0 : Int(ends[r - 1]), Int(ends[r])) }
+
+    /// Row `r`'s bytes, lent to `body`.
+    @inline(__always)
+    public func withBytes<R>(_ r: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        let (s, e) = bounds(r)
+        return try bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[s..<e])) }
+    }
+
+    /// Row `r`'s text (the bytes were checked as UTF-8 when read).
+    public func string(_ r: Int) -> String { withBytes(r) { String(decoding: $0, as: UTF8.self) } }
+
+    public mutating func append(_ b: UnsafeRawBufferPointer) {
+        bytes.append(bytes: b)
+        ends.append(UInt32(bytes.count))
+    }
+
+    public mutating func append(_ s: String) { s.withBytes { append($0) } }
+
+    public mutating func append(contentsOf other: TextColumn) {
+        let shift = UInt32(bytes.count), n = count
+        other.bytes.withUnsafeBytes { bytes.append(bytes: $0) }
+        let to = ends.unsafeRows(n + other.count) + n
+        other.ends.withUnsafeBufferPointer { for (k, e) in $0.enumerated() { to[k] = e + shift } }
+    }
+
+    mutating func reserve(rows: Int, bytes b: Int) {
+        ends.reserveCapacity(count + rows)
+        bytes.reserveCapacity(bytes.count + b)
+    }
+}
+
+/// The after-sales rows (data-formats.md "aftersales"), a column a field (issue 18): ids in
+/// byte arenas, times in four bytes, kinds and states in one; the decision, the return address
+/// and the file are numbers into small lists of their distinct values. A 200k-row export was
+/// 400k `String`s and 200k structs of 190 bytes to copy, join and merge; its columns join by
+/// copying buffers, and the rules read them in place.
+///
+/// Read as a collection it gives `Refund` values, made on demand (the snapshot cache, tests, a
+/// rare merge of repeated ids); hot paths read the columns.
+public struct RefundsTable: Sendable, RandomAccessCollection {
+    public private(set) var refundIds = TextColumn()
+    public private(set) var orderIds = TextColumn()
+    public private(set) var appliedAt = TimeColumn(), handledAt = TimeColumn(), returnAgreedAt = TimeColumn()
+    public private(set) var returnShippedAt = TimeColumn(), returnReceivedAt = TimeColumn(), completedAt = TimeColumn()
+    var kinds = Column<UInt8>(), statuses = Column<UInt8>()
+    /// Bit 0: the platform intervened; bit 1: the merchant disputed.
+    var flags = Column<UInt8>()
+    /// Numbers into `decisionTexts`, `addresses` and `files`; -1: none.
+    var decisionAt = Column<Int32>(), addressAt = Column<Int32>(), fileAt = Column<Int32>()
+    var lines = Column<Int>()
+    var decisionTexts: [String] = [], addresses: [Region] = [], files: [String] = []
+    private var addressIndex: [Region: Int32] = [:]
+
+    public init() {}
+
+    public init<S: Sequence>(_ rows: S) where S.Element == Refund {
+        for r in rows { append(r) }
+    }
+
+    // MARK: a collection of refunds
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { kinds.count }
+
+    public subscript(i: Int) -> Refund {
+        var r = Refund(refundId: refundIds.string(i), orderId: orderIds.string(i), kind: kind(i), appliedAt: appliedAt[i])
+        r.handledAt = handledAt[i]; r.decision = decision(i)
+        r.returnAgreedAt = returnAgreedAt[i]; r.returnShippedAt = returnShippedAt[i]
+        r.returnReceivedAt = returnReceivedAt[i]; r.completedAt = completedAt[i]
+        r.status = status(i); r.platformIntervened = platformIntervened(i); r.merchantDispute = merchantDispute(i)
+        r.returnAddress = returnAddress(i); r.line = lines[i]
+        r.file = fileAt[i] < 0 ? "" : files[Int(fileAt[i])]
+        return r
+    }
+
+    // MARK: fields of row i
+
+    static let kindOrder: [RefundKind] = [.refundOnly, .returnRefund, .exchange]
+    static let statusOrder: [RefundStatus] = [.open, .completed, .closed]
+
+    @inline(__always) public func kind(_ i: Int) -> RefundKind { RefundsTable.kindOrder[Int(kinds[i])] }
+    @inline(__always) public func status(_ i: Int) -> RefundStatus { RefundsTable.statusOrder[Int(statuses[i])] }
+    @inline(__always) public func platformIntervened(_ i: Int) -> Bool { flags[i] & 1 != 0 }
+    @inline(__always) public func merchantDispute(_ i: Int) -> Bool { flags[i] & 2 != 0 }
+    public func decision(_ i: Int) -> String? { decisionAt[i] < 0 ? nil : decisionTexts[Int(decisionAt[i])] }
+    public func returnAddress(_ i: Int) -> Region? { addressAt[i] < 0 ? nil : addresses[Int(addressAt[i])] }
+    public func line(_ i: Int) -> Int { lines[i] }
+
+    // MARK: building
+
+    /// Appends one row; its ids as bytes (a loader's cells), the rest as values.
+    mutating func append(refundId: UnsafeRawBufferPointer, orderId: UnsafeRawBufferPointer, kind: RefundKind, appliedAt a: Instant,
+                         handledAt h: Instant, decision: String?, returnAgreedAt ag: Instant, returnShippedAt sh: Instant,
+                         returnReceivedAt re: Instant, completedAt co: Instant, status: RefundStatus, platformIntervened: Bool,
+                         merchantDispute: Bool, addressNumber: Int32, line: Int, file: String) {
+        refundIds.append(refundId); orderIds.append(orderId)
+        kinds.append(UInt8(RefundsTable.kindOrder.firstIndex(of: kind)!))
+        appliedAt.append(a); handledAt.append(h); returnAgreedAt.append(ag); returnShippedAt.append(sh)
+        returnReceivedAt.append(re); completedAt.append(co)
+        statuses.append(UInt8(RefundsTable.statusOrder.firstIndex(of: status)!))
+        flags.append((platformIntervened ? 1 : 0) | (merchantDispute ? 2 : 0))
+        decisionAt.append(decision.map { d in Self.number(of: d, in: &decisionTexts) } ?? -1)
+        addressAt.append(addressNumber)
+        fileAt.append(Self.number(of: file, in: &files))
+        lines.append(line)
+    }
+
+    public mutating func append(_ r: Refund) {
+        r.refundId.withBytes { id in
+            r.orderId.withBytes { order in
+                append(refundId: id, orderId: order, kind: r.kind, appliedAt: r.appliedAt, handledAt: r.handledAt, decision: r.decision,
+                       returnAgreedAt: r.returnAgreedAt, returnShippedAt: r.returnShippedAt, returnReceivedAt: r.returnReceivedAt,
+                       completedAt: r.completedAt, status: r.status, platformIntervened: r.platformIntervened,
+                       merchantDispute: r.merchantDispute, addressNumber: r.returnAddress.map { addressNumber($0) } ?? -1,
+                       line: r.line, file: r.file)
+            }
+        }
+    }
+
+    /// The rows of `other` after these: the columns copied whole, the numbers into the small
+    /// lists renumbered into this table's.
+    public mutating func append(contentsOf other: RefundsTable) {
+        guard !other.isEmpty else { return }
+        if isEmpty { self = other; return }
+        refundIds.append(contentsOf: other.refundIds); orderIds.append(contentsOf: other.orderIds)
+        appliedAt.append(contentsOf: other.appliedAt); handledAt.append(contentsOf: other.handledAt)
+        returnAgreedAt.append(contentsOf: other.returnAgreedAt); returnShippedAt.append(contentsOf: other.returnShippedAt)
+        returnReceivedAt.append(contentsOf: other.returnReceivedAt); completedAt.append(contentsOf: other.completedAt)
+        kinds.append(contentsOf: other.kinds); statuses.append(contentsOf: other.statuses); flags.append(contentsOf: other.flags)
+        lines.append(contentsOf: other.lines)
+        let decisions = other.decisionTexts.map { Self.number(of: $0, in: &decisionTexts) }
+        var places: [Int32] = []
+        for a in other.addresses { places.append(addressNumber(a)) }
+        let names = other.files.map { Self.number(of: $0, in: &files) }
+        func renumbered(_ column: Column<Int32>, _ map: [Int32], into mine: inout Column<Int32>) {
+            // The same lists in the same order (one file, one set of decisions): as they are.
+            if map.indices.allSatisfy({ map[$0] == Int32($0) }) { mine.append(contentsOf: column); return }
+            let n = mine.count
+            let to = mine.unsafeRows(n + column.count) + n
+            column.withUnsafeBufferPointer { for (k, v) in $0.enumerated() { to[k] = v < 0 ? -1 : map[Int(v)] } }
+        }
+        renumbered(other.decisionAt, decisions, into: &decisionAt)
+        renumbered(other.addressAt, places, into: &addressAt)
+        renumbered(other.fileAt, names, into: &fileAt)
+    }
+
+    /// Moves every row's line by `by` (a chunk of a file read on another core counts from 1).
+    mutating func shiftLines(by: Int) {
+        guard by != 0 else { return }
+        let p = lines.unsafeRows(lines.count)
+        for i in 0..<lines.count { p[i] += by }
+    }
+
+    /// Makes room for about `rows` more rows at once.
+    mutating func reserve(_ rows: Int) {
+        refundIds.reserve(rows: rows, bytes: rows * 20); orderIds.reserve(rows: rows, bytes: rows * 20)
+        for k in [\RefundsTable.appliedAt, \.handledAt, \.returnAgreedAt, \.returnShippedAt, \.returnReceivedAt, \.completedAt] {
+            self[keyPath: k].reserveCapacity(count + rows)
+        }
+        kinds.reserveCapacity(count + rows); statuses.reserveCapacity(count + rows); flags.reserveCapacity(count + rows)
+        decisionAt.reserveCapacity(count + rows); addressAt.reserveCapacity(count + rows); fileAt.reserveCapacity(count + rows)
+        lines.reserveCapacity(count + rows)
+    }
+
+    private static func number(of text: String, in list: inout [String]) -> Int32 {
+        if let i = list.firstIndex(of: text) { return Int32(i) }
+        list.append(text)
+        return Int32(list.count - 1)
+    }
+
+    /// The number of return address `r` in this table's list (added when new).
+    mutating func addressNumber(_ r: Region) -> Int32 {
+        if let i = addressIndex[r] { return i }
+        addresses.append(r)
+        addressIndex[r] = Int32(addresses.count - 1)
+        return Int32(addresses.count - 1)
+    }
+}
