@@ -64,6 +64,7 @@ public struct RefundsTable: Sendable, RandomAccessCollection {
     var lines = Column<Int>()
     var decisionTexts: [String] = [], addresses: [Region] = [], files: [String] = []
     private var addressIndex: [Region: Int32] = [:]
+    private var lastAddress: Int32?
 
     public init() {}
 
@@ -184,9 +185,13 @@ public struct RefundsTable: Sendable, RandomAccessCollection {
 
     /// The number of return address `r` in this table's list (added when new).
     mutating func addressNumber(_ r: Region) -> Int32 {
-        if let i = addressIndex[r] { return i }
+        // Rows appended one by one (the snapshot cache) mostly repeat the last address:
+        // compared, not hashed.
+        if let last = lastAddress, addresses[Int(last)] == r { return last }
+        if let i = addressIndex[r] { lastAddress = i; return i }
         addresses.append(r)
         addressIndex[r] = Int32(addresses.count - 1)
+        lastAddress = Int32(addresses.count - 1)
         return Int32(addresses.count - 1)
     }
 }
