@@ -174,18 +174,14 @@ class RowSink {
     }
 
     final func requiredText(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: Col, id: Bool = false) -> String? {
-        let b = cell(rec, buf, column.index)
-        if id, let (lo, hi) = Cell.idBounds(b), Cell.isScientific(b, lo, hi) {
-            fail(rec, column, "the id \(show(b)) \(Cell.scientificIdReason)")
-            return nil
-        }
-        if let s = id ? Cell.id(b) : Cell.text(b) { return s }
+        if id { return requiredIdBytes(rec, buf, column).map { String(decoding: $0, as: UTF8.self) } }
+        if let s = Cell.text(cell(rec, buf, column.index)) { return s }
         fail(rec, column, "required cell is empty")
         return nil
     }
 
     /// A required id's bytes, Excel-proofing stripped as `Cell.id` strips it (no `String`
-    /// made), or nil after reporting the row, as `requiredText(id: true)` reports it.
+    /// made), or nil after reporting the row (empty, or in scientific notation).
     final func requiredIdBytes(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: Col) -> UnsafeRawBufferPointer? {
         let b = cell(rec, buf, column.index)
         guard let (lo, hi) = Cell.idBounds(b) else { fail(rec, column, "required cell is empty"); return nil }
