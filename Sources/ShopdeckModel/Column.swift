@@ -296,3 +296,14 @@ public struct TimeColumn: Equatable, @unchecked Sendable {
         return true
     }
 }
+
+extension Column where Element == Int32 {
+    /// Appends `other`'s numbers into a small list, each through `map` (its number in this
+    /// column's list); -1 (none) stays -1. The same list in the same order is copied whole.
+    mutating func append(renumbering other: Column<Int32>, _ map: [Int32]) {
+        if map.indices.allSatisfy({ map[$0] == Int32($0) }) { append(contentsOf: other); return }
+        let n = count
+        let to = unsafeRows(n + other.count) + n
+        other.withUnsafeBufferPointer { for (k, v) in $0.enumerated() { to[k] = v < 0 ? -1 : map[Int(v)] } }
+    }
+}

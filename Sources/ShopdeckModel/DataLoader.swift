@@ -126,7 +126,7 @@ public enum DataLoader {
         var refunds = RefundsTable()
         var violations: [Violation] = []
         var coupons: [Coupon] = []
-        var products: [Product] = []
+        var products = ProductsTable()
         var reports: [CustomerReport] = []
 
         /// The tables merged side by side (a big shop: 200k after-sales ids beside 200k
@@ -134,13 +134,13 @@ public enum DataLoader {
         func finish(into snap: inout Snapshot) {
             final class Merged: @unchecked Sendable {
                 var refunds = RefundsTable(), violations: [Violation] = [], coupons: [Coupon] = []
-                var products: [Product] = [], reports: [CustomerReport] = []
+                var products = ProductsTable(), reports: [CustomerReport] = []
             }
             let m = Merged()
             DispatchQueue.concurrentPerform(iterations: 5) { table in
                 switch table {
                 case 0: m.refunds = Parts.merged(refunds)
-                case 1: m.products = merge(products) { $0.productId }
+                case 1: m.products = Parts.merged(products)
                 case 2: m.violations = merge(violations) { $0.violationId }
                 case 3: m.coupons = merge(coupons) { $0.activityId }
                 default: m.reports = merge(reports) { $0.reportId }
@@ -186,12 +186,21 @@ public enum DataLoader {
         /// ids' bytes in the arena (no `String` a row); only a table with a repeated id is
         /// merged row by row.
         static func merged(_ t: RefundsTable) -> RefundsTable {
-            guard t.count > 1 else { return t }
+            idsAreDistinct(t.refundIds) ? t : RefundsTable(Parts().merge(Array(t)) { $0.refundId })
+        }
+
+        /// The products merged by product id, as the after-sales rows are.
+        static func merged(_ t: ProductsTable) -> ProductsTable {
+            idsAreDistinct(t.productIds) ? t : ProductsTable(Parts().merge(Array(t)) { $0.productId })
+        }
+
+        /// `idsAreDistinct` for ids in an arena, hashed where they lie.
+        static func idsAreDistinct(_ ids: TextColumn) -> Bool {
+            guard ids.count > 1 else { return true }
             var hashes = [UInt64]()
-            hashes.reserveCapacity(t.count)
-            for i in 0..<t.count { hashes.append(UInt64(bitPattern: Int64(t.refundIds.withBytes(i) { ByteInterner.hash($0) }))) }
-            if !anyEqual(&hashes) { return t }
-            return RefundsTable(Parts().merge(Array(t)) { $0.refundId })
+            hashes.reserveCapacity(ids.count)
+            for i in 0..<ids.count { hashes.append(UInt64(bitPattern: Int64(ids.withBytes(i) { ByteInterner.hash($0) }))) }
+            return !anyEqual(&hashes)
         }
 
         /// True when no two rows have the same id bytes, told without an interner: the ids'
@@ -346,7 +355,7 @@ public enum DataLoader {
         case let r as RefundSink: parts.refunds.append(contentsOf: r.table); r.table = RefundsTable()
         case let v as ViolationSink: move(&v.out, to: &parts.violations)
         case let c as CouponSink: move(&c.out, to: &parts.coupons)
-        case let p as ProductSink: move(&p.out, to: &parts.products)
+        case let p as ProductSink: parts.products.append(contentsOf: p.table); p.table = ProductsTable()
         case let r as ReportSink: move(&r.out, to: &parts.reports)
         case let a as AdjustmentSink: move(&a.out, to: &snap.adjustments)
         case let w as WaybillSink: move(&w.out, to: &snap.waybills)

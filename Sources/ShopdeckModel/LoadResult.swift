@@ -42,7 +42,7 @@ public struct Snapshot: Sendable {
     public var refunds = RefundsTable()
     public var violations: [Violation] = []
     public var coupons: [Coupon] = []
-    public var products: [Product] = []
+    public var products = ProductsTable()
     public var reports: [CustomerReport] = []
     public var adjustments: [Adjustment] = []
     /// Waybill rows, in file order (several per order are allowed: the earliest pickup wins).

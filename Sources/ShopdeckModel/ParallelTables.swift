@@ -16,9 +16,9 @@ extension DataLoader {
               let plan = SplitPlan(path: path, name: name, kind: kind, threshold: threshold / 8) else { return false }
         let chunks = (0..<plan.chunks).map { c -> SplitPlan.Chunk in
             let s = tableSink(kind, plan.map, file: name)
-            // The first chunk's after-sales columns take every chunk's rows (the others are
-            // appended to them in place, not all copied to fresh columns).
-            s.reserve(kind == .aftersales && c == 0 ? (0..<plan.chunks).reduce(0) { $0 + plan.estimatedRows($1) } : plan.estimatedRows(c))
+            // The first chunk's after-sales or product columns take every chunk's rows (the
+            // others are appended to them in place, not all copied to fresh columns).
+            s.reserve((kind == .aftersales || kind == .products) && c == 0 ? (0..<plan.chunks).reduce(0) { $0 + plan.estimatedRows($1) } : plan.estimatedRows(c))
             // The older after-sales export's note is said once, by the first chunk.
             if c > 0, let r = s as? RefundSink { r.warnedSynthetic = true }
             return SplitPlan.Chunk(s)
@@ -46,7 +46,13 @@ extension DataLoader {
             }
         case .violations: TableSink.join(sinks.map { $0 as! ViolationSink }, shifts: shifts, into: &parts.violations)
         case .coupons: TableSink.join(sinks.map { $0 as! CouponSink }, shifts: shifts, into: &parts.coupons)
-        case .products: TableSink.join(sinks.map { $0 as! ProductSink }, shifts: shifts, into: &parts.products)
+        case .products:
+            for (c, s) in sinks.enumerated() {
+                let p = s as! ProductSink
+                p.shiftLines(by: shifts[c])
+                parts.products.append(contentsOf: p.table)
+                p.table = ProductsTable()
+            }
         case .reports: TableSink.join(sinks.map { $0 as! ReportSink }, shifts: shifts, into: &parts.reports)
         case .adjustments: TableSink.join(sinks.map { $0 as! AdjustmentSink }, shifts: shifts, into: &snap.adjustments)
         case .waybills: TableSink.join(sinks.map { $0 as! WaybillSink }, shifts: shifts, into: &snap.waybills)

@@ -147,16 +147,9 @@ public struct RefundsTable: Sendable, RandomAccessCollection {
         var places: [Int32] = []
         for a in other.addresses { places.append(addressNumber(a)) }
         let names = other.files.map { Self.number(of: $0, in: &files) }
-        func renumbered(_ column: Column<Int32>, _ map: [Int32], into mine: inout Column<Int32>) {
-            // The same lists in the same order (one file, one set of decisions): as they are.
-            if map.indices.allSatisfy({ map[$0] == Int32($0) }) { mine.append(contentsOf: column); return }
-            let n = mine.count
-            let to = mine.unsafeRows(n + column.count) + n
-            column.withUnsafeBufferPointer { for (k, v) in $0.enumerated() { to[k] = v < 0 ? -1 : map[Int(v)] } }
-        }
-        renumbered(other.decisionAt, decisions, into: &decisionAt)
-        renumbered(other.addressAt, places, into: &addressAt)
-        renumbered(other.fileAt, names, into: &fileAt)
+        decisionAt.append(renumbering: other.decisionAt, decisions)
+        addressAt.append(renumbering: other.addressAt, places)
+        fileAt.append(renumbering: other.fileAt, names)
     }
 
     /// Moves every row's line by `by` (a chunk of a file read on another core counts from 1).

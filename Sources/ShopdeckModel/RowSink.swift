@@ -174,8 +174,13 @@ class RowSink {
     }
 
     final func requiredText(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: Col, id: Bool = false) -> String? {
-        if id { return requiredIdBytes(rec, buf, column).map { String(decoding: $0, as: UTF8.self) } }
-        if let s = Cell.text(cell(rec, buf, column.index)) { return s }
+        (id ? requiredIdBytes(rec, buf, column) : requiredTextBytes(rec, buf, column)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// A required text's bytes, trimmed as `Cell.text` trims them (no `String` made), or nil
+    /// after reporting the row (empty or an absent marker).
+    final func requiredTextBytes(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: Col) -> UnsafeRawBufferPointer? {
+        if let b = present(rec, buf, column.index) { return b }
         fail(rec, column, "required cell is empty")
         return nil
     }

@@ -52,16 +52,18 @@ struct CopyChecker {
         found = [Bool](repeating: false, count: patterns.count)
     }
 
-    /// Appends `text`'s findings to `out`.
-    mutating func check(id: String, name: String, text: String, source: String, into out: inout [CopyFinding]) {
+    /// Appends the findings of `text` (UTF-8, a product's name or a script where it lies) to
+    /// `out`, under `id` and the text itself (made a `String` only when something is found).
+    mutating func check(id: String, text: UnsafeRawBufferPointer, source: String, into out: inout [CopyFinding]) {
         automaton.matches(text, found: &found, hits: &hits)
-        bytesScanned += text.utf8.count
+        bytesScanned += text.count
         defer {
             for p in hits { found[Int(p)] = false }
             hits.removeAll(keepingCapacity: true)
         }
         guard !hits.isEmpty else { return }
         normsJudged += norms.count
+        var name: String? = nil
         // The norms are read in place (a `for c in norms` copies and retains each one's arrays
         // per text: 200k products).
         for k in norms.indices {
@@ -88,7 +90,8 @@ struct CopyChecker {
                 if let mask { termLists[TermsKey(norm: k, mask: mask)] = list }
                 terms = list
             }
-            out.append(CopyFinding(productId: id, productName: name, terms: terms, norm: norms[k].number, normTitle: norms[k].title, source: source))
+            if name == nil { name = String(decoding: text, as: UTF8.self) }
+            out.append(CopyFinding(productId: id, productName: name!, terms: terms, norm: norms[k].number, normTitle: norms[k].title, source: source))
         }
     }
 }

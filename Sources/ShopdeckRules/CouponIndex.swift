@@ -16,29 +16,28 @@ struct CouponIndex {
     let own: [(price: Int64, index: Int32)]  // by price, ascending
     /// The products the indexes point into (ids are read only for the few examples shown:
     /// sorting numbers, not strings, keeps 200k products quick).
-    let products: [Product]
+    let products: ProductsTable
 
-    init(_ products: [Product], _ rb: Rulebook) {
+    init(_ products: ProductsTable, _ rb: Rulebook) {
         self.products = products
         // The shop's own goods and the alliance's, each in catalogue order (so a tie in price
-        // is broken by position, and the examples are the same on every run).
+        // is broken by position, and the examples are the same on every run). The columns are
+        // read in place; a source is told by its number in the table's list.
         var ownPrice: [Int64] = [], ownAt: [Int32] = []
         var alliancePrice: [Int64] = [], allianceCommission: [Int64] = [], allianceAt: [Int32] = []
         ownPrice.reserveCapacity(products.count); ownAt.reserveCapacity(products.count)
-        let allianceBytes = Array(rb.allianceSource.utf8)
-        products.withUnsafeBufferPointer { products in
-            for i in products.indices {   // fields read in place: no product copied
-                if products[i].source.utf8.elementsEqual(allianceBytes) {
-                    alliancePrice.append(products[i].price); allianceCommission.append(products[i].commission); allianceAt.append(Int32(i))
-                } else {
-                    ownPrice.append(products[i].price); ownAt.append(Int32(i))
-                }
+        let allianceNumber = products.sourceTexts.firstIndex { $0.utf8.elementsEqual(rb.allianceSource.utf8) }.map(Int32.init) ?? -1
+        for i in products.indices {
+            if products.sourceNumber(i) == allianceNumber {
+                alliancePrice.append(products.prices[i]); allianceCommission.append(products.commissions[i]); allianceAt.append(Int32(i))
+            } else {
+                ownPrice.append(products.prices[i]); ownAt.append(Int32(i))
             }
         }
         own = Self.order(ownPrice).map { (ownPrice[Int($0)], ownAt[Int($0)]) }
         alliance = Self.order(alliancePrice).reversed().map { (alliancePrice[Int($0)], allianceCommission[Int($0)], allianceAt[Int($0)]) }
         ownPrices = own.map(\.price)
-        let prices = products.withUnsafeBufferPointer { b in b.indices.map { b[$0].price } }
+        let prices = products.prices.withUnsafeBufferPointer { Array($0) }
         allPrices = Self.order(prices).map { prices[Int($0)] }
         var distinct: [Int64] = []
         for o in Self.order(allianceCommission) where distinct.last != allianceCommission[Int(o)] { distinct.append(allianceCommission[Int(o)]) }
@@ -86,7 +85,7 @@ struct CouponIndex {
     /// examples); an anchor coupon's come from `anchorExamples`.
     func examples(type: String, threshold: Int64, rb: Rulebook) -> [String] {
         guard type == rb.shopCouponType else { return [] }
-        return own[Self.lowerBound(ownPrices, threshold)...].prefix(Self.exampleCount).map { products[Int($0.index)].productId }
+        return own[Self.lowerBound(ownPrices, threshold)...].prefix(Self.exampleCount).map { products.productId(Int($0.index)) }
     }
 
     /// Every anchor coupon's examples (alliance goods with price ≥ threshold and commission ≥
@@ -122,7 +121,7 @@ struct CouponIndex {
             }
             let below = prefix(Self.lowerBound(prices, c.threshold))
             let n = min(Self.exampleCount, inserted - below)
-            out[c.activityId + "\u{1}" + CST.format(c.issueAt)] = n <= 0 ? [] : (1...n).map { products[Int(ascending[kth(below + $0)].index)].productId }
+            out[c.activityId + "\u{1}" + CST.format(c.issueAt)] = n <= 0 ? [] : (1...n).map { products.productId(Int(ascending[kth(below + $0)].index)) }
         }
         return out
     }

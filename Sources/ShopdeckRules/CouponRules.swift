@@ -2,7 +2,7 @@ import ShopdeckModel
 
 /// rules.md §7: timed coupons, their applicable goods and warnings.
 enum CouponRules {
-    static func run(_ coupons: [Coupon], products: [Product], professionalAnchor: Bool?, asOf T: Instant, rulebook rb: Rulebook,
+    static func run(_ coupons: [Coupon], products: ProductsTable, professionalAnchor: Bool?, asOf T: Instant, rulebook rb: Rulebook,
                     work: WorkMeter? = nil) -> [CouponRow] {
         var minuteCount: [String: Int] = [:]
         for c in coupons {

@@ -76,7 +76,7 @@ public enum Engine {
         report.appeals = journal.sorted { $0.filedAt != $1.filedAt ? $0.filedAt < $1.filedAt : ($0.violationId, $0.attempt) < ($1.violationId, $1.attempt) }
         report.couponMinIOS = rb.at(T).minIOS
         report.couponMinAndroid = rb.at(T).minAndroid
-        let trusted = s.products.reduce(0) { $0 + ($1.trustPurchase ? 1 : 0) }
+        let trusted = s.products.trustPurchaseCount
         report.trustPurchase = TrustPurchase(on: trusted, off: s.products.count - trusted, benefits: rb.trustBenefits)
         report.load = LoadSummary(files: s.files, errors: s.errors, warnings: s.warnings, skippedFiles: s.skippedFiles,
                                   seconds: s.loadSeconds, bytes: s.totalBytes, orderRows: s.orders.count)
@@ -91,9 +91,9 @@ public enum Engine {
     /// The product id that splits a large catalogue in two for the copy check: the median of
     /// about a thousand ids taken evenly through it (nil below `copySplitAt`). Ids below it
     /// are one half, the others the second.
-    static func copyPivot(_ products: [Product]) -> String? {
+    static func copyPivot(_ products: ProductsTable) -> String? {
         guard products.count >= copySplitAt else { return nil }
-        let sample = stride(from: 0, to: products.count, by: products.count / 1_024).map { products[$0].productId }.sorted()
+        let sample = stride(from: 0, to: products.count, by: products.count / 1_024).map { products.productId($0) }.sorted()
         return sample[sample.count / 2]
     }
 
@@ -108,18 +108,20 @@ public enum Engine {
         // without texts) builds no automaton. A value, not an object: its buffers are checked
         // for exclusive access when compiled, not at every read.
         var built: CopyChecker? = nil
-        func check(id: String, name: String, source: String) {
+        func check(id: String, text: UnsafeRawBufferPointer, source: String) {
             if built == nil { built = CopyChecker(rulebook: rb, brands: brands) }
-            built!.check(id: id, name: name, text: name, source: source, into: &findings)
+            built!.check(id: id, text: text, source: source, into: &findings)
         }
-        s.products.withUnsafeBufferPointer { products in
-            for i in products.indices where mine(products[i].productId) {   // fields read in place: no product copied
-                check(id: products[i].productId, name: products[i].name, source: "product")
-            }
+        // The names are scanned where they lie in the table's arena: a name becomes a `String`
+        // only for a finding.
+        let products = s.products
+        for i in products.indices {
+            let id = products.productId(i)
+            if mine(id) { products.names.withBytes(i) { check(id: id, text: $0, source: "product") } }
         }
         for sc in scripts {
             let id = "scripts/" + sc.name
-            if mine(id) { check(id: id, name: sc.text, source: "script") }
+            if mine(id) { sc.text.withBytes { check(id: id, text: $0, source: "script") } }
         }
         work?.add("copy: bytes scanned", built?.bytesScanned ?? 0)
         work?.add("copy: norms judged", built?.normsJudged ?? 0)

@@ -65,23 +65,20 @@ struct MultiPattern {
 
     /// The patterns found in `text`: `found[p]` set for each, and each listed once in `hits`
     /// (so the caller clears only those). `found` holds a flag per pattern, all false on entry.
-    func matches(_ text: String, found: inout [Bool], hits: inout [Int32]) {
+    func matches(_ text: UnsafeRawBufferPointer, found: inout [Bool], hits: inout [Int32]) {
         var s = 0
         next.withUnsafeBufferPointer { t in
             outStart.withUnsafeBufferPointer { starts in
                 outFlat.withUnsafeBufferPointer { flat in
                     found.withUnsafeMutableBufferPointer { f in
-                        var text = text
-                        text.withUTF8 { bytes in
-                            for b in bytes {
-                                s = Int(t[s &* 256 &+ Int(b)])
-                                var i = Int(starts[s])
-                                let end = Int(starts[s + 1])
-                                while i < end {
-                                    let p = Int(flat[i])
-                                    if !f[p] { f[p] = true; hits.append(Int32(p)) }
-                                    i += 1
-                                }
+                        for b in text {
+                            s = Int(t[s &* 256 &+ Int(b)])
+                            var i = Int(starts[s])
+                            let end = Int(starts[s + 1])
+                            while i < end {
+                                let p = Int(flat[i])
+                                if !f[p] { f[p] = true; hits.append(Int32(p)) }
+                                i += 1
                             }
                         }
                     }

@@ -87,7 +87,7 @@ struct ParallelLoadTests {
             if a.count != b.count { return "\(a.count) rows against \(b.count)" }
             return zip(a, b).first { "\($0)" != "\($1)" }.map { "\($0)\n  against \($1)" }
         }
-        #expect(firstDifference(one.products, two.products) == nil)
+        #expect(firstDifference(Array(one.products), Array(two.products)) == nil)
         #expect(firstDifference(Array(one.refunds), Array(two.refunds)) == nil)
         #expect(one.errors == two.errors)
         #expect(one.warnings == two.warnings)

@@ -9,7 +9,7 @@ extension SplitMix64: RandomNumberGenerator {}
 struct MultiPatternTests {
     func found(_ m: MultiPattern, _ text: String) -> [Int] {
         var flags = [Bool](repeating: false, count: m.count), hits: [Int32] = []
-        m.matches(text, found: &flags, hits: &hits)
+        text.withBytes { m.matches($0, found: &flags, hits: &hits) }
         #expect(Set(hits.map(Int.init)).count == hits.count, "each pattern listed once")
         #expect(flags.indices.filter { flags[$0] } == hits.map(Int.init).sorted())
         return hits.map(Int.init).sorted()
