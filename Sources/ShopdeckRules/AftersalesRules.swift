@@ -20,21 +20,22 @@ enum AftersalesRules {
         }
         var out = AftersalesReport()
         let counted = adjustments.filter { $0.scope == .aftersales && T >= $0.publishedAt }
-        // The weeks in order of first sight, found by their start; most refunds fall in the
-        // week of the one before, so that one is asked first (no hashing).
+        // The weeks in order of first sight, found by their start. A refund's application and
+        // completion mostly fall in the week of the refund's before: each is asked of its own
+        // last week first, by range (no week start computed, no hashing).
         var weeks: [AftersalesWeek] = []
         var weekAt: [Instant: Int] = [:]
-        var lastWeek: (start: Instant, at: Int) = (.absent, -1)
-        func week(_ t: Instant) -> Int {
+        var lastApplied: (start: Instant, at: Int) = (0, -1), lastCompleted: (start: Instant, at: Int) = (0, -1)
+        func week(_ t: Instant, _ last: inout (start: Instant, at: Int)) -> Int {
+            if last.at >= 0 && t >= last.start && t - last.start < CST.week { return last.at }
             let k = CST.weekStart(t)
-            if k == lastWeek.start && lastWeek.at >= 0 { return lastWeek.at }
             let at: Int
             if let known = weekAt[k] { at = known } else {
                 at = weeks.count
                 weekAt[k] = at
                 weeks.append(AftersalesWeek(weekStart: k))
             }
-            lastWeek = (k, at)
+            last = (k, at)
             return at
         }
 
@@ -61,11 +62,12 @@ enum AftersalesRules {
             let completed = (refunds.completedAt[i] != .absent && refunds.completedAt[i] <= T) || (refunds.completedAt[i] == .absent && refunds.status(i) == .completed)
             let closed = refunds.status(i) == .closed
             // Weekly: applications and disputes by week of applied_at (never excluded).
-            let wa = week(refunds.appliedAt[i])
+            let wa = week(refunds.appliedAt[i], &lastApplied)
             weeks[wa].refundsApplied += 1
             if refunds.merchantDispute(i) { weeks[wa].disputes += 1 }
 
-            var note = "normal"
+            /// Why the refund is judged otherwise than normally; nil: normally.
+            var note: String? = nil
             if refunds.kind(i) == .exchange {
                 note = "exchange: no deadline"
             }
@@ -86,7 +88,7 @@ enum AftersalesRules {
                     }
                     // The completion week is listed only when a figure is counted in it (an
                     // intervened refund adds none).
-                    let wc = week(refunds.completedAt[i])
+                    let wc = week(refunds.completedAt[i], &lastCompleted)
                     if let h = holiday, !official {
                         weeks[wc].excluded += 1
                         weeks[wc].excludedHoliday += 1
@@ -108,10 +110,10 @@ enum AftersalesRules {
                     }
                 }
             }
-            let state = completed ? "completed" : closed ? "closed" : "open"
             // Only a refund judged otherwise than normally is listed (the after-sales table
             // shows those; a big shop's 200k normal rows cost a copy and a sort each).
-            if note != "normal" {
+            if let note {
+                let state = completed ? "completed" : closed ? "closed" : "open"
                 out.rows.append(AftersalesRow(refundId: refunds.refundIds.string(i), orderId: refunds.orderIds.string(i), kind: refunds.kind(i), appliedAt: refunds.appliedAt[i], state: state, note: note))
             }
             if completed || closed || refunds.kind(i) == .exchange { continue }

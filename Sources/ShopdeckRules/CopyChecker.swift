@@ -18,6 +18,9 @@ struct CopyChecker {
         var containedIn: [[Int]]
     }
     private let norms: [Compiled]
+    /// For each pattern, the norms (bit k: `norms[k]`) it is a term of: a text's hits name
+    /// the only norms worth judging. Nil with more than 64 norms (then every norm is judged).
+    private let termOf: [UInt64]?
     private let sources: [Int]
     private let brands: [Int]
     private let automaton: MultiPattern
@@ -49,6 +52,13 @@ struct CopyChecker {
         sources = rb.sourceMarkers.compactMap(add)
         self.brands = brands.compactMap(add)
         automaton = MultiPattern(patterns)
+        if norms.count <= 64 {
+            var of = [UInt64](repeating: 0, count: patterns.count)
+            for (k, n) in norms.enumerated() { for t in n.terms { of[t.pattern] |= 1 << UInt64(k) } }
+            termOf = of
+        } else {
+            termOf = nil
+        }
         found = [Bool](repeating: false, count: patterns.count)
     }
 
@@ -62,13 +72,18 @@ struct CopyChecker {
             hits.removeAll(keepingCapacity: true)
         }
         guard !hits.isEmpty else { return }
-        normsJudged += norms.count
         var name: String? = nil
         // The norms are read in place (a `for c in norms` copies and retains each one's arrays
-        // per text: 200k products).
+        // per text: 200k products), in their order, those with a term found only.
+        var candidates: UInt64 = 0
+        if let termOf { for p in hits { candidates |= termOf[Int(p)] } }
+        normsJudged += termOf == nil ? norms.count : candidates.nonzeroBitCount
         for k in norms.indices {
-            // Most norms find none of their terms in a text: said without building anything.
-            if !norms[k].terms.contains(where: { found[$0.pattern] }) { continue }
+            if let _ = termOf {
+                if candidates >> UInt64(k) & 1 == 0 { continue }
+            } else if !norms[k].terms.contains(where: { found[$0.pattern] }) {
+                continue   // most norms find none of their terms in a text
+            }
             if !norms[k].requires.isEmpty && !norms[k].requires.contains(where: { found[$0] }) { continue }
             if norms[k].needsSource && sources.contains(where: { found[$0] }) { continue }
             if norms[k].unlessAuthorisedBrand && brands.contains(where: { found[$0] }) { continue }

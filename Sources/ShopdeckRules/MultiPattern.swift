@@ -6,7 +6,8 @@
 /// On valid UTF-8 a byte match is a character match: UTF-8 is self-synchronising, so a pattern's
 /// bytes can only be found where its characters are.
 struct MultiPattern {
-    private var next: [Int32] = []          // state * 256 + byte -> state
+    /// state * 256 + byte -> state, its sign bit set when that state ends a pattern.
+    private var next: [Int32] = []
     /// State s's patterns (those ending there, with its suffixes') are
     /// `outFlat[outStart[s]..<outStart[s + 1]]`: one flat array, so the scan does no
     /// reference counting per byte (an array of arrays cost a retain and a release a byte).
@@ -57,6 +58,9 @@ struct MultiPattern {
                 }
             }
         }
+        // A transition into a state with patterns has its sign bit set: the scan reads the
+        // pattern lists only there (most bytes of a text end none).
+        for k in table.indices where !out[Int(table[k])].isEmpty { table[k] |= Int32.min }
         next = table
         var start: [Int32] = [0]
         for o in out { outFlat += o; start.append(Int32(outFlat.count)) }
@@ -72,7 +76,9 @@ struct MultiPattern {
                 outFlat.withUnsafeBufferPointer { flat in
                     found.withUnsafeMutableBufferPointer { f in
                         for b in text {
-                            s = Int(t[s &* 256 &+ Int(b)])
+                            let e = t[s &* 256 &+ Int(b)]
+                            s = Int(e & Int32.max)
+                            if e >= 0 { continue }
                             var i = Int(starts[s])
                             let end = Int(starts[s + 1])
                             while i < end {
