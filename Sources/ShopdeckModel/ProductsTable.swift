@@ -13,7 +13,15 @@ struct TextList: Sendable {
         return i
     }
 
-    mutating func number(_ s: String) -> Int32 { s.withBytes { number($0) } }
+    /// The number of `s`. A text repeated row after row (a source read from a column's
+    /// accepted values, a file's name) is compared with the last one, byte for byte, before
+    /// it is hashed.
+    mutating func number(_ s: String) -> Int32 {
+        if last >= 0 && texts[Int(last)].utf8.elementsEqual(s.utf8) { return last }
+        last = s.withBytes { number($0) }
+        return last
+    }
+    private var last: Int32 = -1
 
     /// For each of `other`'s texts, its number in this list (added when new).
     mutating func numbers(of other: TextList) -> [Int32] { other.texts.map { number($0) } }

@@ -58,6 +58,16 @@ public struct UTF8Scan {
                 // Eight ASCII bytes at a time.
                 while i + 8 <= n, b.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
                 if i >= n { break }
+                // Three-byte characters (most of Chinese text) four bytes at a time: lead 1110xxxx
+                // and two continuation bytes, read as one word; leads E0 and ED (whose second
+                // byte is bounded further) take the careful path below.
+                var run = 0
+                while i + 4 <= n {
+                    let w = b.loadUnaligned(fromByteOffset: i, as: UInt32.self).littleEndian
+                    guard w & 0x00C0_C0F0 == 0x0080_80E0, w & 0x0F != 0, w & 0x0F != 0x0D else { break }
+                    run += 1; i += 3
+                }
+                if run > 0 { multibyte += run; continue }
                 let c = b[i]
                 if c < 0x80 { i += 1; continue }
                 let len: Int
