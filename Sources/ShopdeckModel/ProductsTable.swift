@@ -13,15 +13,7 @@ struct TextList: Sendable {
         return i
     }
 
-    /// The number of `s`. A text repeated row after row (a source read from a column's
-    /// accepted values, a file's name) is compared with the last one, byte for byte, before
-    /// it is hashed.
-    mutating func number(_ s: String) -> Int32 {
-        if last >= 0 && texts[Int(last)].utf8.elementsEqual(s.utf8) { return last }
-        last = s.withBytes { number($0) }
-        return last
-    }
-    private var last: Int32 = -1
+    mutating func number(_ s: String) -> Int32 { s.withBytes { number($0) } }
 
     /// For each of `other`'s texts, its number in this list (added when new).
     mutating func numbers(of other: TextList) -> [Int32] { other.texts.map { number($0) } }
@@ -83,13 +75,14 @@ public struct ProductsTable: Sendable, RandomAccessCollection {
 
     // MARK: building
 
-    /// Appends one row: its id, name, category and campaign as bytes (a loader's cells).
-    mutating func append(productId: UnsafeRawBufferPointer, name: UnsafeRawBufferPointer, price: Int64, commission: Int64, source: String,
+    /// Appends one row: its id, name, category and campaign as bytes (a loader's cells), its
+    /// source and file as their numbers (`sourceNumber`, `fileNumber`).
+    mutating func append(productId: UnsafeRawBufferPointer, name: UnsafeRawBufferPointer, price: Int64, commission: Int64, sourceNumber: Int32,
                          category: UnsafeRawBufferPointer?, officialEvent: UnsafeRawBufferPointer?, trustPurchase: Bool,
                          line: Int, fileNumber: Int32) {
         productIds.append(productId); names.append(name)
         prices.append(price); commissions.append(commission)
-        sourceAt.append(sources.number(source))
+        sourceAt.append(sourceNumber)
         categoryAt.append(category.map { categories.number($0) } ?? -1)
         eventAt.append(officialEvent.map { events.number($0) } ?? -1)
         trusted.append(trustPurchase ? 1 : 0)
@@ -99,6 +92,9 @@ public struct ProductsTable: Sendable, RandomAccessCollection {
 
     /// The number of file `name` in this table's list (added when new).
     mutating func fileNumber(_ name: String) -> Int32 { files.number(name) }
+
+    /// The number of source `text` in this table's list (added when new).
+    mutating func sourceNumber(_ text: String) -> Int32 { sources.number(text) }
 
     public mutating func append(_ p: Product) {
         let file = fileNumber(p.file)
@@ -110,7 +106,7 @@ public struct ProductsTable: Sendable, RandomAccessCollection {
                 }
                 withOptional(p.category) { category in
                     withOptional(p.officialEvent) { event in
-                        append(productId: id, name: name, price: p.price, commission: p.commission, source: p.source, category: category,
+                        append(productId: id, name: name, price: p.price, commission: p.commission, sourceNumber: sourceNumber(p.source), category: category,
                                officialEvent: event, trustPurchase: p.trustPurchase, line: p.line, fileNumber: file)
                     }
                 }

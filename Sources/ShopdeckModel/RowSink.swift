@@ -27,9 +27,11 @@ class RowSink {
         let values: [String]
         let bytes: [[UInt8]]
         init(_ values: [String]) { self.values = values; bytes = values.map { Array($0.utf8) } }
-        func match(_ b: UnsafeRawBufferPointer) -> String? {
+        func match(_ b: UnsafeRawBufferPointer) -> String? { index(b).map { values[$0] } }
+        /// The position in `values` of the value `b` is.
+        func index(_ b: UnsafeRawBufferPointer) -> Int? {
             for (i, v) in bytes.enumerated() where v.count == b.count && v.withUnsafeBytes({ memcmp($0.baseAddress!, b.baseAddress!, b.count) == 0 }) {
-                return values[i]
+                return i
             }
             return nil
         }
@@ -216,8 +218,13 @@ class RowSink {
     /// An optional cell that must be one of `accepted`: nil when absent; any other value is
     /// warned about and read as absent.
     final func optionalChoice(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: Col, _ accepted: Choices, what: String) -> String? {
+        optionalChoiceIndex(rec, buf, column, accepted, what: what).map { accepted.values[$0] }
+    }
+
+    /// `optionalChoice`'s value as its position in `accepted.values`.
+    final func optionalChoiceIndex(_ rec: CSVRecord, _ buf: UnsafeRawBufferPointer, _ column: Col, _ accepted: Choices, what: String) -> Int? {
         guard let b = present(rec, buf, column.index) else { return nil }
-        if let a = accepted.match(b) { return a }
+        if let a = accepted.index(b) { return a }
         warn(rec, column, "unknown \(what) \(show(b)); accepted: \(accepted.values.joined(separator: ", "))")
         return nil
     }

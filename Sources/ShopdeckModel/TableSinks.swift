@@ -147,6 +147,8 @@ final class CouponSink: TableSink<Coupon> {
 final class ProductSink: RowSink {
     var table = ProductsTable()
     private var fileNumber: Int32 = -1
+    /// By position in `RowSink.productSource`: that source's number in `table` (-1: not yet).
+    private var sourceNumbers = [Int32](repeating: -1, count: RowSink.productSource.values.count)
     let cId, cName, cPrice, cCommission, cSource, cCategory, cEvent, cTrust: Col
 
     override init(file: String, map: HeaderMap, kind: TableKind) {
@@ -165,9 +167,11 @@ final class ProductSink: RowSink {
               let price = requiredMoney(rec, buf, cPrice) else { return }
         // Cells in column order as before (a warning's order is the one pass's).
         let commission = optionalMoney(rec, buf, cCommission) ?? 0
-        let source = optionalChoice(rec, buf, cSource, RowSink.productSource, what: "product source") ?? "自建"
+        // An absent or unknown source is the shop's own (data-formats.md "products").
+        let source = optionalChoiceIndex(rec, buf, cSource, RowSink.productSource, what: "product source") ?? RowSink.ownProductSource
+        if sourceNumbers[source] < 0 { sourceNumbers[source] = table.sourceNumber(RowSink.productSource.values[source]) }
         if fileNumber < 0 { fileNumber = table.fileNumber(file) }
-        table.append(productId: id, name: name, price: price, commission: commission, source: source,
+        table.append(productId: id, name: name, price: price, commission: commission, sourceNumber: sourceNumbers[source],
                      category: present(rec, buf, cCategory.index), officialEvent: present(rec, buf, cEvent.index),
                      trustPurchase: optionalBool(rec, buf, cTrust), line: rec.line, fileNumber: fileNumber)
         rows += 1
@@ -251,6 +255,8 @@ extension RowSink {
     static let couponType = Choices(Enumerations.couponType)
     static let couponStatus = Choices(Enumerations.couponStatus)
     static let productSource = Choices(Enumerations.productSource)
+    /// The position of 自建 (the shop's own goods) in `productSource`.
+    static let ownProductSource = Enumerations.productSource.firstIndex(of: "自建")!
     static let reportResult = Choices(Enumerations.reportResult)
     static let refundDecision = Choices(Enumerations.refundDecision)
 }
