@@ -20,6 +20,13 @@ public struct TextColumn: Sendable, Equatable {
         return try bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[s..<e])) }
     }
 
+    /// Every row's bytes at once, lent to `body`: the arena and each row's end (row r is
+    /// `arena[ends[r - 1]..<ends[r]]`, from 0 for row 0), for a pass over all rows with no
+    /// closure a row.
+    public func withArena<R>(_ body: (UnsafeRawBufferPointer, UnsafeBufferPointer<UInt32>) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBytes { b in try ends.withUnsafeBufferPointer { e in try body(b, e) } }
+    }
+
     /// Row `r`'s text (the bytes were checked as UTF-8 when read).
     public func string(_ r: Int) -> String { withBytes(r) { String(decoding: $0, as: UTF8.self) } }
 
