@@ -27,9 +27,13 @@ struct CopyChecker {
     /// Reused for every text: a flag per pattern (cleared after each text through `hits`).
     private var found: [Bool]
     private var hits: [Int32] = []
-    /// A norm's reported terms by which of its terms were found (positions under 64).
+    /// A norm's reported terms by which of its terms were found (positions under 64): per
+    /// norm, its first few sets looked through in a list (a catalogue repeats a handful; no
+    /// hashing), the rest in a dictionary.
     private struct TermsKey: Hashable { let norm: Int; let mask: UInt64 }
     private var termLists: [TermsKey: [String]] = [:]
+    private var recentLists: [[(mask: UInt64, terms: [String])]]
+    private static let recentPerNorm = 16
     /// Reused for every norm: the positions of the terms it reports for the current text.
     private var picked: [Int] = []
     /// Work done (`WorkMeter`): bytes the automaton read, norms looked at.
@@ -52,6 +56,7 @@ struct CopyChecker {
         sources = rb.sourceMarkers.compactMap(add)
         self.brands = brands.compactMap(add)
         automaton = MultiPattern(patterns)
+        recentLists = Array(repeating: [], count: norms.count)
         if norms.count <= 64 {
             var of = [UInt64](repeating: 0, count: patterns.count)
             for (k, n) in norms.enumerated() { for t in n.terms { of[t.pattern] |= 1 << UInt64(k) } }
@@ -63,8 +68,9 @@ struct CopyChecker {
     }
 
     /// Appends the findings of `text` (UTF-8, a product's name or a script where it lies) to
-    /// `out`, under `id` and the text itself (made a `String` only when something is found).
-    mutating func check(id: String, text: UnsafeRawBufferPointer, source: String, into out: inout [CopyFinding]) {
+    /// `out`, under `id` and the text itself (each made a `String` only when something is
+    /// found: most names of a real catalogue have no finding).
+    mutating func check(id: () -> String, text: UnsafeRawBufferPointer, source: String, into out: inout [CopyFinding]) {
         automaton.matches(text, found: &found, hits: &hits)
         bytesScanned += text.count
         defer {
@@ -72,7 +78,7 @@ struct CopyChecker {
             hits.removeAll(keepingCapacity: true)
         }
         guard !hits.isEmpty else { return }
-        var name: String? = nil
+        var name: String? = nil, idText: String? = nil
         // The norms are read in place (a `for c in norms` copies and retains each one's arrays
         // per text: 200k products), in their order, those with a term found only.
         var candidates: UInt64 = 0
@@ -99,14 +105,18 @@ struct CopyChecker {
             // products). Sets with a position past 63 are listed afresh.
             let mask = picked.last! < 64 ? picked.reduce(UInt64(0)) { $0 | 1 << UInt64($1) } : nil
             let terms: [String]
-            if let mask, let known = termLists[TermsKey(norm: k, mask: mask)] { terms = known } else {
+            if let mask, let known = recentLists[k].first(where: { $0.mask == mask })?.terms ?? termLists[TermsKey(norm: k, mask: mask)] {
+                terms = known
+            } else {
                 var list: [String] = []
                 for i in picked where !list.contains(norms[k].terms[i].text) { list.append(norms[k].terms[i].text) }
-                if let mask { termLists[TermsKey(norm: k, mask: mask)] = list }
+                if let mask {
+                    if recentLists[k].count < Self.recentPerNorm { recentLists[k].append((mask, list)) } else { termLists[TermsKey(norm: k, mask: mask)] = list }
+                }
                 terms = list
             }
-            if name == nil { name = String(decoding: text, as: UTF8.self) }
-            out.append(CopyFinding(productId: id, productName: name!, terms: terms, norm: norms[k].number, normTitle: norms[k].title, source: source))
+            if name == nil { name = String(decoding: text, as: UTF8.self); idText = id() }
+            out.append(CopyFinding(productId: idText!, productName: name!, terms: terms, norm: norms[k].number, normTitle: norms[k].title, source: source))
         }
     }
 }

@@ -45,10 +45,8 @@ public enum Engine {
                 aftersales.seconds = took()
             case 1, 2:
                 let half = copyHalves[section - 1]
-                half.value = copyFindings(s, rb.at(T), brands: config.authorisedBrands, scripts: scripts, work: half.work) { id in
-                    guard let pivot else { return section == 1 }
-                    return (id < pivot) == (section == 1)
-                }
+                half.value = copyFindings(s, rb.at(T), brands: config.authorisedBrands, scripts: scripts, work: half.work,
+                                          split: CopySplit(pivot: pivot, first: section == 1))
                 half.seconds = took()
             case 3:
                 coupons.value = CouponRules.run(s.coupons, products: s.products, professionalAnchor: config.professionalAnchor, asOf: T, rulebook: rb, work: coupons.work)
@@ -102,18 +100,21 @@ public enum Engine {
     /// and norm (equal ones in check order). Two halves split by id, each sorted, put one
     /// after the other are what one pass over every product and script, sorted, gives.
     static func copyFindings(_ s: Snapshot, _ rb: Rulebook, brands: [String], scripts: [(name: String, text: String)], work: WorkMeter?,
-                             mine: (String) -> Bool = { _ in true }) -> [CopyFinding] {
+                             split: CopySplit = .all) -> [CopyFinding] {
         var findings: [CopyFinding] = []
         // Built at the first text this half checks: a shop without products (or a half
         // without texts) builds no automaton. A value, not an object: its buffers are checked
         // for exclusive access when compiled, not at every read.
         var built: CopyChecker? = nil
-        checkProducts(s.products, rb, brands: brands, mine: mine, checker: &built, into: &findings)
+        // Room for a finding a product of the half (a catalogue with more grows once): the
+        // list grown by doubling from empty copied its 80-byte findings over and over.
+        findings.reserveCapacity((split.pivot == nil ? s.products.count : s.products.count / 2) + 16)
+        checkProducts(s.products, rb, brands: brands, split: split, checker: &built, into: &findings)
         for sc in scripts {
             let id = "scripts/" + sc.name
-            guard mine(id) else { continue }
+            guard split.takes(id) else { continue }
             if built == nil { built = CopyChecker(rulebook: rb, brands: brands) }
-            sc.text.withBytes { built!.check(id: id, text: $0, source: "script", into: &findings) }
+            sc.text.withBytes { built!.check(id: { id }, text: $0, source: "script", into: &findings) }
         }
         work?.add("copy: bytes scanned", built?.bytesScanned ?? 0)
         work?.add("copy: norms judged", built?.normsJudged ?? 0)
@@ -125,18 +126,56 @@ public enum Engine {
     /// table's arena (a name becomes a `String` only for a finding). The checker and the
     /// findings are parameters, not variables a closure captures: captured, each access to them
     /// was checked for exclusivity at run time, a tenth of the check's time.
-    private static func checkProducts(_ products: ProductsTable, _ rb: Rulebook, brands: [String], mine: (String) -> Bool,
+    private static func checkProducts(_ products: ProductsTable, _ rb: Rulebook, brands: [String], split: CopySplit,
                                       checker: inout CopyChecker?, into findings: inout [CopyFinding]) {
-        products.names.withArena { arena, ends in
-            var start = 0
-            for i in 0..<ends.count {
-                let end = Int(ends[i])
-                defer { start = end }
-                let id = products.productId(i)
-                guard mine(id) else { continue }
-                if checker == nil { checker = CopyChecker(rulebook: rb, brands: brands) }
-                checker!.check(id: id, text: UnsafeRawBufferPointer(rebasing: arena[start..<end]), source: "product", into: &findings)
+        products.productIds.withArena { ids, idEnds in
+            products.names.withArena { names, nameEnds in
+                var idStart = 0, nameStart = 0
+                for i in 0..<nameEnds.count {
+                    let idEnd = Int(idEnds[i]), nameEnd = Int(nameEnds[i])
+                    defer { idStart = idEnd; nameStart = nameEnd }
+                    let id = UnsafeRawBufferPointer(rebasing: ids[idStart..<idEnd])
+                    guard split.takes(id) else { continue }
+                    if checker == nil { checker = CopyChecker(rulebook: rb, brands: brands) }
+                    checker!.check(id: { String(decoding: id, as: UTF8.self) }, text: UnsafeRawBufferPointer(rebasing: names[nameStart..<nameEnd]),
+                                   source: "product", into: &findings)
+                }
             }
+        }
+    }
+
+    /// Which half of the copy check an id falls in: ids below the pivot (`String` order) are
+    /// the first half, the others the second; without a pivot the first half takes every id.
+    struct CopySplit {
+        let pivot: String?
+        let first: Bool
+        private let pivotBytes: [UInt8]
+        private let pivotIsASCII: Bool
+
+        init(pivot: String?, first: Bool) {
+            self.pivot = pivot; self.first = first
+            pivotBytes = Array((pivot ?? "").utf8)
+            pivotIsASCII = pivotBytes.allSatisfy { $0 < 0x80 }
+        }
+
+        static let all = CopySplit(pivot: nil, first: true)
+
+        func takes(_ id: String) -> Bool {
+            guard let pivot else { return first }
+            return (id < pivot) == first
+        }
+
+        /// `takes` for an id's bytes where they lie: compared as bytes when the id and the
+        /// pivot are ASCII (whose byte order is `String` order), else as `String`s.
+        func takes(_ id: UnsafeRawBufferPointer) -> Bool {
+            guard let pivot else { return first }
+            guard pivotIsASCII, id.allSatisfy({ $0 < 0x80 }) else { return (String(decoding: id, as: UTF8.self) < pivot) == first }
+            let below = pivotBytes.withUnsafeBytes { p -> Bool in
+                let n = min(id.count, p.count)
+                let c = n == 0 ? 0 : memcmp(id.baseAddress!, p.baseAddress!, n)
+                return c < 0 || (c == 0 && id.count < p.count)
+            }
+            return below == first
         }
     }
 
