@@ -42,7 +42,10 @@ final class ZipPackage {
     private init(file: Int32?, bytes: [UInt8], size: Int) throws {
         self.file = file; self.bytes = bytes; self.size = size
         entries = [:]
-        do { entries = try readDirectory() } catch { if let file { _ = Foundation.close(file) }; throw error }
+        // Every field is set: if this throws, Swift runs `deinit`, which closes the file. It
+        // must not be closed here too: a second close shuts the file another thread was just
+        // given the same number for.
+        entries = try readDirectory()
     }
 
     deinit { if let file { _ = Foundation.close(file) } }
