@@ -51,13 +51,19 @@ public enum CST {
 
     /// Monday 00:00:00 CST of the natural week holding `t` (rules.md §0).
     @inline(__always)
-    public static func weekStart(_ t: Instant) -> Instant {
-        let local = t + offset
-        let dayNo = floorDiv(local, day)
-        // 1970-01-01 was a Thursday: (dayNo + 3) mod 7 is 0 on Mondays.
-        let sinceMonday = floorMod(dayNo + 3, 7)
-        return (dayNo - sinceMonday) * day - offset
+    public static func weekStart(_ t: Instant) -> Instant { weekStart(number: weekNumber(t)) }
+
+    /// The natural week holding `t`, numbered from the week of 1970-01-01 (week 0 began on
+    /// Monday 1969-12-29): one division, for tables keyed by week.
+    @inline(__always)
+    public static func weekNumber(_ t: Instant) -> Int64 {
+        // 1970-01-01 was a Thursday: three days on, every week starts on a multiple of 7 days.
+        floorDiv(t + offset + 3 * day, week)
     }
+
+    /// Monday 00:00:00 CST of week `number` (`weekNumber`).
+    @inline(__always)
+    public static func weekStart(number: Int64) -> Instant { number * week - 3 * day - offset }
 
     /// 00:00:00 CST of the day holding `t`.
     public static func dayStart(_ t: Instant) -> Instant {

@@ -63,9 +63,9 @@ public struct RefundsTable: Sendable, RandomAccessCollection {
     public private(set) var orderIds = TextColumn()
     public private(set) var appliedAt = TimeColumn(), handledAt = TimeColumn(), returnAgreedAt = TimeColumn()
     public private(set) var returnShippedAt = TimeColumn(), returnReceivedAt = TimeColumn(), completedAt = TimeColumn()
-    var kinds = Column<UInt8>(), statuses = Column<UInt8>()
+    @usableFromInline var kinds = Column<UInt8>(), statuses = Column<UInt8>()
     /// Bit 0: the platform intervened; bit 1: the merchant disputed.
-    var flags = Column<UInt8>()
+    @usableFromInline var flags = Column<UInt8>()
     /// Numbers into `decisionTexts`, `addresses` and `files`; -1: none.
     var decisionAt = Column<Int32>(), addressAt = Column<Int32>(), fileAt = Column<Int32>()
     var lines = Column<Int>()
@@ -105,14 +105,15 @@ public struct RefundsTable: Sendable, RandomAccessCollection {
     @inline(__always) static func code(_ s: RefundStatus) -> UInt8 {
         switch s { case .open: 0; case .completed: 1; case .closed: 2 }
     }
-    @inline(__always) public func kind(_ i: Int) -> RefundKind {
+    // Inlinable: the after-sales rules, in another module, read these for every row.
+    @inlinable public func kind(_ i: Int) -> RefundKind {
         switch kinds[i] { case 0: .refundOnly; case 1: .returnRefund; default: .exchange }
     }
-    @inline(__always) public func status(_ i: Int) -> RefundStatus {
+    @inlinable public func status(_ i: Int) -> RefundStatus {
         switch statuses[i] { case 0: .open; case 1: .completed; default: .closed }
     }
-    @inline(__always) public func platformIntervened(_ i: Int) -> Bool { flags[i] & 1 != 0 }
-    @inline(__always) public func merchantDispute(_ i: Int) -> Bool { flags[i] & 2 != 0 }
+    @inlinable public func platformIntervened(_ i: Int) -> Bool { flags[i] & 1 != 0 }
+    @inlinable public func merchantDispute(_ i: Int) -> Bool { flags[i] & 2 != 0 }
     public func decision(_ i: Int) -> String? { decisionAt[i] < 0 ? nil : decisionTexts[Int(decisionAt[i])] }
     public func returnAddress(_ i: Int) -> Region? { addressAt[i] < 0 ? nil : addresses[Int(addressAt[i])] }
     public func line(_ i: Int) -> Int { lines[i] }

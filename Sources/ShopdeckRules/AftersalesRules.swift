@@ -20,22 +20,23 @@ enum AftersalesRules {
         }
         var out = AftersalesReport()
         let counted = adjustments.filter { $0.scope == .aftersales && T >= $0.publishedAt }
-        // The weeks in order of first sight, found by their start. A refund's application and
-        // completion mostly fall in the week of the refund's before: each is asked of its own
-        // last week first, by range (no week start computed, no hashing).
+        // The weeks in order of first sight, found by their start. A week's number is one
+        // division, and the last 64 weeks seen are remembered by number (a year and more of
+        // refunds in any order without hashing; the dictionary only for a week not among them).
         var weeks: [AftersalesWeek] = []
         var weekAt: [Instant: Int] = [:]
-        var lastApplied: (start: Instant, at: Int) = (0, -1), lastCompleted: (start: Instant, at: Int) = (0, -1)
-        func week(_ t: Instant, _ last: inout (start: Instant, at: Int)) -> Int {
-            if last.at >= 0 && t >= last.start && t - last.start < CST.week { return last.at }
-            let k = CST.weekStart(t)
+        var seenNumber = [Int64](repeating: .min, count: 64), seenAt = [Int](repeating: 0, count: 64)
+        func week(_ t: Instant) -> Int {
+            let n = CST.weekNumber(t), slot = Int(n & 63)
+            if seenNumber[slot] == n { return seenAt[slot] }
+            let k = CST.weekStart(number: n)
             let at: Int
             if let known = weekAt[k] { at = known } else {
                 at = weeks.count
                 weekAt[k] = at
                 weeks.append(AftersalesWeek(weekStart: k))
             }
-            last = (k, at)
+            seenNumber[slot] = n; seenAt[slot] = at
             return at
         }
 
@@ -62,7 +63,7 @@ enum AftersalesRules {
             let completed = (refunds.completedAt[i] != .absent && refunds.completedAt[i] <= T) || (refunds.completedAt[i] == .absent && refunds.status(i) == .completed)
             let closed = refunds.status(i) == .closed
             // Weekly: applications and disputes by week of applied_at (never excluded).
-            let wa = week(refunds.appliedAt[i], &lastApplied)
+            let wa = week(refunds.appliedAt[i])
             weeks[wa].refundsApplied += 1
             if refunds.merchantDispute(i) { weeks[wa].disputes += 1 }
 
@@ -88,7 +89,7 @@ enum AftersalesRules {
                     }
                     // The completion week is listed only when a figure is counted in it (an
                     // intervened refund adds none).
-                    let wc = week(refunds.completedAt[i], &lastCompleted)
+                    let wc = week(refunds.completedAt[i])
                     if let h = holiday, !official {
                         weeks[wc].excluded += 1
                         weeks[wc].excludedHoliday += 1

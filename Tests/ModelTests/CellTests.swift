@@ -28,6 +28,17 @@ struct CellTests {
         #expect(CST.weekStart(monday + CST.week - 1) == monday)
         #expect(CST.formatDate(CST.weekStart(CST.instant(year: 2023, month: 1, day: 1, hour: 12))) == "2022-12-26")
         #expect(CST.weekday(monday) == 0)
+        // Week numbers: consecutive across a Sunday midnight CST, the same for every second of
+        // a week, and their starts Mondays; before 1970 too (week 0 began 1969-12-29).
+        #expect(CST.weekNumber(monday) == CST.weekNumber(monday - 1) + 1)
+        #expect(CST.weekNumber(monday + CST.week - 1) == CST.weekNumber(monday))
+        #expect(CST.formatDate(CST.weekStart(number: 0)) == "1969-12-29" && CST.weekNumber(CST.weekStart(number: 0) - 1) == -1)
+        var t = CST.instant(year: 1931, month: 1, day: 1) + 12_345
+        while t < CST.instant(year: 2100, month: 1, day: 1) {
+            let n = CST.weekNumber(t), start = CST.weekStart(number: n)
+            #expect(start <= t && t < start + CST.week && CST.weekday(start) == 0 && (start + CST.offset) % CST.day == 0, "\(t)")
+            t += 86_399 * 3 + 7   // a step that visits every hour and weekday over the years
+        }
     }
 
     @Test func ids() {
