@@ -85,7 +85,7 @@ struct CopyChecker {
         if let termOf { for p in hits { candidates |= termOf[Int(p)] } }
         normsJudged += termOf == nil ? norms.count : candidates.nonzeroBitCount
         for k in norms.indices {
-            if let _ = termOf {
+            if termOf != nil {
                 if candidates >> UInt64(k) & 1 == 0 { continue }
             } else if !norms[k].terms.contains(where: { found[$0.pattern] }) {
                 continue   // most norms find none of their terms in a text
