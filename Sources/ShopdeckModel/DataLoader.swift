@@ -352,10 +352,10 @@ public enum DataLoader {
             snap.orders = o.table
             o.table = OrdersTable() // one reference only: later files mutate it in place
             load.hasPickupColumn = load.hasPickupColumn || o.pickup
-        case let r as RefundSink: parts.refunds.append(contentsOf: r.table); r.table = RefundsTable()
+        case let r as RefundSink: RefundSink.join([r], shifts: [0], into: &parts.refunds)
         case let v as ViolationSink: move(&v.out, to: &parts.violations)
         case let c as CouponSink: move(&c.out, to: &parts.coupons)
-        case let p as ProductSink: parts.products.append(contentsOf: p.table); p.table = ProductsTable()
+        case let p as ProductSink: ProductSink.join([p], shifts: [0], into: &parts.products)
         case let r as ReportSink: move(&r.out, to: &parts.reports)
         case let a as AdjustmentSink: move(&a.out, to: &snap.adjustments)
         case let w as WaybillSink: move(&w.out, to: &snap.waybills)

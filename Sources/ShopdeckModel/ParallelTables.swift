@@ -36,23 +36,10 @@ extension DataLoader {
         let shifts = plan.lineShifts(chunks)
         let sinks = chunks.map(\.sink)
         switch kind {
-        case .aftersales:
-            // Columns: each chunk's appended whole (buffers copied, no row by row).
-            for (c, s) in sinks.enumerated() {
-                let r = s as! RefundSink
-                r.shiftLines(by: shifts[c])
-                parts.refunds.append(contentsOf: r.table)
-                r.table = RefundsTable()
-            }
+        case .aftersales: RefundSink.join(sinks, shifts: shifts, into: &parts.refunds)
         case .violations: TableSink.join(sinks.map { $0 as! ViolationSink }, shifts: shifts, into: &parts.violations)
         case .coupons: TableSink.join(sinks.map { $0 as! CouponSink }, shifts: shifts, into: &parts.coupons)
-        case .products:
-            for (c, s) in sinks.enumerated() {
-                let p = s as! ProductSink
-                p.shiftLines(by: shifts[c])
-                parts.products.append(contentsOf: p.table)
-                p.table = ProductsTable()
-            }
+        case .products: ProductSink.join(sinks, shifts: shifts, into: &parts.products)
         case .reports: TableSink.join(sinks.map { $0 as! ReportSink }, shifts: shifts, into: &parts.reports)
         case .adjustments: TableSink.join(sinks.map { $0 as! AdjustmentSink }, shifts: shifts, into: &snap.adjustments)
         case .waybills: TableSink.join(sinks.map { $0 as! WaybillSink }, shifts: shifts, into: &snap.waybills)
@@ -61,6 +48,37 @@ extension DataLoader {
         snap.files.append(load)
         clock.mark("load: \(name) joined")
         return true
+    }
+}
+
+/// A table kept in columns (`RefundsTable`, `ProductsTable`): tables join by copying buffers.
+protocol ColumnarRows {
+    init()
+    mutating func append(contentsOf other: Self)
+}
+
+extension RefundsTable: ColumnarRows {}
+extension ProductsTable: ColumnarRows {}
+
+/// A sink that types its rows straight into a columnar table.
+protocol ColumnarSink: RowSink {
+    associatedtype Table: ColumnarRows
+    var table: Table { get set }
+}
+
+extension RefundSink: ColumnarSink {}
+extension ProductSink: ColumnarSink {}
+
+extension ColumnarSink {
+    /// Appends the tables of `sinks` (the chunks of one file, in order, or one file's sink) to
+    /// `all`, each moved to its lines first and then emptied: buffers copied, no row by row.
+    static func join(_ sinks: [RowSink], shifts: [Int], into all: inout Table) {
+        for (c, s) in sinks.enumerated() {
+            let sink = s as! Self
+            sink.shiftLines(by: shifts[c])
+            all.append(contentsOf: sink.table)
+            sink.table = Table()
+        }
     }
 }
 
