@@ -149,6 +149,24 @@ struct CatalogueScaleTests {
 /// findings are exactly those of one pass over every product then the scripts, stably sorted.
 @Suite("The copy check in two halves")
 struct CopyHalvesTests {
+    /// A product's half is told from its id's bytes where they lie: the same answer as the
+    /// `String` comparison, for ids equal to the pivot, prefixes of it and longer ones, ids
+    /// differing after eight bytes, non-ASCII ids and pivots, and the empty id.
+    @Test func anIdsHalfFromItsBytesIsItsHalfAsAString() {
+        let ids = ["", "P", "P1", "P10", "P100", "P2", "P19", "p1", "Q", "680000000101", "680000000102", "6800000001", "68000000010",
+                   "商品1", "商品10", "P1é", "Pé", "P\u{7F}", "0", "~", "scripts/a.txt", "e\u{301}", "é"]
+        for pivot in ["P1", "P10", "680000000101", "商品1", "é", "", "Z"] {
+            for first in [true, false] {
+                let split = Engine.CopySplit(pivot: pivot, first: first)
+                for id in ids {
+                    #expect(id.withBytes { split.takes($0) } == split.takes(id), "\(id) against \(pivot)")
+                    #expect(split.takes(id) == ((id < pivot) == first))
+                }
+            }
+        }
+        for id in ids { #expect(id.withBytes { Engine.CopySplit.all.takes($0) } && Engine.CopySplit.all.takes(id)) }
+    }
+
     @Test func splitCheckEqualsOnePass() throws {
         let words = ["第一", "顶级", "治疗", "平替", "临床验证", "专利", "国家级", "最好", "纯棉", "清爽", "第一名", "万人好评"]
         var seed: UInt64 = 7
