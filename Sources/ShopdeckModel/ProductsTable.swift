@@ -10,10 +10,10 @@ import Foundation
 /// Read as a collection it gives `Product` values, made on demand (the snapshot cache, the
 /// coupon drill-down, tests, a merge of repeated ids); hot paths read the columns.
 public struct ProductsTable: Sendable, RandomAccessCollection {
-    public private(set) var productIds = TextColumn()
-    public private(set) var names = TextColumn()
+    public internal(set) var productIds = TextColumn()
+    public internal(set) var names = TextColumn()
     /// Fen (data-formats.md "Money").
-    public private(set) var prices = Column<Int64>(), commissions = Column<Int64>()
+    public internal(set) var prices = Column<Int64>(), commissions = Column<Int64>()
     /// Numbers into `sources`, `categories`, `events` and `files`; -1: none.
     var sourceAt = Column<Int32>(), categoryAt = Column<Int32>(), eventAt = Column<Int32>(), fileAt = Column<Int32>()
     var trusted = Column<UInt8>()

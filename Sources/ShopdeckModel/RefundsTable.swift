@@ -9,10 +9,10 @@ import Foundation
 /// Read as a collection it gives `Refund` values, made on demand (the snapshot cache, tests, a
 /// rare merge of repeated ids); hot paths read the columns.
 public struct RefundsTable: Sendable, RandomAccessCollection {
-    public private(set) var refundIds = TextColumn()
-    public private(set) var orderIds = TextColumn()
-    public private(set) var appliedAt = TimeColumn(), handledAt = TimeColumn(), returnAgreedAt = TimeColumn()
-    public private(set) var returnShippedAt = TimeColumn(), returnReceivedAt = TimeColumn(), completedAt = TimeColumn()
+    public internal(set) var refundIds = TextColumn()
+    public internal(set) var orderIds = TextColumn()
+    public internal(set) var appliedAt = TimeColumn(), handledAt = TimeColumn(), returnAgreedAt = TimeColumn()
+    public internal(set) var returnShippedAt = TimeColumn(), returnReceivedAt = TimeColumn(), completedAt = TimeColumn()
     @usableFromInline var kinds = Column<UInt8>(), statuses = Column<UInt8>()
     /// Bit 0: the platform intervened; bit 1: the merchant disputed.
     @usableFromInline var flags = Column<UInt8>()
@@ -22,6 +22,16 @@ public struct RefundsTable: Sendable, RandomAccessCollection {
     var decisionTexts: [String] = [], addresses: [Region] = [], files: [String] = []
     private var addressIndex: [Region: Int32] = [:]
     private var lastAddress: Int32?
+
+    /// The return addresses' list, each region at its number (a reader of stored columns):
+    /// false when one repeats.
+    mutating func setAddresses(_ list: [Region]) -> Bool {
+        addresses = []; addressIndex = [:]; lastAddress = nil
+        for (i, a) in list.enumerated() {
+            if addressNumber(a) != Int32(i) { return false }
+        }
+        return true
+    }
 
     public init() {}
 

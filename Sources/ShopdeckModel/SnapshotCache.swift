@@ -2,8 +2,8 @@ import Crypto
 import Foundation
 
 /// Instant reopen (issue 15): a shop's loaded tables kept in `.shopdeck/cache/snapshot.bin` in
-/// a form that opens without parsing (the orders table's columns as raw bytes, the other
-/// tables as length-prefixed fields), keyed by every export's name, size, modification time
+/// a form that opens without parsing (the orders', after-sales and product tables' columns
+/// as raw bytes, the other tables as length-prefixed fields), keyed by every export's name, size, modification time
 /// (to the nanosecond) and inode, the passwords tried, the build that wrote it (its
 /// executable's size and time), and this format's version.
 ///
@@ -13,7 +13,7 @@ import Foundation
 /// reader sees the old cache or the new one, never half of one. The callers decide when it
 /// may be used: never in review mode or for a folder that cannot be written.
 public enum SnapshotCache {
-    public static let version: UInt32 = 3
+    public static let version: UInt32 = 4
     static let magic = Array("SHOPDECK-SNAPSHOT\n".utf8)
 
     public static func path(folder: String) -> String { folder + "/.shopdeck/cache/snapshot.bin" }
@@ -182,12 +182,7 @@ public enum SnapshotCache {
 
     static func writeSnapshot(_ s: Snapshot, _ b: inout BinaryWriter) {
         writeOrders(s.orders, &b)
-        b.count(s.refunds.count)
-        for x in s.refunds {
-            b.string(x.refundId); b.string(x.orderId); b.string(x.kind.rawValue); b.i64(x.appliedAt); b.i64(x.handledAt); b.optString(x.decision)
-            b.i64(x.returnAgreedAt); b.i64(x.returnShippedAt); b.i64(x.returnReceivedAt); b.i64(x.completedAt); b.string(x.status.rawValue)
-            b.bool(x.platformIntervened); b.bool(x.merchantDispute); b.optRegion(x.returnAddress); b.int(x.line); b.string(x.file)
-        }
+        writeRefunds(s.refunds, &b)
         b.count(s.violations.count)
         for x in s.violations {
             b.string(x.violationId); b.i64(x.notifiedAt); b.string(x.rule); b.string(x.subject); b.int(x.points); b.strings(x.measures)
@@ -198,11 +193,7 @@ public enum SnapshotCache {
             b.string(x.activityId); b.optString(x.name); b.string(x.couponType); b.i64(x.threshold); b.i64(x.faceValue); b.i64(x.issueAt)
             b.optInt(x.quantity); b.optString(x.livePlan); b.optString(x.status); b.int(x.line); b.string(x.file)
         }
-        b.count(s.products.count)
-        for x in s.products {
-            b.string(x.productId); b.string(x.name); b.i64(x.price); b.i64(x.commission); b.string(x.source); b.optString(x.category)
-            b.optString(x.officialEvent); b.bool(x.trustPurchase); b.int(x.line); b.string(x.file)
-        }
+        writeProducts(s.products, &b)
         b.count(s.reports.count)
         for x in s.reports {
             b.string(x.reportId); b.string(x.userId); b.i64(x.reportedAt); b.string(x.result); b.optString(x.shopId); b.int(x.line); b.string(x.file)
@@ -234,15 +225,7 @@ public enum SnapshotCache {
             guard let k = T(rawValue: v) else { throw BinaryReader.Invalid() }
             return k
         }
-        for _ in 0..<(try r.count()) {
-            var x = Refund(refundId: try r.string(), orderId: try r.string(), kind: try kind(RefundKind.self, try r.string()), appliedAt: try r.i64())
-            x.handledAt = try r.i64(); x.decision = try r.optString()
-            x.returnAgreedAt = try r.i64(); x.returnShippedAt = try r.i64(); x.returnReceivedAt = try r.i64(); x.completedAt = try r.i64()
-            x.status = try kind(RefundStatus.self, try r.string())
-            x.platformIntervened = try r.bool(); x.merchantDispute = try r.bool(); x.returnAddress = try r.optRegion()
-            x.line = try r.int(); x.file = try r.string()
-            s.refunds.append(x)
-        }
+        s.refunds = try readRefunds(&r)
         for _ in 0..<(try r.count()) {
             var x = Violation(violationId: try r.string(), notifiedAt: try r.i64(), rule: try r.string(), status: "")
             x.subject = try r.string(); x.points = try r.int(); x.measures = try r.strings(); x.status = try r.string()
@@ -255,12 +238,7 @@ public enum SnapshotCache {
             x.quantity = try r.optInt(); x.livePlan = try r.optString(); x.status = try r.optString(); x.line = try r.int(); x.file = try r.string()
             s.coupons.append(x)
         }
-        for _ in 0..<(try r.count()) {
-            var x = Product(productId: try r.string(), name: try r.string(), price: try r.i64())
-            x.commission = try r.i64(); x.source = try r.string(); x.category = try r.optString(); x.officialEvent = try r.optString()
-            x.trustPurchase = try r.bool(); x.line = try r.int(); x.file = try r.string()
-            s.products.append(x)
-        }
+        s.products = try readProducts(&r)
         for _ in 0..<(try r.count()) {
             var x = CustomerReport(reportId: try r.string(), userId: try r.string(), reportedAt: try r.i64(), result: try r.string())
             x.shopId = try r.optString(); x.line = try r.int(); x.file = try r.string()

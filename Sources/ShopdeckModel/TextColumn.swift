@@ -6,6 +6,8 @@ public struct TextColumn: Sendable, Equatable {
     var bytes = Column<UInt8>()
     var ends = Column<UInt32>()
 
+    init(bytes: Column<UInt8>, ends: Column<UInt32>) { self.bytes = bytes; self.ends = ends }
+
     public init() {}
 
     public var count: Int { ends.count }

@@ -5,6 +5,15 @@ struct TextList: Sendable {
     private(set) var texts: [String] = []
     private var index = ByteInterner(capacity: 8)
 
+    init() {}
+
+    /// A list of `texts` in their order (a reader of stored columns); nil when one repeats.
+    init?(texts: [String]) {
+        for (i, t) in texts.enumerated() {
+            if number(t) != Int32(i) { return nil }
+        }
+    }
+
     mutating func number(_ b: UnsafeRawBufferPointer) -> Int32 {
         let (i, isNew) = index.intern(b)
         if isNew { texts.append(String(decoding: b, as: UTF8.self)) }

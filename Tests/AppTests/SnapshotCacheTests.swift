@@ -154,6 +154,38 @@ struct SnapshotCacheTests {
         }
     }
 
+    /// The after-sales and product tables are stored as their columns: they come back equal,
+    /// row for row, and a stored column that breaks the tables' rules (an unknown kind, a
+    /// source number out of its list, a column of another length, ends past the arena) makes
+    /// the cache refused even under a valid checksum.
+    @Test func columnarTablesComeBackAndBrokenColumnsAreRefused() throws {
+        let d = try demo()
+        let plain = try Workspace.open(folder: d).snapshot
+        #expect(plain.refunds.count > 0 && plain.products.count > 0)
+        let stamps = SnapshotCache.stamps(folder: d)
+        func sealed(_ s: Snapshot) -> Data {
+            var body = BinaryWriter()
+            body.bytes(SnapshotCache.keyDigest([]))
+            body.count(stamps.count)
+            for st in stamps { body.string(st.name); body.i64(st.size); body.i64(st.mtimeSec); body.i64(st.mtimeNsec); body.u64(st.inode) }
+            SnapshotCache.writeSnapshot(s, &body)
+            return SnapshotCache.sealed(body.data)
+        }
+        let back = try SnapshotCache.decode(sealed(plain), expecting: stamps, passwords: [])
+        #expect(Array(back.refunds).map { "\($0)" } == Array(plain.refunds).map { "\($0)" })
+        #expect(Array(back.products).map { "\($0)" } == Array(plain.products).map { "\($0)" })
+        var broken: [(String, Snapshot)] = []
+        var s = plain; s.refunds.kinds = Column(Array(repeating: 7, count: plain.refunds.count)); broken.append(("an unknown kind", s))
+        s = plain; s.refunds.fileAt = Column(Array(repeating: 5, count: plain.refunds.count)); broken.append(("a file number past the list", s))
+        s = plain; s.refunds.lines = Column(Array(repeating: 2, count: plain.refunds.count + 1)); broken.append(("a longer column", s))
+        s = plain; s.products.sourceAt = Column(Array(repeating: -1, count: plain.products.count)); broken.append(("a product without a source", s))
+        s = plain; s.products.names = TextColumn(bytes: Column([0x41]), ends: Column(Array(repeating: 9, count: plain.products.count)))
+        broken.append(("names ending past their bytes", s))
+        for (what, snap) in broken {
+            #expect(throws: (any Error).self, "\(what)") { try SnapshotCache.decode(sealed(snap), expecting: stamps, passwords: []) }
+        }
+    }
+
     @Test func reviewModeAndUnwritableFoldersWriteNoCache() throws {
         let d = try demo()
         _ = try Workspace.open(folder: d)   // review mode: cache off
