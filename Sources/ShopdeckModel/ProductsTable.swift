@@ -55,7 +55,7 @@ public struct ProductsTable: Sendable, RandomAccessCollection {
     // MARK: building
 
     /// Appends one row: its id, name, category and campaign as bytes (a loader's cells), its
-    /// source and file as their numbers (`sourceNumber`, `fileNumber`).
+    /// source and file as their numbers in `sources` and `files`.
     mutating func append(productId: UnsafeRawBufferPointer, name: UnsafeRawBufferPointer, price: Int64, commission: Int64, sourceNumber: Int32,
                          category: UnsafeRawBufferPointer?, officialEvent: UnsafeRawBufferPointer?, trustPurchase: Bool,
                          line: Int, fileNumber: Int32) {
@@ -69,14 +69,8 @@ public struct ProductsTable: Sendable, RandomAccessCollection {
         fileAt.append(fileNumber)
     }
 
-    /// The number of file `name` in this table's list (added when new).
-    mutating func fileNumber(_ name: String) -> Int32 { files.number(name) }
-
-    /// The number of source `text` in this table's list (added when new).
-    mutating func sourceNumber(_ text: String) -> Int32 { sources.number(text) }
-
     public mutating func append(_ p: Product) {
-        let file = fileNumber(p.file)
+        let file = files.number(p.file)
         p.productId.withBytes { id in
             p.name.withBytes { name in
                 func withOptional<R>(_ s: String?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
@@ -85,7 +79,7 @@ public struct ProductsTable: Sendable, RandomAccessCollection {
                 }
                 withOptional(p.category) { category in
                     withOptional(p.officialEvent) { event in
-                        append(productId: id, name: name, price: p.price, commission: p.commission, sourceNumber: sourceNumber(p.source), category: category,
+                        append(productId: id, name: name, price: p.price, commission: p.commission, sourceNumber: sources.number(p.source), category: category,
                                officialEvent: event, trustPurchase: p.trustPurchase, line: p.line, fileNumber: file)
                     }
                 }

@@ -16,17 +16,17 @@ public struct RefundsTable: Sendable, RandomAccessCollection {
     @usableFromInline var kinds = Column<UInt8>(), statuses = Column<UInt8>()
     /// Bit 0: the platform intervened; bit 1: the merchant disputed.
     @usableFromInline var flags = Column<UInt8>()
-    /// Numbers into `decisionTexts`, `addresses` and `files`; -1: none.
+    /// Numbers into `decisions`, `addresses` and `files`; -1: none.
     var decisionAt = Column<Int32>(), addressAt = Column<Int32>(), fileAt = Column<Int32>()
     var lines = Column<Int>()
-    var decisionTexts: [String] = [], addresses: [Region] = [], files: [String] = []
+    var decisions = TextList(), files = TextList()
+    private(set) var addresses: [Region] = []
     private var addressIndex: [Region: Int32] = [:]
-    private var lastAddress: Int32?
 
     /// The return addresses' list, each region at its number (a reader of stored columns):
     /// false when one repeats.
     mutating func setAddresses(_ list: [Region]) -> Bool {
-        addresses = []; addressIndex = [:]; lastAddress = nil
+        addresses = []; addressIndex = [:]
         for (i, a) in list.enumerated() {
             if addressNumber(a) != Int32(i) { return false }
         }
@@ -51,7 +51,7 @@ public struct RefundsTable: Sendable, RandomAccessCollection {
         r.returnReceivedAt = returnReceivedAt[i]; r.completedAt = completedAt[i]
         r.status = status(i); r.platformIntervened = platformIntervened(i); r.merchantDispute = merchantDispute(i)
         r.returnAddress = returnAddress(i); r.line = lines[i]
-        r.file = fileAt[i] < 0 ? "" : files[Int(fileAt[i])]
+        r.file = fileAt[i] < 0 ? "" : files[fileAt[i]]
         return r
     }
 
@@ -74,37 +74,39 @@ public struct RefundsTable: Sendable, RandomAccessCollection {
     }
     @inlinable public func platformIntervened(_ i: Int) -> Bool { flags[i] & 1 != 0 }
     @inlinable public func merchantDispute(_ i: Int) -> Bool { flags[i] & 2 != 0 }
-    public func decision(_ i: Int) -> String? { decisionAt[i] < 0 ? nil : decisionTexts[Int(decisionAt[i])] }
+    public func decision(_ i: Int) -> String? { decisionAt[i] < 0 ? nil : decisions[decisionAt[i]] }
     public func returnAddress(_ i: Int) -> Region? { addressAt[i] < 0 ? nil : addresses[Int(addressAt[i])] }
     public func line(_ i: Int) -> Int { lines[i] }
 
     // MARK: building
 
-    /// Appends one row; its ids as bytes (a loader's cells), the rest as values.
+    /// Appends one row: its ids as bytes (a loader's cells), its decision, return address and
+    /// file as their numbers in this table's lists (-1: none), the rest as values.
     mutating func append(refundId: UnsafeRawBufferPointer, orderId: UnsafeRawBufferPointer, kind: RefundKind, appliedAt a: Instant,
-                         handledAt h: Instant, decision: String?, returnAgreedAt ag: Instant, returnShippedAt sh: Instant,
+                         handledAt h: Instant, decisionNumber: Int32, returnAgreedAt ag: Instant, returnShippedAt sh: Instant,
                          returnReceivedAt re: Instant, completedAt co: Instant, status: RefundStatus, platformIntervened: Bool,
-                         merchantDispute: Bool, addressNumber: Int32, line: Int, file: String) {
+                         merchantDispute: Bool, addressNumber: Int32, line: Int, fileNumber: Int32) {
         refundIds.append(refundId); orderIds.append(orderId)
         kinds.append(Self.code(kind))
         appliedAt.append(a); handledAt.append(h); returnAgreedAt.append(ag); returnShippedAt.append(sh)
         returnReceivedAt.append(re); completedAt.append(co)
         statuses.append(Self.code(status))
         flags.append((platformIntervened ? 1 : 0) | (merchantDispute ? 2 : 0))
-        decisionAt.append(decision.map { d in Self.number(of: d, in: &decisionTexts) } ?? -1)
+        decisionAt.append(decisionNumber)
         addressAt.append(addressNumber)
-        fileAt.append(Self.number(of: file, in: &files))
+        fileAt.append(fileNumber)
         lines.append(line)
     }
 
     public mutating func append(_ r: Refund) {
         r.refundId.withBytes { id in
             r.orderId.withBytes { order in
-                append(refundId: id, orderId: order, kind: r.kind, appliedAt: r.appliedAt, handledAt: r.handledAt, decision: r.decision,
+                append(refundId: id, orderId: order, kind: r.kind, appliedAt: r.appliedAt, handledAt: r.handledAt,
+                       decisionNumber: r.decision.map { decisions.number($0) } ?? -1,
                        returnAgreedAt: r.returnAgreedAt, returnShippedAt: r.returnShippedAt, returnReceivedAt: r.returnReceivedAt,
                        completedAt: r.completedAt, status: r.status, platformIntervened: r.platformIntervened,
                        merchantDispute: r.merchantDispute, addressNumber: r.returnAddress.map { addressNumber($0) } ?? -1,
-                       line: r.line, file: r.file)
+                       line: r.line, fileNumber: files.number(r.file))
             }
         }
     }
@@ -120,13 +122,11 @@ public struct RefundsTable: Sendable, RandomAccessCollection {
         returnReceivedAt.append(contentsOf: other.returnReceivedAt); completedAt.append(contentsOf: other.completedAt)
         kinds.append(contentsOf: other.kinds); statuses.append(contentsOf: other.statuses); flags.append(contentsOf: other.flags)
         lines.append(contentsOf: other.lines)
-        let decisions = other.decisionTexts.map { Self.number(of: $0, in: &decisionTexts) }
+        decisionAt.append(renumbering: other.decisionAt, decisions.numbers(of: other.decisions))
         var places: [Int32] = []
         for a in other.addresses { places.append(addressNumber(a)) }
-        let names = other.files.map { Self.number(of: $0, in: &files) }
-        decisionAt.append(renumbering: other.decisionAt, decisions)
         addressAt.append(renumbering: other.addressAt, places)
-        fileAt.append(renumbering: other.fileAt, names)
+        fileAt.append(renumbering: other.fileAt, files.numbers(of: other.files))
     }
 
     /// Moves every row's line by `by` (a chunk of a file read on another core counts from 1).
@@ -147,21 +147,11 @@ public struct RefundsTable: Sendable, RandomAccessCollection {
         lines.reserveCapacity(count + rows)
     }
 
-    private static func number(of text: String, in list: inout [String]) -> Int32 {
-        if let i = list.firstIndex(of: text) { return Int32(i) }
-        list.append(text)
-        return Int32(list.count - 1)
-    }
-
     /// The number of return address `r` in this table's list (added when new).
     mutating func addressNumber(_ r: Region) -> Int32 {
-        // Rows appended one by one (the snapshot cache) mostly repeat the last address:
-        // compared, not hashed.
-        if let last = lastAddress, addresses[Int(last)] == r { return last }
-        if let i = addressIndex[r] { lastAddress = i; return i }
+        if let i = addressIndex[r] { return i }
         addresses.append(r)
         addressIndex[r] = Int32(addresses.count - 1)
-        lastAddress = Int32(addresses.count - 1)
         return Int32(addresses.count - 1)
     }
 }

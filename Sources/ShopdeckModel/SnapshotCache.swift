@@ -2,10 +2,10 @@ import Crypto
 import Foundation
 
 /// Instant reopen (issue 15): a shop's loaded tables kept in `.shopdeck/cache/snapshot.bin` in
-/// a form that opens without parsing (the orders', after-sales and product tables' columns
-/// as raw bytes, the other tables as length-prefixed fields), keyed by every export's name, size, modification time
-/// (to the nanosecond) and inode, the passwords tried, the build that wrote it (its
-/// executable's size and time), and this format's version.
+/// a form that opens without parsing (the orders', after-sales and product tables' columns as
+/// raw bytes, the other tables as length-prefixed fields), keyed by every export's name, size,
+/// modification time (to the nanosecond) and inode, the passwords tried, the build that wrote
+/// it (its executable's size and time), and this format's version.
 ///
 /// Never trusted: a file with another magic or version, a wrong length or checksum, a key
 /// that does not match the folder now, or any value that does not decode is ignored (the

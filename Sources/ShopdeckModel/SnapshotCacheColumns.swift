@@ -31,10 +31,10 @@ extension SnapshotCache {
         for c in [t.appliedAt, t.handledAt, t.returnAgreedAt, t.returnShippedAt, t.returnReceivedAt, t.completedAt] { writeTimes(c, &b) }
         writeColumn(t.kinds, &b); writeColumn(t.statuses, &b); writeColumn(t.flags, &b)
         writeColumn(t.decisionAt, &b); writeColumn(t.addressAt, &b); writeColumn(t.fileAt, &b); writeColumn(t.lines, &b)
-        b.strings(t.decisionTexts)
+        b.strings(t.decisions.texts)
         b.count(t.addresses.count)
         for a in t.addresses { b.strings(a.parts) }
-        b.strings(t.files)
+        b.strings(t.files.texts)
     }
 
     static func readRefunds(_ r: inout BinaryReader) throws -> RefundsTable {
@@ -46,19 +46,17 @@ extension SnapshotCache {
         t.kinds = try readColumn(&r, UInt8.self); t.statuses = try readColumn(&r, UInt8.self); t.flags = try readColumn(&r, UInt8.self)
         t.decisionAt = try readColumn(&r, Int32.self); t.addressAt = try readColumn(&r, Int32.self)
         t.fileAt = try readColumn(&r, Int32.self); t.lines = try readColumn(&r, Int.self)
-        t.decisionTexts = try r.strings()
+        guard let decisions = TextList(texts: try r.strings()) else { throw BinaryReader.Invalid() }
         var addresses: [Region] = []
         for _ in 0..<(try r.count()) { addresses.append(Region(parts: try r.strings())) }
-        t.files = try r.strings()
-        guard t.setAddresses(addresses), Set(t.decisionTexts).count == t.decisionTexts.count, Set(t.files).count == t.files.count else {
-            throw BinaryReader.Invalid()
-        }
+        guard let files = TextList(texts: try r.strings()), t.setAddresses(addresses) else { throw BinaryReader.Invalid() }
+        t.decisions = decisions; t.files = files
         for c in [t.refundIds.count, t.orderIds.count, t.appliedAt.count, t.handledAt.count, t.returnAgreedAt.count, t.returnShippedAt.count,
                   t.returnReceivedAt.count, t.completedAt.count, t.kinds.count, t.statuses.count, t.flags.count, t.decisionAt.count,
                   t.addressAt.count, t.fileAt.count, t.lines.count] where c != n { throw BinaryReader.Invalid() }
         guard bytes(t.kinds, below: 3), bytes(t.statuses, below: 3), bytes(t.flags, below: 4),
-              numbers(t.decisionAt, below: t.decisionTexts.count), numbers(t.addressAt, below: addresses.count),
-              numbers(t.fileAt, below: t.files.count) else { throw BinaryReader.Invalid() }
+              numbers(t.decisionAt, below: decisions.texts.count), numbers(t.addressAt, below: addresses.count),
+              numbers(t.fileAt, below: files.texts.count) else { throw BinaryReader.Invalid() }
         return t
     }
 

@@ -20,6 +20,9 @@ final class RefundSink: RowSink {
     /// For each of `addresses`' regions, its number in `table` (a region hashed once a file,
     /// not once a row).
     private var addressNumbers: [Int32] = []
+    /// By position in `RowSink.refundDecision`: that decision's number in `table` (-1: not yet).
+    private var decisionNumbers = [Int32](repeating: -1, count: RowSink.refundDecision.values.count)
+    private var fileNumber: Int32 = -1
     var warnedSynthetic = false
     let cRefundId, cOrderId, cKind, cApplied, cHandled, cDecision, cAgreed, cShipped, cReceived, cCompleted, cStatus, cIntervened, cDispute, cAddress: Col
 
@@ -49,7 +52,11 @@ final class RefundSink: RowSink {
         guard let applied = requiredTime(rec, buf, cApplied) else { return }
         // Cells in column order as before (a warning's order is the one pass's).
         let handled = optionalTime(rec, buf, cHandled)
-        let decision = optionalChoice(rec, buf, cDecision, RowSink.refundDecision, what: "merchant decision")
+        var decision: Int32 = -1
+        if let k = optionalChoiceIndex(rec, buf, cDecision, RowSink.refundDecision, what: "merchant decision") {
+            if decisionNumbers[k] < 0 { decisionNumbers[k] = table.decisions.number(RowSink.refundDecision.values[k]) }
+            decision = decisionNumbers[k]
+        }
         let agreed = optionalTime(rec, buf, cAgreed), shipped = optionalTime(rec, buf, cShipped)
         let received = optionalTime(rec, buf, cReceived), completed = optionalTime(rec, buf, cCompleted)
         let statusText = present(rec, buf, cStatus.index)
@@ -67,11 +74,12 @@ final class RefundSink: RowSink {
                 address = addressNumbers[idx]
             }
         }
+        if fileNumber < 0 { fileNumber = table.files.number(file) }
         func add(_ id: UnsafeRawBufferPointer) {
-            table.append(refundId: id, orderId: order, kind: kind, appliedAt: applied, handledAt: handled, decision: decision,
+            table.append(refundId: id, orderId: order, kind: kind, appliedAt: applied, handledAt: handled, decisionNumber: decision,
                          returnAgreedAt: agreed, returnShippedAt: shipped, returnReceivedAt: received, completedAt: completed,
                          status: st, platformIntervened: intervened, merchantDispute: dispute, addressNumber: address,
-                         line: rec.line, file: file)
+                         line: rec.line, fileNumber: fileNumber)
         }
         if map.syntheticRefundIds {
             (String(decoding: order, as: UTF8.self) + "@" + CST.format(applied)).withBytes(add)
@@ -169,8 +177,8 @@ final class ProductSink: RowSink {
         let commission = optionalMoney(rec, buf, cCommission) ?? 0
         // An absent or unknown source is the shop's own (data-formats.md "products").
         let source = optionalChoiceIndex(rec, buf, cSource, RowSink.productSource, what: "product source") ?? RowSink.ownProductSource
-        if sourceNumbers[source] < 0 { sourceNumbers[source] = table.sourceNumber(RowSink.productSource.values[source]) }
-        if fileNumber < 0 { fileNumber = table.fileNumber(file) }
+        if sourceNumbers[source] < 0 { sourceNumbers[source] = table.sources.number(RowSink.productSource.values[source]) }
+        if fileNumber < 0 { fileNumber = table.files.number(file) }
         table.append(productId: id, name: name, price: price, commission: commission, sourceNumber: sourceNumbers[source],
                      category: present(rec, buf, cCategory.index), officialEvent: present(rec, buf, cEvent.index),
                      trustPurchase: optionalBool(rec, buf, cTrust), line: rec.line, fileNumber: fileNumber)

@@ -37,8 +37,6 @@ public struct TextColumn: Sendable, Equatable {
         ends.append(UInt32(bytes.count))
     }
 
-    public mutating func append(_ s: String) { s.withBytes { append($0) } }
-
     public mutating func append(contentsOf other: TextColumn) {
         let shift = UInt32(bytes.count), n = count
         other.bytes.withUnsafeBytes { bytes.append(bytes: $0) }
