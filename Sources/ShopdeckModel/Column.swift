@@ -307,3 +307,12 @@ extension Column where Element == Int32 {
         other.withUnsafeBufferPointer { for (k, v) in $0.enumerated() { to[k] = v < 0 ? -1 : map[Int(v)] } }
     }
 }
+
+extension Column where Element == Int {
+    /// Adds `by` to every row (a chunk's lines moved to the file's).
+    mutating func add(_ by: Int) {
+        guard by != 0, count > 0 else { return }
+        let p = unsafeRows(count)
+        for i in 0..<count { p[i] += by }
+    }
+}

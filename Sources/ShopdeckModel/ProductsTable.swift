@@ -102,11 +102,7 @@ public struct ProductsTable: Sendable, RandomAccessCollection {
     }
 
     /// Moves every row's line by `by` (a chunk of a file read on another core counts from 1).
-    mutating func shiftLines(by: Int) {
-        guard by != 0 else { return }
-        let p = lines.unsafeRows(lines.count)
-        for i in 0..<lines.count { p[i] += by }
-    }
+    mutating func shiftLines(by: Int) { lines.add(by) }
 
     /// Makes room for about `rows` more rows at once.
     mutating func reserve(_ rows: Int) {
